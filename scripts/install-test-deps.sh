@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, idempotently, the Debian packages the test suite talks to: real SMTP clients and
+# sinks (postfix's smtp-source/smtp-sink, swaks), a real DNS server (dnsmasq), real DKIM
+# verifiers (dkimpy, OpenDKIM) and systemd-analyze. Postfix is preseeded to "No configuration"
+# so the system instance never starts.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have smtp-sink && have smtp-source || need+=(postfix)
+have swaks || need+=(swaks)
+have dnsmasq || need+=(dnsmasq-base)
+have opendkim || need+=(opendkim)
+have opendkim-genkey || need+=(opendkim-tools)
+/usr/bin/python3 -c 'import dkim, nacl' >/dev/null 2>&1 || need+=(python3-dkim python3-nacl)
+have systemd-analyze || need+=(systemd)
+have ss || need+=(iproute2)
+[ -x /usr/bin/time ] || need+=(time)
+have bc || need+=(bc)
+have mvn || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
+  if ! apt-get install -y -q --no-install-recommends "${need[@]}" >/tmp/sluice-apt.log 2>&1; then
+    apt-get update -q >/tmp/sluice-apt-update.log 2>&1
+    apt-get install -y -q --no-install-recommends "${need[@]}" >/tmp/sluice-apt.log 2>&1 \
+      || { cat /tmp/sluice-apt.log >&2; exit 1; }
+  fi
+fi
+# The Debian postfix package may try to start its system instance; Sluice's tests never use it.
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze"
