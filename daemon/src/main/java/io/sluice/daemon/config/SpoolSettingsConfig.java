@@ -1,0 +1,25 @@
+package io.sluice.daemon.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.ReadableBytes;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * The spool ({@code sluice.spool.*}).
+ *
+ * @param dir        where the {@code messages} and {@code journal} queues live
+ * @param durability {@code mmap} (survives a killed process) or {@code fsync} (group commit;
+ *                   survives power loss)
+ * @param minFree    below this much free disk new mail gets 452 4.3.1 and /health is degraded
+ * @param rollCycle  Chronicle roll cycle name; at most an hour so disk can be reclaimed
+ */
+@ConfigurationProperties("sluice.spool")
+public record SpoolSettingsConfig(
+        @Bindable(defaultValue = "./var/spool") @NotBlank String dir,
+        @Bindable(defaultValue = "fsync") @Pattern(regexp = "(?i)mmap|fsync", message = "must be mmap or fsync") String durability,
+        @Bindable(defaultValue = "256MB") @ReadableBytes @Min(0) long minFree,
+        @Bindable(defaultValue = "HOURLY") @NotBlank String rollCycle) {
+}

@@ -1,0 +1,87 @@
+package io.sluice.daemon.delivery;
+
+import io.sluice.daemon.events.Event;
+import io.sluice.daemon.events.EventLog;
+import io.sluice.daemon.events.Response;
+import io.sluice.protocol.smtp.SmtpReply;
+import io.sluice.queue.Outcome;
+import io.sluice.queue.Spool;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Turns the reply that decided an attempt into its consequences: the journal record (first, so
+ * a crash right after a remote 250 rarely sends twice), the event, and for a transient failure
+ * the time of the next attempt, or expiry once the delivery is older than its max age.
+ */
+@Singleton
+public final class DeliveryOutcomes {
+    /** What should happen to the delivery next. */
+    public sealed interface Next {
+        record Done() implements Next {
+        }
+
+        record RetryAt(Delivery delivery, Instant due) implements Next {
+        }
+    }
+
+    private static final Next DONE = new Next.Done();
+
+    private final Spool spool;
+    private final EventLog events;
+    private final RetryPolicy retry;
+    private final Clock clock;
+
+    public DeliveryOutcomes(Spool spool, EventLog events, RetryPolicy retry, Clock clock) {
+        this.spool = spool;
+        this.events = events;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    /**
+     * @param attempted the delivery with its attempt count already including this attempt
+     * @param earliest  a retry is not due before this (e.g. the destination's rest), or null
+     */
+    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest) {
+        Instant now = clock.instant();
+        Response response = Response.of(reply);
+        if (reply.isPositive()) {
+            spool.record(attempted.id(), new Outcome.Delivered(now));
+            publish("Delivery", attempted, site, host, response, now, null);
+            return DONE;
+        }
+        if (reply.isPermanent()) {
+            spool.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
+            publish("Bounce", attempted, site, host, response, now, null);
+            return DONE;
+        }
+        Instant deadline = retry.deadline(attempted.receivedAt());
+        if (!now.isBefore(deadline)) {
+            spool.record(attempted.id(), new Outcome.Expired(now));
+            publish("Expiration", attempted, site, host, response, now, null);
+            return DONE;
+        }
+        Duration delay = retry.delayAfter(attempted.attempts(), ThreadLocalRandom.current());
+        Instant due = now.plus(delay);
+        if (earliest != null && due.isBefore(earliest)) {
+            due = earliest;
+        }
+        if (due.isAfter(deadline)) {
+            due = deadline; // one last attempt at the deadline, then expiry
+        }
+        spool.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
+        publish("TransientFailure", attempted, site, host, response, now, due);
+        return new Next.RetryAt(attempted, due);
+    }
+
+    private void publish(String type, Delivery d, String site, String host, Response response, Instant now,
+                         Instant nextAttempt) {
+        events.publish(Event.delivery(type, now, d.id().message().value(), d.id().recipient(), d.sender(),
+                d.recipient(), site, host, response, d.attempts(), d.receivedAt(), nextAttempt));
+    }
+}

@@ -1,0 +1,29 @@
+package io.sluice.daemon.delivery;
+
+import io.sluice.protocol.smtp.SmtpReply;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Where the deliveries of one destination go now, or why they cannot. */
+public sealed interface RouteDecision {
+
+    /** A host to try: its name (for logs and events) and one of its addresses. */
+    record Target(String hostName, InetSocketAddress address) {
+        public String describe() {
+            return hostName + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+        }
+    }
+
+    /** Hosts to try in order until one answers. */
+    record Targets(List<Target> targets) implements RouteDecision {
+    }
+
+    /** The destination can never take mail (null MX, no such domain): bounce with this reply. */
+    record Refused(SmtpReply reply) implements RouteDecision {
+    }
+
+    /** Not now (DNS failed): defer with this reply. */
+    record Unavailable(SmtpReply reply) implements RouteDecision {
+    }
+}

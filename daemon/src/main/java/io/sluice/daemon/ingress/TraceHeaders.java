@@ -1,0 +1,80 @@
+package io.sluice.daemon.ingress;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Builds the message as spooled: our {@code Received:} field on top (RFC 5321 §4.4), the
+ * original header section, {@code Date:} and {@code Message-ID:} when the client left them
+ * out (RFC 5322 §3.6 requires Date; Message-ID is what every tracker keys on), then the body.
+ * The result is assembled in one array of the exact size: the body is copied once.
+ */
+public final class TraceHeaders {
+    /** RFC 5322 date-time with a numeric zone, in English whatever the JVM locale. */
+    public static final DateTimeFormatter RFC5322 =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private final String hostname;
+
+    public TraceHeaders(String hostname) {
+        this.hostname = hostname;
+    }
+
+    /**
+     * @param helo        what the client said in HELO/EHLO (may be null)
+     * @param clientIp    the client's address literal
+     * @param protocol    RFC 3848 keyword: SMTP, ESMTP, ESMTPS, ESMTPA, ESMTPSA, HTTP
+     * @param forRecipient the single recipient, or null when there are several (RFC 5321 §4.4:
+     *                    naming one of many would leak the others' existence)
+     */
+    public byte[] assemble(byte[] message, int length, HeaderSection headers, String helo, String clientIp,
+                           String protocol, String forRecipient, ZonedDateTime now) {
+        String date = RFC5322.format(now);
+        StringBuilder top = new StringBuilder(160);
+        top.append("Received: from ").append(helo == null || helo.isBlank() ? "unknown" : sanitize(helo))
+                .append(" ([").append(clientIp).append("])\r\n\tby ").append(hostname)
+                .append(" (Sluice) with ").append(protocol);
+        if (forRecipient != null) {
+            top.append("\r\n\tfor <").append(sanitize(forRecipient)).append('>');
+        }
+        top.append("; ").append(date).append("\r\n");
+        StringBuilder missing = new StringBuilder();
+        if (!headers.hasDate()) {
+            missing.append("Date: ").append(date).append("\r\n");
+        }
+        if (!headers.hasMessageId()) {
+            missing.append("Message-ID: <").append(Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36))
+                    .append('.').append(Long.toString(now.toInstant().toEpochMilli(), 36))
+                    .append('@').append(hostname).append(">\r\n");
+        }
+        if (!headers.hasSeparator() && headers.end() < length) {
+            missing.append("\r\n"); // a body that began without the empty line gets one
+        }
+        byte[] topBytes = top.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] missingBytes = missing.toString().getBytes(StandardCharsets.US_ASCII);
+        int headerEnd = headers.end();
+        byte[] out = new byte[topBytes.length + length + missingBytes.length];
+        int pos = 0;
+        System.arraycopy(topBytes, 0, out, pos, topBytes.length);
+        pos += topBytes.length;
+        System.arraycopy(message, 0, out, pos, headerEnd);
+        pos += headerEnd;
+        System.arraycopy(missingBytes, 0, out, pos, missingBytes.length);
+        pos += missingBytes.length;
+        System.arraycopy(message, headerEnd, out, pos, length - headerEnd);
+        return out;
+    }
+
+    /** Keeps client-supplied text from breaking the header: no CR, LF or other controls. */
+    private static String sanitize(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length() && b.length() < 255; i++) {
+            char c = s.charAt(i);
+            b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.daemon.ingress.smtp;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Gives every reply the listener sends an RFC 3463 enhanced status code (RFC 2034). Our own
+ * replies already carry one; SubEthaSMTP's built-in ones ("500 Error: command not
+ * implemented", "503 Error: need RCPT command", ...) do not, and clients and log tooling key on
+ * the enhanced code. The rewrite sits on the socket's output, before any TLS layer is put on
+ * top; it only ever sees reply lines, because the server writes nothing but replies.
+ */
+final class EnhancedReplies {
+
+    private EnhancedReplies() {
+    }
+
+    /** A server socket whose accepted sockets rewrite replies. */
+    static ServerSocket serverSocket() throws IOException {
+        return new ServerSocket() {
+            @Override
+            public Socket accept() throws IOException {
+                Socket socket = new RewritingSocket();
+                implAccept(socket);
+                return socket;
+            }
+        };
+    }
+
+    private static final class RewritingSocket extends Socket {
+        private OutputStream out;
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (out == null) {
+                out = new ReplyRewriter(super.getOutputStream());
+            }
+            return out;
+        }
+    }
+
+    /** Buffers one line at a time; a complete reply line is rewritten, then written through. */
+    static final class ReplyRewriter extends FilterOutputStream {
+        private final byte[] line = new byte[2048];
+        private int length;
+
+        ReplyRewriter(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (length == line.length) {
+                out.write(line, 0, length);
+                length = 0;
+            }
+            line[length++] = (byte) b;
+            if (b == '\n') {
+                out.write(rewrite(line, length));
+                length = 0;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = 0; i < len; i++) {
+                write(b[off + i]);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (length > 0) {
+                out.write(line, 0, length);
+                length = 0;
+            }
+            out.flush();
+        }
+    }
+
+    static byte[] rewrite(byte[] line, int length) {
+        String s = new String(line, 0, length, StandardCharsets.UTF_8);
+        return rewrite(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Adds an enhanced code to a reply line "NNN text" / "NNN-text" that lacks one. */
+    static String rewrite(String line) {
+        if (line.length() < 4 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
+                || !Character.isDigit(line.charAt(2)) || (line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+            return line;
+        }
+        int code = Integer.parseInt(line.substring(0, 3));
+        String rest = line.substring(4);
+        if (code == 220 || code == 250 || code == 354) {
+            // greeting, 354 and EHLO's keyword lines carry no enhanced code (RFC 2034 §3); our
+            // own 250 after DATA has one already
+            return line;
+        }
+        if (rest.length() > 0 && Character.isDigit(rest.charAt(0)) && rest.matches("(?s)[245]\\.\\d{1,3}\\.\\d{1,3}\\b.*")) {
+            return line;
+        }
+        String enhanced = enhancedFor(code, rest);
+        if (enhanced == null) {
+            return line;
+        }
+        return line.substring(0, 4) + enhanced + " " + rest;
+    }
+
+    private static String enhancedFor(int code, String text) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return switch (code) {
+            case 221 -> "2.0.0";
+            case 421 -> lower.contains("timeout") ? "4.4.2" : "4.3.2";
+            case 451 -> "4.3.0";
+            case 452 -> lower.contains("recipients") ? "4.5.3" : "4.3.1";
+            case 500 -> "5.5.2";
+            case 501 -> "5.5.4";
+            case 502 -> "5.5.1";
+            case 503 -> "5.5.1";
+            case 504 -> "5.5.4";
+            case 530 -> "5.7.0";
+            case 535 -> "5.7.8";
+            case 550 -> "5.0.0";
+            case 552 -> "5.3.4";
+            case 553 -> "5.1.3";
+            case 554 -> "5.0.0";
+            default -> null;
+        };
+    }
+}

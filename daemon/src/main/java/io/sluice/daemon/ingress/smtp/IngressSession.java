@@ -1,0 +1,143 @@
+package io.sluice.daemon.ingress.smtp;
+
+import io.sluice.daemon.ingress.HeaderSection;
+import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.ingress.TraceHeaders;
+import io.sluice.protocol.address.AddressSyntaxException;
+import io.sluice.protocol.address.MailAddress;
+import io.sluice.queue.Envelope;
+import io.sluice.queue.MessageId;
+import io.sluice.queue.SpoolException;
+import io.sluice.queue.SpoolFullException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One mail transaction on the SMTP listener: checks the envelope as it arrives (address
+ * syntax, relay rights, recipient count), then reads DATA, builds the message as spooled and
+ * hands it to {@link Intake}. Every refusal is a precise reply; the session stays usable.
+ */
+final class IngressSession implements MessageHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressSession.class);
+    /** RFC 5321 §6.3: a loop shows as many Received fields; 50 is far past any real path. */
+    static final int MAX_RECEIVED = 50;
+
+    private final MessageContext context;
+    private final Intake intake;
+    private final RelayNetworks relay;
+    private final TraceHeaders trace;
+    private final Clock clock;
+    private final long maxMessageBytes;
+    private final int maxRecipients;
+    private final List<String> recipients = new ArrayList<>();
+    private String sender;
+
+    IngressSession(MessageContext context, Intake intake, RelayNetworks relay, TraceHeaders trace, Clock clock,
+                   long maxMessageBytes, int maxRecipients) {
+        this.context = context;
+        this.intake = intake;
+        this.relay = relay;
+        this.trace = trace;
+        this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+        this.maxRecipients = maxRecipients;
+    }
+
+    @Override
+    public void from(String address) throws RejectException {
+        if (!address.isEmpty()) {
+            try {
+                MailAddress.parse(address);
+            } catch (AddressSyntaxException e) {
+                throw new RejectException(553, "5.1.7 Bad sender address syntax: " + e.getMessage());
+            }
+        }
+        sender = address;
+    }
+
+    @Override
+    public void recipient(String address) throws RejectException {
+        if (recipients.size() >= maxRecipients) {
+            throw new RejectException(452, "4.5.3 Too many recipients (at most " + maxRecipients + " per message)");
+        }
+        MailAddress parsed;
+        try {
+            parsed = MailAddress.parse(address);
+        } catch (AddressSyntaxException e) {
+            throw new RejectException(501, "5.1.3 Bad recipient address syntax: " + e.getMessage());
+        }
+        if (!relay.contains(clientAddress())) {
+            throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
+        }
+        recipients.add(address);
+    }
+
+    @Override
+    public String data(InputStream in) throws RejectException, IOException {
+        DataReader.Result read = DataReader.read(in, maxMessageBytes);
+        switch (read.problem()) {
+            case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + maxMessageBytes + " octets)");
+            case LINE_TOO_LONG -> throw refuse(550, "5.6.0 Line longer than " + DataReader.MAX_LINE_OCTETS
+                    + " octets (RFC 5321 section 4.5.3.1.6)");
+            case NONE -> {
+            }
+        }
+        HeaderSection headers = HeaderSection.scan(read.bytes(), read.length());
+        if (headers.receivedCount() > MAX_RECEIVED) {
+            throw refuse(554, "5.4.6 Too many Received headers (" + headers.receivedCount() + "): mail loop?");
+        }
+        ZonedDateTime now = ZonedDateTime.now(clock);
+        byte[] message = trace.assemble(read.bytes(), read.length(), headers, context.getHelo().orElse(null),
+                clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
+        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), Map.of());
+        try {
+            MessageId id = intake.accept(envelope, message, clientAddress().getHostAddress());
+            return "2.0.0 Ok: queued as " + id.value();
+        } catch (SpoolFullException e) {
+            throw refuse(452, "4.3.1 Insufficient system storage, try again later");
+        } catch (SpoolException e) {
+            LOG.error("spool refused a message from {}: {}", clientAddress(), e.toString());
+            throw refuse(451, "4.3.0 Temporary spool failure, try again later");
+        }
+    }
+
+    /**
+     * SubEthaSMTP leaves the transaction open after a refused DATA; RFC 5321 §4.1.1.4 says it is
+     * over either way, so end it here or the client's next MAIL would get "503 nested MAIL".
+     */
+    private RejectException refuse(int code, String text) {
+        if (context instanceof Session session) {
+            session.resetMailTransaction();
+        }
+        return new RejectException(code, text);
+    }
+
+    private String protocol() {
+        boolean tls = context instanceof Session session && session.isTLSStarted();
+        boolean auth = context.getAuthenticationHandler().isPresent();
+        return "ESMTP" + (tls ? "S" : "") + (auth ? "A" : "");
+    }
+
+    private InetAddress clientAddress() {
+        return ((InetSocketAddress) context.getRemoteAddress()).getAddress();
+    }
+
+    @Override
+    public void done() {
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.daemon.ingress.smtp;
+
+import io.micronaut.context.annotation.Context;
+import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.RelaySettings;
+import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.ingress.TraceHeaders;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.server.SMTPServer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SMTP listener on {@code sluice.smtp.bind}:{@code sluice.smtp.port}. Starts with the
+ * application context (after the spool is open), stops before it closes.
+ */
+@Context
+public final class SmtpIngress implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
+
+    private final SMTPServer server;
+
+    public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, Clock clock) {
+        RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
+        TraceHeaders trace = new TraceHeaders(settings.hostname());
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(settings.bind());
+        } catch (UnknownHostException e) {
+            throw new ConfigException("sluice.smtp.bind", settings.bind(), "unknown address");
+        }
+        this.server = SMTPServer.port(settings.port())
+                .bindAddress(bind)
+                .hostName(settings.hostname())
+                .softwareName("Sluice")
+                .serverSocketFactory(EnhancedReplies::serverSocket)
+                // our own Received header: the built-in one does a reverse lookup per message
+                .insertReceivedHeaders(false)
+                // address checks happen in IngressSession, with precise replies
+                .fromAddressValidator(address -> true)
+                .maxConnections(settings.maxConnections())
+                .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, relay, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients()))
+                .build();
+        server.start();
+        LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());
+    }
+
+    /** The port actually bound (differs from the setting when that is 0). */
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    public boolean isListening() {
+        return server.isRunning();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

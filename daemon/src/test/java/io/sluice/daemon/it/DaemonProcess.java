@@ -1,0 +1,202 @@
+package io.sluice.daemon.it;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real daemon, run from the packaged jar in its own JVM (as an operator runs it), on free
+ * loopback ports, with its spool and event log in a test directory. Stopped by its own PID.
+ */
+final class DaemonProcess implements AutoCloseable {
+    private final Path dir;
+    private final Map<String, String> properties;
+    private final int smtpPort;
+    private final int httpPort;
+    private Process process;
+    private int starts;
+
+    private DaemonProcess(Path dir, Map<String, String> properties, int smtpPort, int httpPort) {
+        this.dir = dir;
+        this.properties = properties;
+        this.smtpPort = smtpPort;
+        this.httpPort = httpPort;
+    }
+
+    static Builder in(Path dir) {
+        return new Builder(dir);
+    }
+
+    static final class Builder {
+        private final Path dir;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        Builder set(String key, Object value) {
+            properties.put(key, String.valueOf(value));
+            return this;
+        }
+
+        DaemonProcess start() throws Exception {
+            DaemonProcess daemon = new DaemonProcess(dir, properties, freePort(), freePort());
+            daemon.startAgain();
+            return daemon;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Path jar() {
+        String jar = System.getProperty("sluice.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("sluice.jar not found (" + jar + "): integration tests run after "
+                    + "`mvn package`, e.g. with `mvn verify`");
+        }
+        return Path.of(jar);
+    }
+
+    /** Starts (or restarts, after a stop or a kill) the daemon over the same spool. */
+    void startAgain() throws Exception {
+        starts++;
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dchronicle.analytics.disable=true",
+                "-Dsluice.smtp.port=" + smtpPort, "-Dmicronaut.server.port=" + httpPort,
+                "-Dsluice.spool.dir=" + dir.resolve("spool"),
+                "-Dsluice.events.file=" + eventsFile()));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        Files.createDirectories(dir);
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                .start();
+        awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    Path log() {
+        return dir.resolve("daemon.log");
+    }
+
+    Path eventsFile() {
+        return dir.resolve("events.jsonl");
+    }
+
+    Path spoolDir() {
+        return dir.resolve("spool");
+    }
+
+    int smtpPort() {
+        return smtpPort;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    EventLogReader events() {
+        return new EventLogReader(eventsFile());
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("daemon exited with " + process.exitValue() + "; log:\n" + tail());
+            }
+            if (healthStatus() == 200 && smtpAnswers()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("daemon not healthy within " + timeout + "; log:\n" + tail());
+    }
+
+    /** HTTP status of GET /health, or -1 when nothing answers. */
+    int healthStatus() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/health").toURL()
+                    .openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(5000);
+            int status = c.getResponseCode();
+            c.disconnect();
+            return status;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    String healthBody() throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + httpPort + "/health").toURL()
+                .openConnection();
+        try (var in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            return new String(in.readAllBytes());
+        }
+    }
+
+    private boolean smtpAnswers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", smtpPort), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; what survives is what the spool promised. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait. */
+    int stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return process == null ? 0 : process.exitValue();
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

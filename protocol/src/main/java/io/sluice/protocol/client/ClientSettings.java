@@ -1,0 +1,50 @@
+package io.sluice.protocol.client;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the client behaves towards every server.
+ *
+ * @param ehloName        the name given in EHLO/HELO; should match the source IP's PTR
+ * @param connectTimeout  TCP connect
+ * @param greetingTimeout the 220 banner (RFC 5321 §4.5.3.2.1: 5 minutes)
+ * @param commandTimeout  replies to EHLO, STARTTLS, MAIL, RCPT, RSET, DATA initiation, QUIT
+ *                        (§4.5.3.2.2-4: 5 minutes for MAIL and RCPT, 2 for DATA initiation; one
+ *                        value, the longer, keeps the settings small)
+ * @param dataTimeout     from the first body byte to the reply after the final dot
+ *                        (§4.5.3.2.5-6: 3 minutes per block, 10 minutes for the final reply)
+ * @param tls             STARTTLS policy
+ */
+public record ClientSettings(String ehloName, Duration connectTimeout, Duration greetingTimeout,
+                             Duration commandTimeout, Duration dataTimeout, TlsMode tls) {
+
+    public ClientSettings {
+        Objects.requireNonNull(ehloName, "ehloName");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(greetingTimeout, "greetingTimeout");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(dataTimeout, "dataTimeout");
+        Objects.requireNonNull(tls, "tls");
+        if (ehloName.isBlank() || ehloName.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            throw new IllegalArgumentException("ehloName must be a non-blank name without spaces or controls: " + ehloName);
+        }
+    }
+
+    /**
+     * The RFC 5321 §4.5.3.2 timeouts (minutes: they are what receivers expect of a patient
+     * client), a 30 second connect timeout (the RFC sets none) and opportunistic TLS.
+     */
+    public static ClientSettings defaults(String ehloName) {
+        return new ClientSettings(ehloName, Duration.ofSeconds(30), Duration.ofMinutes(5),
+                Duration.ofMinutes(5), Duration.ofMinutes(10), TlsMode.OPPORTUNISTIC);
+    }
+
+    public ClientSettings withTls(TlsMode mode) {
+        return new ClientSettings(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, mode);
+    }
+
+    public ClientSettings withTimeouts(Duration connect, Duration greeting, Duration command, Duration data) {
+        return new ClientSettings(ehloName, connect, greeting, command, data, tls);
+    }
+}

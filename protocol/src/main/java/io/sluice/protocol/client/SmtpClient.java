@@ -1,0 +1,115 @@
+package io.sluice.protocol.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.sluice.protocol.client.SmtpClientException.Kind;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Opens SMTP sessions. Owns the event loops: one client serves many connections, and
+ * {@link #close()} ends them all. Uses epoll when the native transport loads, NIO otherwise.
+ * Thread-safe.
+ */
+public final class SmtpClient implements AutoCloseable {
+    private final ClientSettings settings;
+    private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channelType;
+    private final SslContext sslContext;
+
+    public SmtpClient(ClientSettings settings, int ioThreads) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
+        this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        try {
+            // Opportunistic TLS does not verify (see TlsMode): every MTA does the same, since
+            // MX certificates rarely name the MX and the alternative is plain text.
+            this.sslContext = SslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
+        } catch (SSLException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot build the TLS client context", e);
+        }
+    }
+
+    /** True when the native epoll transport is in use. */
+    public boolean usesEpoll() {
+        return channelType == EpollSocketChannel.class;
+    }
+
+    /**
+     * Connects, reads the greeting, says EHLO and starts TLS as the settings ask.
+     *
+     * @param localAddressOrNull the source IP to bind (a sending identity), or null for any
+     * @return the ready session; or a failure with {@link SmtpClientException} of kind CONNECT
+     * (including a connect timeout: the caller moves to the next host either way), GREETING,
+     * TLS, TIMEOUT, PROTOCOL or CLOSED
+     */
+    public CompletableFuture<SmtpConnection> connect(InetSocketAddress remote, InetAddress localAddressOrNull) {
+        Objects.requireNonNull(remote, "remote");
+        SmtpSessionHandler session = new SmtpSessionHandler();
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("replies", new SmtpReplyDecoder())
+                                .addLast("commands", new SmtpClientEncoder())
+                                .addLast("session", session);
+                    }
+                });
+        ChannelFuture connecting = localAddressOrNull == null
+                ? bootstrap.connect(remote)
+                : bootstrap.connect(remote, new InetSocketAddress(localAddressOrNull, 0));
+        CompletableFuture<SmtpConnection> result = new CompletableFuture<>();
+        connecting.addListener(f -> {
+            Channel channel = connecting.channel();
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new SmtpClientException(Kind.CONNECT,
+                        "cannot connect to " + remote + ": " + f.cause().getMessage(), null, f.cause()));
+                channel.close();
+                return;
+            }
+            new SmtpConnection(channel, session, settings, sslContext, remote).open().whenComplete((c, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(SmtpConnection.unwrap(e));
+                } else {
+                    result.complete(c);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Closes every connection and stops the event loops; waits up to a few seconds. */
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,33 @@
+package io.sluice.protocol.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import java.util.List;
+
+/**
+ * {@link SmtpCommand} and {@link MessageBody} to bytes. Commands are written as UTF-8, which is
+ * plain ASCII unless SMTPUTF8 paths are used (RFC 6531 §3.2); the body is dot-stuffed by
+ * {@link DotStuffing} without copying.
+ */
+final class SmtpClientEncoder extends MessageToMessageEncoder<Object> {
+
+    @Override
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof SmtpCommand || msg instanceof MessageBody;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        if (msg instanceof SmtpCommand command) {
+            String line = command.line();
+            ByteBuf buf = ctx.alloc().buffer(ByteBufUtil.utf8MaxBytes(line) + 2);
+            ByteBufUtil.writeUtf8(buf, line);
+            buf.writeByte('\r').writeByte('\n');
+            out.add(buf);
+        } else if (msg instanceof MessageBody body) {
+            out.add(DotStuffing.encode(body.content()));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Where mail for a domain goes: MX resolution (RFC 5321 §5.1, RFC 7505 null MX) with dnsjava.
+ *
+ * <p>{@link io.sluice.protocol.dns.MxResolver} turns a domain into a
+ * {@link io.sluice.protocol.dns.Route}: the MX hosts in the order to try them with their addresses,
+ * or a precise reason there is none. It never throws for DNS trouble; every outcome is a value the
+ * scheduler can act on: {@code Hosts} (deliver), {@code NullMx} and {@code NoSuchDomain}
+ * (bounce now), {@code TemporaryFailure} (retry later). It keeps no cache: each call asks the
+ * server, so tests see exactly what the server says and the daemon owns caching policy.
+ */
+package io.sluice.protocol.dns;

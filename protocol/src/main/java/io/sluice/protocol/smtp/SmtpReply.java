@@ -1,0 +1,154 @@
+package io.sluice.protocol.smtp;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One SMTP reply: code, optional enhanced status code and text.
+ *
+ * @param code         the three-digit reply code (RFC 5321 §4.2), 200..599
+ * @param enhancedCode the enhanced status code such as {@code "5.1.1"} (RFC 3463), or null when the
+ *                     reply carries none
+ * @param text         the text after the codes; the lines of a multiline reply joined by one space
+ */
+public record SmtpReply(int code, String enhancedCode, String text) {
+
+    /* RFC 3463 §2: class "." subject "." detail; subject 1-3 digits, detail 1-3 digits. */
+    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+
+    public SmtpReply {
+        // RFC 5321 §4.2: the first digit is 2..5; 1yz is unused in SMTP but tolerated by no one here.
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("reply code out of range 200..599: " + code);
+        }
+        if (enhancedCode != null && !isEnhancedCodeFor(code, enhancedCode)) {
+            throw new IllegalArgumentException(
+                    "enhanced code " + enhancedCode + " does not match reply code " + code);
+        }
+        text = text == null ? "" : text;
+    }
+
+    public static SmtpReply of(int code, String enhancedCode, String text) {
+        return new SmtpReply(code, enhancedCode, text);
+    }
+
+    /**
+     * Parses the lines of one reply, each without its CRLF ({@code "250-first"}, {@code "250 last"}).
+     * All lines must carry the same code (RFC 5321 §4.2.1). An enhanced code is taken from the
+     * first line only when it looks like class.subject.detail and its class equals the reply
+     * code's first digit; servers that repeat it on continuation lines (Postfix, Gmail) have the
+     * repeats removed so the joined text reads once.
+     */
+    public static SmtpReply parse(List<String> lines) {
+        Objects.requireNonNull(lines, "lines");
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("empty reply");
+        }
+        int code = -1;
+        String enhanced = null;
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int lineCode = codeOf(line);
+            if (i == 0) {
+                code = lineCode;
+            } else if (lineCode != code) {
+                throw new IllegalArgumentException(
+                        "multiline reply mixes codes " + code + " and " + lineCode + ": " + line);
+            }
+            boolean last = i == lines.size() - 1;
+            if (line.length() > 3) {
+                char sep = line.charAt(3);
+                if (sep != ' ' && sep != '-') {
+                    throw new IllegalArgumentException("expected ' ' or '-' after the code: " + line);
+                }
+                if (!last && sep != '-') {
+                    throw new IllegalArgumentException("line before the last one lacks '-': " + line);
+                }
+                if (last && sep != ' ') {
+                    throw new IllegalArgumentException("last line of a reply continues with '-': " + line);
+                }
+            } else if (!last) {
+                throw new IllegalArgumentException("line before the last one lacks '-': " + line);
+            }
+            String rest = line.length() > 4 ? line.substring(4) : "";
+            if (i == 0) {
+                String first = firstToken(rest);
+                if (isEnhancedCodeFor(code, first)) {
+                    enhanced = first;
+                    rest = rest.substring(first.length()).stripLeading();
+                }
+            } else if (enhanced != null && firstToken(rest).equals(enhanced)) {
+                rest = rest.substring(enhanced.length()).stripLeading();
+            }
+            rest = rest.strip();
+            if (!rest.isEmpty()) {
+                if (text.length() > 0) {
+                    text.append(' ');
+                }
+                text.append(rest);
+            }
+        }
+        return new SmtpReply(code, enhanced, text.toString());
+    }
+
+    /** Parses a one-line reply such as {@code "550 5.1.1 no such user"}. */
+    public static SmtpReply parse(String line) {
+        return parse(List.of(line));
+    }
+
+    /** 2yz: the command was accepted (RFC 5321 §4.2.1). 3yz counts as positive too (intermediate). */
+    public boolean isPositive() {
+        return code < 400;
+    }
+
+    /** 4yz: try again later. */
+    public boolean isTransient() {
+        return code >= 400 && code < 500;
+    }
+
+    /** 5yz: do not repeat the same request. */
+    public boolean isPermanent() {
+        return code >= 500;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(8 + text.length()).append(code);
+        if (enhancedCode != null) {
+            s.append(' ').append(enhancedCode);
+        }
+        if (!text.isEmpty()) {
+            s.append(' ').append(text);
+        }
+        return s.toString();
+    }
+
+    private static int codeOf(String line) {
+        if (line == null || line.length() < 3) {
+            throw new IllegalArgumentException("reply line shorter than a code: " + line);
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("reply line does not start with three digits: " + line);
+            }
+            code = code * 10 + (c - '0');
+        }
+        if (code < 200 || code > 599) {
+            throw new IllegalArgumentException("reply code out of range 200..599: " + line);
+        }
+        return code;
+    }
+
+    private static String firstToken(String s) {
+        int sp = s.indexOf(' ');
+        return sp < 0 ? s : s.substring(0, sp);
+    }
+
+    private static boolean isEnhancedCodeFor(int code, String candidate) {
+        return ENHANCED.matcher(candidate).matches() && candidate.charAt(0) - '0' == code / 100;
+    }
+}
