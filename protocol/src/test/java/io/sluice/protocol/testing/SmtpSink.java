@@ -50,11 +50,13 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     private final ManagedProcess process;
+    private final String host;
     private final int port;
     private final Path dumpDir;
 
-    private SmtpSink(ManagedProcess process, int port, Path dumpDir) {
+    private SmtpSink(ManagedProcess process, String host, int port, Path dumpDir) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.dumpDir = dumpDir;
     }
@@ -73,7 +75,7 @@ public final class SmtpSink implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", port);
+        return new InetSocketAddress(host, port);
     }
 
     public Path dumpDir() {
@@ -190,6 +192,15 @@ public final class SmtpSink implements AutoCloseable {
     public static final class Builder {
         private final List<String> options = new ArrayList<>();
         private Path dumpDir;
+        private String host = "127.0.0.1";
+        private int fixedPort;
+
+        /** Listen on this loopback address and port (port 0: a free one) instead of 127.0.0.1. */
+        public Builder listen(String host, int port) {
+            this.host = host;
+            this.fixedPort = port;
+            return this;
+        }
 
         /** Where dump files go; a fresh temporary directory by default. */
         public Builder dumpDir(Path dir) {
@@ -224,17 +235,17 @@ public final class SmtpSink implements AutoCloseable {
                 Path dir = dumpDir != null ? Files.createDirectories(dumpDir) : Files.createTempDirectory("sluice-smtp-sink");
                 String last = "";
                 for (int attempt = 0; attempt < 3; attempt++) {
-                    int port = FreePorts.tcp();
+                    int port = fixedPort > 0 ? fixedPort : FreePorts.tcp();
                     List<String> cmd = new ArrayList<>(List.of(binary.toString()));
                     if ("root".equals(System.getProperty("user.name"))) {
                         cmd.addAll(List.of("-u", "root")); // smtp-sink drops privileges to "postfix" otherwise
                     }
                     cmd.addAll(List.of("-d", dir.resolve("%Y%m%d%H%M%S.").toString()));
                     cmd.addAll(options);
-                    cmd.addAll(List.of("127.0.0.1:" + port, "100"));
+                    cmd.addAll(List.of(host + ":" + port, "100"));
                     ManagedProcess p = ManagedProcess.start(cmd, Files.createTempFile("sluice-smtp-sink-" + port, ".log"));
-                    if (awaitBanner(p, port, Duration.ofSeconds(10))) {
-                        return new SmtpSink(p, port, dir);
+                    if (awaitBanner(p, host, port, Duration.ofSeconds(10))) {
+                        return new SmtpSink(p, host, port, dir);
                     }
                     last = p.output();
                     p.close();
@@ -245,11 +256,11 @@ public final class SmtpSink implements AutoCloseable {
             }
         }
 
-        private static boolean awaitBanner(ManagedProcess p, int port, Duration within) {
+        private static boolean awaitBanner(ManagedProcess p, String host, int port, Duration within) {
             long deadline = System.nanoTime() + within.toNanos();
             while (System.nanoTime() < deadline && p.isAlive()) {
                 try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                    s.connect(new InetSocketAddress(host, port), 500);
                     s.setSoTimeout(2000);
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
                     String banner = in.readLine();
