@@ -25,7 +25,7 @@ public record SmtpSettings(
         @Bindable(defaultValue = "127.0.0.1") @NotBlank String bind,
         @Bindable(defaultValue = "2525") @Min(0) @Max(65535) int port,
         @Bindable(defaultValue = "localhost") @NotBlank String hostname,
-        @Bindable(defaultValue = "50MB") @ReadableBytes @Min(1024) @Max(Integer.MAX_VALUE / 4) long maxMessageBytes,
+        @Bindable(defaultValue = "50MB") @ReadableBytes @Min(1024) @Max(200L * 1024 * 1024) long maxMessageBytes,
         @Bindable(defaultValue = "1000") @Min(1) int maxRecipients,
         @Bindable(defaultValue = "1000") @Min(1) int maxConnections,
         @Bindable(defaultValue = "5m") Duration connectionTimeout) {

@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 
+import java.time.Duration;
+
 /**
  * The spool ({@code sluice.spool.*}).
  *
@@ -15,11 +17,14 @@ import jakarta.validation.constraints.Pattern;
  *                   survives power loss)
  * @param minFree    below this much free disk new mail gets 452 4.3.1 and /health is degraded
  * @param rollCycle  Chronicle roll cycle name; at most an hour so disk can be reclaimed
+ * @param reclaimInterval how often finished roll cycles are deleted (after copying forward the
+ *                   few live messages left in them) and the journal is checkpointed
  */
 @ConfigurationProperties("sluice.spool")
 public record SpoolSettingsConfig(
         @Bindable(defaultValue = "./var/spool") @NotBlank String dir,
         @Bindable(defaultValue = "fsync") @Pattern(regexp = "(?i)mmap|fsync", message = "must be mmap or fsync") String durability,
         @Bindable(defaultValue = "256MB") @ReadableBytes @Min(0) long minFree,
-        @Bindable(defaultValue = "HOURLY") @NotBlank String rollCycle) {
+        @Bindable(defaultValue = "HOURLY") @NotBlank String rollCycle,
+        @Bindable(defaultValue = "30s") Duration reclaimInterval) {
 }

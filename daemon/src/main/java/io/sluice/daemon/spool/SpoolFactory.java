@@ -28,8 +28,16 @@ final class SpoolFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("sluice.spool.durability", config.durability(), "must be mmap or fsync");
         }
-        SpoolSettings settings = new SpoolSettings(Path.of(config.dir()).toAbsolutePath(), durability,
-                (int) smtp.maxMessageBytes() + 64 * 1024, config.minFree(), config.rollCycle(), SpoolProbe.NONE);
+        SpoolSettings settings;
+        try {
+            settings = new SpoolSettings(Path.of(config.dir()).toAbsolutePath(), durability,
+                    (int) smtp.maxMessageBytes() + 64 * 1024, config.minFree(), config.rollCycle(), SpoolProbe.NONE)
+                    .withReclaimInterval(config.reclaimInterval());
+        } catch (IllegalArgumentException e) {
+            boolean cycle = e.getMessage() != null && e.getMessage().contains("roll");
+            throw new ConfigException(cycle ? "sluice.spool.roll-cycle" : "sluice.spool",
+                    cycle ? config.rollCycle() : config.toString(), e.getMessage());
+        }
         return Spool.open(settings);
     }
 }

@@ -1,0 +1,61 @@
+package io.sluice.daemon.ingress;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeaderSectionTest {
+
+    private static HeaderSection scan(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        return HeaderSection.scan(b, b.length);
+    }
+
+    @Test
+    void findsTheEmptyLineAndCountsFields() {
+        String msg = "Received: a\r\nreceived: b\r\n\tcontinued\r\nDate: x\r\nSubject: s\r\n\r\nbody\r\n";
+        HeaderSection h = scan(msg);
+        assertEquals(msg.indexOf("\r\n\r\n") + 2, h.end());
+        assertTrue(h.hasSeparator());
+        assertEquals(2, h.receivedCount());
+        assertTrue(h.hasDate());
+        assertFalse(h.hasMessageId());
+    }
+
+    @Test
+    void aBodyLineWithoutColonEndsTheSection() {
+        HeaderSection h = scan("Subject: s\r\nthis is body\r\n");
+        assertEquals("Subject: s\r\n".length(), h.end());
+        assertFalse(h.hasSeparator());
+    }
+
+    @Test
+    void assembledMessageHasReceivedOnTopAndMissingFieldsAtTheEndOfTheHeader() {
+        String msg = "Subject: s\r\n\r\nbody\r\n";
+        byte[] b = msg.getBytes(StandardCharsets.US_ASCII);
+        TraceHeaders trace = new TraceHeaders("mx.sluice.test");
+        byte[] out = trace.assemble(b, b.length, HeaderSection.scan(b, b.length), "client.test", "127.0.0.1", "ESMTP",
+                "rcpt@dest.test", ZonedDateTime.of(2026, 11, 28, 10, 0, 0, 0, ZoneOffset.UTC));
+        String s = new String(out, StandardCharsets.US_ASCII);
+        assertTrue(s.startsWith("Received: from client.test ([127.0.0.1])\r\n\tby mx.sluice.test (Sluice) with ESMTP\r\n"
+                + "\tfor <rcpt@dest.test>; Sat, 28 Nov 2026 10:00:00 +0000\r\nSubject: s\r\n"
+                + "Date: Sat, 28 Nov 2026 10:00:00 +0000\r\nMessage-ID: <"), s);
+        assertTrue(s.endsWith("@mx.sluice.test>\r\n\r\nbody\r\n"), s);
+    }
+
+    @Test
+    void helloTextCannotBreakTheHeader() {
+        byte[] b = "Date: d\r\nMessage-ID: <m@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new TraceHeaders("h").assemble(b, b.length, HeaderSection.scan(b, b.length), "evil\r\nBcc: x",
+                "127.0.0.1", "ESMTP", null, ZonedDateTime.now(ZoneOffset.UTC));
+        String s = new String(out, StandardCharsets.US_ASCII);
+        assertFalse(s.contains("\r\nBcc:"), s);
+        assertFalse(s.contains("\tfor <"), "no for clause without a single recipient");
+    }
+}
