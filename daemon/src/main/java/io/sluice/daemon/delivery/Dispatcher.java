@@ -1,6 +1,7 @@
 package io.sluice.daemon.delivery;
 
 import io.sluice.daemon.config.DeliverySettings;
+import io.sluice.daemon.dkim.MessageSigner;
 import io.sluice.protocol.client.SmtpClient;
 import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.SmtpConnection;
@@ -46,6 +47,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Spool spool;
     private final DeliveryOutcomes outcomes;
     private final Clock clock;
+    private final MessageSigner dkim;
     private final int connectionsPerDestination;
     private final int messagesPerConnection;
     private final Duration downFor;
@@ -54,8 +56,9 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
-                      DeliverySettings settings) {
+                      DeliverySettings settings, MessageSigner dkim) {
         this.router = router;
+        this.dkim = dkim;
         this.client = client;
         this.spool = spool;
         this.outcomes = outcomes;
@@ -174,7 +177,11 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         Delivery attempt = delivery.nextAttempt();
-        Transaction transaction = new Transaction(delivery.sender(), List.of(delivery.recipient()), message.body());
+        // sign late, here on a worker thread: the DKIM-Signature fields go out before the spooled bytes
+        byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
+                clock.instant());
+        Transaction transaction = new Transaction(delivery.sender(), List.of(delivery.recipient()), signatures,
+                message.body());
         connection.send(transaction).whenCompleteAsync((result, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);

@@ -2,6 +2,7 @@ package io.sluice.daemon.ingress;
 
 import io.sluice.daemon.delivery.Delivery;
 import io.sluice.daemon.delivery.Dispatcher;
+import io.sluice.daemon.dkim.MessageSigner;
 import io.sluice.daemon.events.Event;
 import io.sluice.daemon.events.EventLog;
 import io.sluice.queue.DeliveryId;
@@ -25,15 +26,18 @@ public final class Intake {
     private final EventLog events;
     private final Dispatcher dispatcher;
     private final Clock clock;
+    private final MessageSigner dkim;
 
-    public Intake(Spool spool, EventLog events, Dispatcher dispatcher, Clock clock) {
+    public Intake(Spool spool, EventLog events, Dispatcher dispatcher, Clock clock, MessageSigner dkim) {
         this.spool = spool;
+        this.dkim = dkim;
         this.events = events;
         this.dispatcher = dispatcher;
         this.clock = clock;
     }
 
     public MessageId accept(Envelope envelope, byte[] message, String peer) throws SpoolException {
+        envelope = dkim.withBodyHashes(envelope, message); // hash early: the bh lives in the spool
         MessageId id = spool.accept(envelope, message);
         events.publish(Event.reception(clock.instant(), id.value(), envelope.sender(), envelope.recipients(),
                 message.length, peer, envelope.receivedAt()));

@@ -25,25 +25,49 @@ final class DotStuffing {
 
     /** The bytes to write after the 354 reply: stuffed content, CRLF if needed, ".\r\n". */
     static ByteBuf encode(byte[] content) {
+        return encode(new byte[0], content);
+    }
+
+    /**
+     * As {@link #encode(byte[])} for {@code prefix} followed by {@code content}, stuffed as one
+     * stream (a dot opening the content's first line is stuffed when the prefix ends a line).
+     */
+    static ByteBuf encode(byte[] prefix, byte[] content) {
         CompositeByteBuf out = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        boolean lineStart = stuff(out, prefix, true);
+        stuff(out, content, lineStart);
+        long total = (long) prefix.length + content.length;
+        if (total > 0 && !(at(prefix, content, total - 2) == '\r' && at(prefix, content, total - 1) == '\n')) {
+            out.addComponent(true, Unpooled.wrappedBuffer(CRLF));
+        }
+        out.addComponent(true, Unpooled.wrappedBuffer(END));
+        return out;
+    }
+
+    /** Adds {@code bytes} as slices with dots stuffed; returns whether the next byte starts a line. */
+    private static boolean stuff(CompositeByteBuf out, byte[] bytes, boolean atLineStart) {
         int start = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '.' && (i == 0 || content[i - 1] == '\n')) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '.' && (i == 0 ? atLineStart : bytes[i - 1] == '\n')) {
                 if (i > start) {
-                    out.addComponent(true, Unpooled.wrappedBuffer(content, start, i - start));
+                    out.addComponent(true, Unpooled.wrappedBuffer(bytes, start, i - start));
                 }
                 out.addComponent(true, Unpooled.wrappedBuffer(DOT));
                 start = i; // the original dot goes out with the next slice
             }
         }
-        if (content.length > start) {
-            out.addComponent(true, Unpooled.wrappedBuffer(content, start, content.length - start));
+        if (bytes.length > start) {
+            out.addComponent(true, Unpooled.wrappedBuffer(bytes, start, bytes.length - start));
         }
-        if (content.length > 0 && !endsWithCrlf(content)) {
-            out.addComponent(true, Unpooled.wrappedBuffer(CRLF));
+        return bytes.length == 0 ? atLineStart : bytes[bytes.length - 1] == '\n';
+    }
+
+    /** Byte {@code i} of prefix + content, or 0 before the start. */
+    private static byte at(byte[] prefix, byte[] content, long i) {
+        if (i < 0) {
+            return 0;
         }
-        out.addComponent(true, Unpooled.wrappedBuffer(END));
-        return out;
+        return i < prefix.length ? prefix[(int) i] : content[(int) (i - prefix.length)];
     }
 
     static boolean endsWithCrlf(byte[] content) {

@@ -27,7 +27,7 @@ final class SmtpClientEncoder extends MessageToMessageEncoder<Object> {
             buf.writeByte('\r').writeByte('\n');
             out.add(buf);
         } else if (msg instanceof MessageBody body) {
-            out.add(DotStuffing.encode(body.content()));
+            out.add(DotStuffing.encode(body.prefix(), body.content()));
         }
     }
 }

@@ -250,7 +250,7 @@ public final class SmtpConnection {
                 return CompletableFuture.completedFuture(go.reply());
             }
             CompletableFuture<ReplyLines> end = session.expect(settings.dataTimeout(), "the end of data");
-            write(new MessageBody(t.content()));
+            write(new MessageBody(t.prefix(), t.content()));
             return end.thenApply(reply -> {
                 check421(reply.reply());
                 transactionOpen = false; // RFC 5321 §4.1.1.4: the reply after "." ends the transaction
@@ -262,9 +262,9 @@ public final class SmtpConnection {
     private String mailCommand(Transaction t) {
         StringBuilder line = new StringBuilder(64).append("MAIL FROM:<").append(t.sender()).append('>');
         if (extensions.containsKey("SIZE")) {
-            line.append(" SIZE=").append(t.content().length); // RFC 1870 §3
+            line.append(" SIZE=").append(t.size()); // RFC 1870 §3
         }
-        if (extensions.containsKey("8BITMIME") && DotStuffing.has8BitBytes(t.content())) {
+        if (extensions.containsKey("8BITMIME") && (DotStuffing.has8BitBytes(t.prefix()) || DotStuffing.has8BitBytes(t.content()))) {
             line.append(" BODY=8BITMIME"); // RFC 6152 §3
         }
         if (extensions.containsKey("SMTPUTF8") && needsUtf8(t)) {
