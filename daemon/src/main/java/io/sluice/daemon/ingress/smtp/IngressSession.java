@@ -1,5 +1,6 @@
 package io.sluice.daemon.ingress.smtp;
 
+import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.RelayNetworks;
@@ -44,12 +45,16 @@ final class IngressSession implements MessageHandler {
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxRecipients;
+    private final FeedbackInbox feedback;
     private final List<String> recipients = new ArrayList<>();
+    /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
+    private final List<String> feedbackRecipients = new ArrayList<>();
     private String sender;
 
     IngressSession(MessageContext context, Intake intake, RelayNetworks relay, TraceHeaders trace, Clock clock,
-                   long maxMessageBytes, int maxRecipients) {
+                   long maxMessageBytes, int maxRecipients, FeedbackInbox feedback) {
         this.context = context;
+        this.feedback = feedback;
         this.intake = intake;
         this.relay = relay;
         this.trace = trace;
@@ -81,8 +86,24 @@ final class IngressSession implements MessageHandler {
         } catch (AddressSyntaxException e) {
             throw new RejectException(501, "5.1.3 Bad recipient address syntax: " + e.getMessage());
         }
+        // issue 6: bounces, complaints and mailto unsubscribes to our own addresses are taken from anyone
+        switch (feedback.route(address)) {
+            case INBOX -> {
+                feedbackRecipients.add(address);
+                return;
+            }
+            case UNKNOWN -> throw new RejectException(550, "5.1.1 <" + parsed + ">: no such feedback address");
+            case ELSEWHERE -> {
+            }
+        }
         if (!relay.contains(clientAddress())) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
+        }
+        // issue 6, "no means no" (submission over SMTP carries no tenant yet: the default one)
+        var suppressed = feedback.suppression(null, address);
+        if (suppressed.isPresent()) {
+            throw new RejectException(550, "5.7.1 <" + parsed + ">: recipient is suppressed ("
+                    + suppressed.get().reason().label() + ")");
         }
         recipients.add(address);
     }
@@ -100,6 +121,14 @@ final class IngressSession implements MessageHandler {
         HeaderSection headers = HeaderSection.scan(read.bytes(), read.length());
         if (headers.receivedCount() > MAX_RECEIVED) {
             throw refuse(554, "5.4.6 Too many Received headers (" + headers.receivedCount() + "): mail loop?");
+        }
+        if (!feedbackRecipients.isEmpty()) {
+            // issue 6: parsed, logged and acted on here; never queued
+            String done = feedback.receive(List.copyOf(feedbackRecipients), sender,
+                    java.util.Arrays.copyOf(read.bytes(), read.length()), clientAddress().getHostAddress());
+            if (recipients.isEmpty()) {
+                return done;
+            }
         }
         ZonedDateTime now = ZonedDateTime.now(clock);
         byte[] message = trace.assemble(read.bytes(), read.length(), headers, context.getHelo().orElse(null),
