@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The in-memory half of the store: an open-addressing hash table from a 64-bit hash of
- * (tenant, key) to the entry's state, kept in parallel primitive arrays (21 bytes a slot, no
+ * (tenant, key) to the entry's state, kept in parallel primitive arrays (24 bytes a slot, no
  * object per entry), so 10 million entries cost a few hundred MB and no GC pressure.
  *
  * <p>Only the hash is kept, not the address: two different (tenant, address) pairs share a
@@ -21,17 +21,14 @@ final class SuppressionIndex {
     private static final float LOAD = 0.7f;
 
     private static final class Table {
-        final long[] keys;
+        /** Pairs: [2i] the hash (0 = empty), [2i+1] the state: reason code in bits 0-7, expiry seconds above. */
+        final long[] slots;
         final long[] logIndex;
-        final int[] expires;
-        final byte[] reason;
         final int mask;
 
         Table(int capacity) {
-            keys = new long[capacity];
+            slots = new long[capacity * 2];
             logIndex = new long[capacity];
-            expires = new int[capacity];
-            reason = new byte[capacity];
             mask = capacity - 1;
         }
     }
@@ -45,11 +42,11 @@ final class SuppressionIndex {
         table = new Table(cap);
     }
 
-    /** The slot holding {@code hash}, or -1. */
+    /** The slot holding {@code hash}, or -1. Hash and state share a cache line: one miss a probe. */
     private static int find(Table t, long hash) {
         int i = (int) hash & t.mask;
         while (true) {
-            long k = (long) KEYS.getAcquire(t.keys, i);
+            long k = (long) KEYS.getAcquire(t.slots, i << 1);
             if (k == hash) {
                 return i;
             }
@@ -60,14 +57,22 @@ final class SuppressionIndex {
         }
     }
 
+    private static long state(byte reason, long expiresSec) {
+        return (reason & 0xffL) | (Math.max(0, Math.min(0xffffffffL, expiresSec)) << 8);
+    }
+
     /** True when an entry with this hash is present, not removed, and not expired at {@code nowSec}. */
     boolean isActive(long hash, long nowSec) {
         Table t = table;
         int slot = find(t, hash);
-        if (slot < 0 || t.reason[slot] == 0) {
+        if (slot < 0) {
             return false;
         }
-        int exp = t.expires[slot];
+        long st = (long) KEYS.getAcquire(t.slots, (slot << 1) + 1);
+        if ((st & 0xff) == 0) {
+            return false;
+        }
+        long exp = st >>> 8;
         return exp == 0 || nowSec < exp;
     }
 
@@ -82,26 +87,24 @@ final class SuppressionIndex {
     synchronized void put(long hash, long logIndex, byte reasonCode, long expiresSec) {
         Table t = table;
         int slot = find(t, hash);
-        int exp = (int) Math.min(Integer.MAX_VALUE, Math.max(0, expiresSec));
+        long st = state(reasonCode, expiresSec);
         if (slot >= 0) {
-            boolean wasActive = t.reason[slot] != 0;
+            boolean wasActive = (t.slots[(slot << 1) + 1] & 0xff) != 0;
             t.logIndex[slot] = logIndex;
-            t.expires[slot] = exp;
-            t.reason[slot] = reasonCode;
+            KEYS.setRelease(t.slots, (slot << 1) + 1, st);
             active += (reasonCode != 0 ? 1 : 0) - (wasActive ? 1 : 0);
             return;
         }
-        if (used + 1 > t.keys.length * LOAD) {
+        if (used + 1 > (t.mask + 1) * LOAD) {
             t = grow(t);
         }
         int i = (int) hash & t.mask;
-        while (t.keys[i] != 0) {
+        while (t.slots[i << 1] != 0) {
             i = (i + 1) & t.mask;
         }
         t.logIndex[i] = logIndex;
-        t.expires[i] = exp;
-        t.reason[i] = reasonCode;
-        KEYS.setRelease(t.keys, i, hash);
+        t.slots[(i << 1) + 1] = st;
+        KEYS.setRelease(t.slots, i << 1, hash);
         used++;
         if (reasonCode != 0) {
             active++;
@@ -109,20 +112,19 @@ final class SuppressionIndex {
     }
 
     private Table grow(Table old) {
-        Table t = new Table(old.keys.length << 1);
-        for (int j = 0; j < old.keys.length; j++) {
-            long k = old.keys[j];
+        Table t = new Table((old.mask + 1) << 1);
+        for (int j = 0; j <= old.mask; j++) {
+            long k = old.slots[j << 1];
             if (k == 0) {
                 continue;
             }
             int i = (int) k & t.mask;
-            while (t.keys[i] != 0) {
+            while (t.slots[i << 1] != 0) {
                 i = (i + 1) & t.mask;
             }
-            t.keys[i] = k;
+            t.slots[i << 1] = k;
+            t.slots[(i << 1) + 1] = old.slots[(j << 1) + 1];
             t.logIndex[i] = old.logIndex[j];
-            t.expires[i] = old.expires[j];
-            t.reason[i] = old.reason[j];
         }
         table = t;
         return t;
@@ -131,8 +133,8 @@ final class SuppressionIndex {
     /** Calls {@code f} with the log index of every entry not removed (expired ones included). */
     void forEachPresent(java.util.function.LongConsumer f) {
         Table t = table;
-        for (int j = 0; j < t.keys.length; j++) {
-            if ((long) KEYS.getAcquire(t.keys, j) != 0 && t.reason[j] != 0) {
+        for (int j = 0; j <= t.mask; j++) {
+            if ((long) KEYS.getAcquire(t.slots, j << 1) != 0 && (t.slots[(j << 1) + 1] & 0xff) != 0) {
                 f.accept(t.logIndex[j]);
             }
         }
@@ -143,21 +145,31 @@ final class SuppressionIndex {
     }
 
     int capacity() {
-        return table.keys.length;
+        return table.mask + 1;
     }
 
-    // ---- hashing: no allocation, ASCII lower-cased on the fly ----
+    /** Bytes held by the arrays (24 a slot). */
+    long bytes() {
+        return (table.mask + 1) * 24L;
+    }
+
+    // ---- hashing: no allocation, ASCII lower-cased on the fly; tenant and key hashed apart so one
+    // address hash serves the tenant's and the global list ----
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    static long hash(CharSequence tenant, CharSequence key, int keyFrom) {
+    static long tenantHash(CharSequence tenant) {
         long h = FNV_OFFSET;
         for (int i = 0; i < tenant.length(); i++) {
             h = (h ^ tenant.charAt(i)) * FNV_PRIME;
         }
-        h = (h ^ 0x1f) * FNV_PRIME; // separator: no tenant/key split collides with another
-        for (int i = keyFrom; i < key.length(); i++) {
+        return fmix(h ^ 0x5bd1e995L);
+    }
+
+    static long keyHash(CharSequence key, int from) {
+        long h = FNV_OFFSET;
+        for (int i = from; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c >= 'A' && c <= 'Z') {
                 c += 32;
@@ -166,12 +178,25 @@ final class SuppressionIndex {
             }
             h = (h ^ c) * FNV_PRIME;
         }
-        // murmur3 fmix64: FNV alone clusters in the low bits the table indexes with
+        return h;
+    }
+
+    static long combine(long tenantHash, long keyHash) {
+        long h = fmix(keyHash + tenantHash * 0x9e3779b97f4a7c15L);
+        return h == 0 ? 1 : h;
+    }
+
+    static long hash(CharSequence tenant, CharSequence key, int keyFrom) {
+        return combine(tenantHash(tenant), keyHash(key, keyFrom));
+    }
+
+    /** murmur3 fmix64: FNV alone clusters in the low bits the table indexes with. */
+    private static long fmix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
-        return h == 0 ? 1 : h;
+        return h;
     }
 }

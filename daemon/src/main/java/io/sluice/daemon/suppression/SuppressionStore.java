@@ -37,6 +37,10 @@ public final class SuppressionStore implements AutoCloseable {
     private final Clock clock;
     private final Consumer<SuppressionChange> listener;
     private final long rebuildMillis;
+    private static final long GLOBAL_HASH = SuppressionIndex.tenantHash(GLOBAL);
+    /** Set once any domain / global entry exists: until then a lookup is one probe, not four. */
+    private volatile boolean anyDomain;
+    private volatile boolean anyGlobal;
 
     private SuppressionStore(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener) {
         this.clock = clock;
@@ -44,9 +48,11 @@ public final class SuppressionStore implements AutoCloseable {
         this.log = new SuppressionLog(dir);
         this.index = new SuppressionIndex(expected);
         long start = System.nanoTime();
-        log.replay((idx, action, tenant, key, reason, expiresMillis) -> index.put(
-                SuppressionIndex.hash(tenant, key, 0), idx,
-                action == SuppressionLog.ACTION_ADD ? reason : 0, (expiresMillis + 999) / 1000));
+        log.replay((idx, action, tenant, key, reason, expiresMillis) -> {
+            index.put(SuppressionIndex.hash(tenant, key, 0), idx,
+                    action == SuppressionLog.ACTION_ADD ? reason : 0, (expiresMillis + 999) / 1000);
+            noteKind(tenant, key);
+        });
         this.rebuildMillis = (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -93,27 +99,44 @@ public final class SuppressionStore implements AutoCloseable {
         return r == null ? Optional.empty() : Optional.of(SuppressionEntry.of(r.change()));
     }
 
+    private void noteKind(CharSequence tenant, CharSequence key) {
+        if (key.length() > 0 && key.charAt(0) == '@' && !anyDomain) {
+            anyDomain = true;
+        }
+        if (tenant.length() == 1 && tenant.charAt(0) == '*' && !anyGlobal) {
+            anyGlobal = true;
+        }
+    }
+
     private long matchingHash(String tenant, String address, long nowSec) {
         if (address == null) {
             return 0;
         }
-        int at = address.lastIndexOf('@');
+        long th = SuppressionIndex.tenantHash(tenant);
+        long addressHash = SuppressionIndex.keyHash(address, 0);
         long h;
-        if (index.isActive(h = SuppressionIndex.hash(tenant, address, 0), nowSec)) {
+        if (index.isActive(h = SuppressionIndex.combine(th, addressHash), nowSec)) {
             return h;
         }
-        if (at >= 0 && index.isActive(h = SuppressionIndex.hash(tenant, address, at), nowSec)) {
+        int at = address.lastIndexOf('@');
+        long domainHash = anyDomain && at >= 0 ? SuppressionIndex.keyHash(address, at) : 0;
+        if (domainHash != 0 && index.isActive(h = SuppressionIndex.combine(th, domainHash), nowSec)) {
             return h;
         }
-        if (!GLOBAL.equals(tenant)) {
-            if (index.isActive(h = SuppressionIndex.hash(GLOBAL, address, 0), nowSec)) {
+        if (anyGlobal && !GLOBAL.equals(tenant)) {
+            if (index.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, addressHash), nowSec)) {
                 return h;
             }
-            if (at >= 0 && index.isActive(h = SuppressionIndex.hash(GLOBAL, address, at), nowSec)) {
+            if (domainHash != 0 && index.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, domainHash), nowSec)) {
                 return h;
             }
         }
         return 0;
+    }
+
+    /** Bytes held by the in-memory index. */
+    public long indexBytes() {
+        return index.bytes();
     }
 
     /**
@@ -145,6 +168,7 @@ public final class SuppressionStore implements AutoCloseable {
         }
         SuppressionChange change = new SuppressionChange(SuppressionChange.ADD, t, k, reason, source, note, now, expires);
         long idx = log.append(change, index.latest(hash));
+        noteKind(t, k);
         index.put(hash, idx, reason.code(), expires == null ? 0 : (expires.toEpochMilli() + 999) / 1000);
         return Optional.of(change);
     }
