@@ -33,7 +33,13 @@ public final class SuppressionStore implements AutoCloseable {
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]{1,64}|\\*");
 
     private final SuppressionLog log;
+    /** Address entries of tenants: the big table (one probe per lookup, usually a cache miss). */
     private final SuppressionIndex index;
+    /**
+     * Domain entries and the global list: usually small, so they stay in cache and the three
+     * extra probes of a lookup cost little (measured: docs/benchmarks.md).
+     */
+    private final SuppressionIndex lists;
     private final Clock clock;
     private final Consumer<SuppressionChange> listener;
     private final long rebuildMillis;
@@ -47,9 +53,10 @@ public final class SuppressionStore implements AutoCloseable {
         this.listener = listener == null ? c -> { } : listener;
         this.log = new SuppressionLog(dir);
         this.index = new SuppressionIndex(expected);
+        this.lists = new SuppressionIndex(1024);
         long start = System.nanoTime();
         log.replay((idx, action, tenant, key, reason, expiresMillis) -> {
-            index.put(SuppressionIndex.hash(tenant, key, 0), idx,
+            indexFor(tenant, key).put(SuppressionIndex.hash(tenant, key, 0), idx,
                     action == SuppressionLog.ACTION_ADD ? reason : 0, (expiresMillis + 999) / 1000);
             noteKind(tenant, key);
         });
@@ -78,7 +85,12 @@ public final class SuppressionStore implements AutoCloseable {
 
     /** Entries in force (not removed; expired ones count until replaced). */
     public int size() {
-        return index.active();
+        return index.active() + lists.active();
+    }
+
+    private SuppressionIndex indexFor(CharSequence tenant, CharSequence key) {
+        boolean small = (key.length() > 0 && key.charAt(0) == '@') || (tenant.length() == 1 && tenant.charAt(0) == '*');
+        return small ? lists : index;
     }
 
     /**
@@ -95,7 +107,8 @@ public final class SuppressionStore implements AutoCloseable {
         if (hash == 0) {
             return Optional.empty();
         }
-        SuppressionLog.Read r = log.read(index.latest(hash));
+        long latest = index.latest(hash);
+        SuppressionLog.Read r = log.read(latest >= 0 ? latest : lists.latest(hash));
         return r == null ? Optional.empty() : Optional.of(SuppressionEntry.of(r.change()));
     }
 
@@ -120,14 +133,14 @@ public final class SuppressionStore implements AutoCloseable {
         }
         int at = address.lastIndexOf('@');
         long domainHash = anyDomain && at >= 0 ? SuppressionIndex.keyHash(address, at) : 0;
-        if (domainHash != 0 && index.isActive(h = SuppressionIndex.combine(th, domainHash), nowSec)) {
+        if (domainHash != 0 && lists.isActive(h = SuppressionIndex.combine(th, domainHash), nowSec)) {
             return h;
         }
         if (anyGlobal && !GLOBAL.equals(tenant)) {
-            if (index.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, addressHash), nowSec)) {
+            if (lists.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, addressHash), nowSec)) {
                 return h;
             }
-            if (domainHash != 0 && index.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, domainHash), nowSec)) {
+            if (domainHash != 0 && lists.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, domainHash), nowSec)) {
                 return h;
             }
         }
@@ -136,7 +149,7 @@ public final class SuppressionStore implements AutoCloseable {
 
     /** Bytes held by the in-memory index. */
     public long indexBytes() {
-        return index.bytes();
+        return index.bytes() + lists.bytes();
     }
 
     /**
@@ -158,6 +171,7 @@ public final class SuppressionStore implements AutoCloseable {
         String t = tenant(tenant);
         String k = normalizeKey(key);
         long hash = SuppressionIndex.hash(t, k, 0);
+        SuppressionIndex index = indexFor(t, k);
         Instant now = clock.instant();
         if (index.isActive(hash, now.getEpochSecond())) {
             SuppressionLog.Read current = log.read(index.latest(hash));
@@ -180,6 +194,7 @@ public final class SuppressionStore implements AutoCloseable {
             String t = tenant(tenant);
             String k = normalizeKey(key);
             long hash = SuppressionIndex.hash(t, k, 0);
+            SuppressionIndex index = indexFor(t, k);
             long latest = index.latest(hash);
             SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
             if (current == null || !current.change().isAdd()) {
@@ -199,7 +214,7 @@ public final class SuppressionStore implements AutoCloseable {
         String t = tenant(tenant);
         String k = normalizeKey(key);
         List<SuppressionChange> out = new ArrayList<>();
-        long idx = index.latest(SuppressionIndex.hash(t, k, 0));
+        long idx = indexFor(t, k).latest(SuppressionIndex.hash(t, k, 0));
         while (idx >= 0 && out.size() < 10_000) {
             SuppressionLog.Read r = log.read(idx);
             if (r == null) {
@@ -215,7 +230,7 @@ public final class SuppressionStore implements AutoCloseable {
     public void forEach(String tenant, Consumer<SuppressionEntry> sink) {
         String t = tenant == null ? null : tenant(tenant);
         Instant now = clock.instant();
-        index.forEachPresent(idx -> {
+        java.util.function.LongConsumer each = idx -> {
             SuppressionLog.Read r = log.read(idx);
             if (r == null || !r.change().isAdd() || (t != null && !t.equals(r.change().tenant()))) {
                 return;
@@ -223,7 +238,9 @@ public final class SuppressionStore implements AutoCloseable {
             if (r.change().expires() == null || r.change().expires().isAfter(now)) {
                 sink.accept(SuppressionEntry.of(r.change()));
             }
-        });
+        };
+        lists.forEachPresent(each);
+        index.forEachPresent(each);
     }
 
     /** Flushes the log to disk (after a bulk import; mmap alone already survives a killed process). */
