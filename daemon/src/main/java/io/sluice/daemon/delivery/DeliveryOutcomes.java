@@ -62,7 +62,8 @@ public final class DeliveryOutcomes {
             return DONE;
         }
         // issue 6: classify every failure; the hygiene policy may suppress the recipient
-        Classification verdict = hygiene.afterReply(tenantOf(attempted), attempted.recipient(), reply);
+        Classification verdict = hygiene.afterReply(tenantOf(attempted), attempted.recipient(), reply,
+                attempted.id().toString());
         if (reply.isPermanent()) {
             spool.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
             publish("Bounce", attempted, site, host, response, now, null, verdict);

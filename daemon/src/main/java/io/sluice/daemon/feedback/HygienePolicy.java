@@ -36,7 +36,7 @@ public final class HygienePolicy {
     private final FeedbackSettings settings;
     private final BounceClassifier classifier;
     private final Clock clock;
-    private final Map<String, Deque<Instant>> softBounces = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Soft>> softBounces = new ConcurrentHashMap<>();
 
     public HygienePolicy(SuppressionStore store, FeedbackSettings settings, BounceClassifier classifier, Clock clock) {
         this.store = store;
@@ -45,11 +45,16 @@ public final class HygienePolicy {
         this.clock = clock;
     }
 
-    /** Classifies a synchronous non-2xx reply to a delivery and acts on it. Never throws. */
-    public Classification afterReply(String tenant, String recipient, SmtpReply reply) {
+    /**
+     * Classifies a synchronous non-2xx reply to a delivery and acts on it. Never throws.
+     *
+     * @param delivery identifies the delivery (message id + index): its retries count as one soft
+     *                 bounce, so a mailbox full for an afternoon is not a pattern; null to count each
+     */
+    public Classification afterReply(String tenant, String recipient, SmtpReply reply, String delivery) {
         try {
             Classification c = classifier.classify(reply);
-            bounced(tenant, recipient, c, reply.isPermanent(), "bounce", reply.toString());
+            bounced(tenant, recipient, c, reply.isPermanent(), "bounce", reply.toString(), delivery);
             return c;
         } catch (RuntimeException e) {
             LOG.warn("hygiene for {} failed: {}", recipient, e.toString());
@@ -64,6 +69,14 @@ public final class HygienePolicy {
      */
     public SuppressionReason bounced(String tenant, String recipient, Classification c, boolean permanent,
                                      String source, String note) {
+        return bounced(tenant, recipient, c, permanent, source, note, null);
+    }
+
+    private record Soft(Instant at, String delivery) {
+    }
+
+    private SuppressionReason bounced(String tenant, String recipient, Classification c, boolean permanent,
+                                      String source, String note, String delivery) {
         FeedbackSettings.Policy p = settings.policy(tenant);
         if (c == null || recipient == null) {
             return null;
@@ -85,13 +98,16 @@ public final class HygienePolicy {
         if (softBounces.size() >= MAX_TRACKED) {
             softBounces.clear(); // bounded memory beats exact counts for a flood of distinct addresses
         }
-        Deque<Instant> times = softBounces.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Deque<Soft> times = softBounces.computeIfAbsent(key, k -> new ArrayDeque<>());
         int count;
         synchronized (times) {
-            times.addLast(now);
-            while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(p.softBounceWindow()))) {
+            while (!times.isEmpty() && times.peekFirst().at().isBefore(now.minus(p.softBounceWindow()))) {
                 times.removeFirst();
             }
+            if (delivery != null && times.stream().anyMatch(s -> delivery.equals(s.delivery()))) {
+                return null; // a retry of a delivery already counted
+            }
+            times.addLast(new Soft(now, delivery));
             count = times.size();
         }
         if (count >= p.softBounceLimit()) {

@@ -34,7 +34,7 @@ class HygienePolicyTest {
     void hardBounceAboutTheMailboxSuppresses(@TempDir Path dir) {
         try (SuppressionStore store = SuppressionStore.open(dir, Clock.systemUTC(), 16, null)) {
             var c = hygiene(store).afterReply("default", "gone@example.test",
-                    SmtpReply.of(550, "5.1.1", "<gone@example.test>: Recipient address rejected: User unknown"));
+                    SmtpReply.of(550, "5.1.1", "<gone@example.test>: Recipient address rejected: User unknown"), null);
             assertEquals(BounceCategory.BAD_MAILBOX, c.category());
             assertEquals(SuppressionReason.HARD_BOUNCE, store.lookup("default", "gone@example.test").orElseThrow().reason());
         }
@@ -46,11 +46,11 @@ class HygienePolicyTest {
             HygienePolicy h = hygiene(store);
             for (int i = 0; i < 10; i++) {
                 h.afterReply("default", "a@example.test", SmtpReply.of(554, "5.7.1",
-                        "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"));
+                        "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"), null);
                 h.afterReply("default", "a@example.test", SmtpReply.of(421, "4.7.0",
-                        "[TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints"));
+                        "[TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints"), null);
                 h.afterReply("default", "a@example.test", SmtpReply.of(550, "5.7.26",
-                        "Unauthenticated email from example.test is not accepted due to domain's DMARC policy"));
+                        "Unauthenticated email from example.test is not accepted due to domain's DMARC policy"), null);
             }
             assertFalse(store.isSuppressed("default", "a@example.test"));
         }
@@ -61,15 +61,18 @@ class HygienePolicyTest {
         try (SuppressionStore store = SuppressionStore.open(dir, Clock.systemUTC(), 16, null)) {
             HygienePolicy h = hygiene(store);
             SmtpReply full = SmtpReply.of(452, "4.2.2", "The email account that you tried to reach is over quota");
-            h.afterReply("default", "full@example.test", full);
-            h.afterReply("default", "full@example.test", full);
+            h.afterReply("default", "full@example.test", full, "m1/0");
+            h.afterReply("default", "full@example.test", full, "m1/0");
+            h.afterReply("default", "full@example.test", full, "m1/0");
+            assertFalse(store.isSuppressed("default", "full@example.test"), "retries of one delivery count once");
+            h.afterReply("default", "full@example.test", full, "m2/0");
             assertFalse(store.isSuppressed("default", "full@example.test"));
-            h.afterReply("default", "full@example.test", full);
+            h.afterReply("default", "full@example.test", full, "m3/0");
             var e = store.lookup("default", "full@example.test").orElseThrow();
             assertEquals(SuppressionReason.REPEATED_SOFT_BOUNCE, e.reason());
             assertTrue(e.expires() != null);
             for (int i = 0; i < 5; i++) {
-                h.afterReply("lenient", "full@example.test", full);
+                h.afterReply("lenient", "full@example.test", full, "m" + i + "/0");
             }
             assertFalse(store.isSuppressed("lenient", "full@example.test"));
         }
