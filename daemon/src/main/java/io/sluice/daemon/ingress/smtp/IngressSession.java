@@ -1,5 +1,6 @@
 package io.sluice.daemon.ingress.smtp;
 
+import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.RelayNetworks;
@@ -40,6 +41,7 @@ final class IngressSession implements MessageHandler {
     private final MessageContext context;
     private final Intake intake;
     private final RelayNetworks relay;
+    private final DomainCheck domains;
     private final TraceHeaders trace;
     private final Clock clock;
     private final long maxMessageBytes;
@@ -47,9 +49,10 @@ final class IngressSession implements MessageHandler {
     private final List<String> recipients = new ArrayList<>();
     private String sender;
 
-    IngressSession(MessageContext context, Intake intake, RelayNetworks relay, TraceHeaders trace, Clock clock,
-                   long maxMessageBytes, int maxRecipients) {
+    IngressSession(MessageContext context, Intake intake, RelayNetworks relay, DomainCheck domains, TraceHeaders trace,
+                   Clock clock, long maxMessageBytes, int maxRecipients) {
         this.context = context;
+        this.domains = domains;
         this.intake = intake;
         this.relay = relay;
         this.trace = trace;
@@ -83,6 +86,12 @@ final class IngressSession implements MessageHandler {
         }
         if (!relay.contains(clientAddress())) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
+        }
+        if (!parsed.isAddressLiteral()) {
+            DomainCheck.Verdict verdict = domains.check(parsed.domain());
+            if (verdict != DomainCheck.Verdict.ACCEPT) {
+                throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
+            }
         }
         recipients.add(address);
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.TraceHeaders;
@@ -27,7 +28,8 @@ public final class SmtpIngress implements AutoCloseable {
 
     private final SMTPServer server;
 
-    public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, Clock clock) {
+    public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
+                      Clock clock) {
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
         TraceHeaders trace = new TraceHeaders(settings.hostname());
         InetAddress bind;
@@ -47,7 +49,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, relay, trace, clock,
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, relay, domains, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients()))
                 .build();
         server.start();
