@@ -67,7 +67,8 @@ public final class DomainCheck implements AutoCloseable {
 
     public DomainCheck(IngressSettings settings, DnsSettings dns, @Value("${sluice.smarthost:}") String smarthost,
                        Clock clock) {
-        boolean smarthostOnly = smarthost != null && !smarthost.isBlank() && dns.servers().isEmpty();
+        boolean smarthostOnly = smarthost != null && !smarthost.isBlank()
+                && dns.servers().stream().allMatch(String::isBlank);
         this.enabled = settings.checkDomains() && !smarthostOnly;
         this.ttl = settings.domainCacheTtl();
         this.timeout = settings.domainCheckTimeout();

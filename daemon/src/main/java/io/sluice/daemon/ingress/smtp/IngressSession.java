@@ -27,6 +27,8 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One mail transaction on the SMTP listener: checks the envelope as it arrives (address
@@ -40,7 +42,7 @@ final class IngressSession implements MessageHandler {
 
     private final MessageContext context;
     private final Intake intake;
-    private final RelayNetworks relay;
+    private final Policy policy;
     private final DomainCheck domains;
     private final TraceHeaders trace;
     private final Clock clock;
@@ -49,12 +51,23 @@ final class IngressSession implements MessageHandler {
     private final List<String> recipients = new ArrayList<>();
     private String sender;
 
-    IngressSession(MessageContext context, Intake intake, RelayNetworks relay, DomainCheck domains, TraceHeaders trace,
+    /**
+     * What differs between listeners: who may relay, and the envelope attributes a session's
+     * mail carries (the submission port adds the authenticated user's tenant).
+     */
+    record Policy(Predicate<MessageContext> mayRelay, Function<MessageContext, Map<String, String>> attributes) {
+        static Policy relayNetworks(RelayNetworks relay) {
+            return new Policy(ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
+                    ctx -> Map.of());
+        }
+    }
+
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TraceHeaders trace,
                    Clock clock, long maxMessageBytes, int maxRecipients) {
         this.context = context;
         this.domains = domains;
         this.intake = intake;
-        this.relay = relay;
+        this.policy = policy;
         this.trace = trace;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
@@ -65,7 +78,7 @@ final class IngressSession implements MessageHandler {
     public void from(String address) throws RejectException {
         if (!address.isEmpty()) {
             try {
-                MailAddress.parse(address);
+                MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
             } catch (AddressSyntaxException e) {
                 throw new RejectException(553, "5.1.7 Bad sender address syntax: " + e.getMessage());
             }
@@ -80,11 +93,11 @@ final class IngressSession implements MessageHandler {
         }
         MailAddress parsed;
         try {
-            parsed = MailAddress.parse(address);
+            parsed = MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
         } catch (AddressSyntaxException e) {
             throw new RejectException(501, "5.1.3 Bad recipient address syntax: " + e.getMessage());
         }
-        if (!relay.contains(clientAddress())) {
+        if (!policy.mayRelay().test(context)) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
         }
         if (!parsed.isAddressLiteral()) {
@@ -113,7 +126,8 @@ final class IngressSession implements MessageHandler {
         ZonedDateTime now = ZonedDateTime.now(clock);
         byte[] message = trace.assemble(read.bytes(), read.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
-        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), Map.of());
+        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(),
+                policy.attributes().apply(context));
         try {
             MessageId id = intake.accept(envelope, message, clientAddress().getHostAddress());
             return "2.0.0 Ok: queued as " + id.value();

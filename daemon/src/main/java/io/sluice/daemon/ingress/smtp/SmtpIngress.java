@@ -49,7 +49,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, relay, domains, trace, clock,
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay), domains, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients()))
                 .build();
         server.start();
