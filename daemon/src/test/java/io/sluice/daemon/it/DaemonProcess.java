@@ -25,10 +25,12 @@ final class DaemonProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final int smtpPort;
     private final int httpPort;
+    private final int submissionPort;
     private Process process;
     private int starts;
 
-    private DaemonProcess(Path dir, Map<String, String> properties, int smtpPort, int httpPort) {
+    private DaemonProcess(Path dir, Map<String, String> properties, int smtpPort, int httpPort, int submissionPort) {
+        this.submissionPort = submissionPort;
         this.dir = dir;
         this.properties = properties;
         this.smtpPort = smtpPort;
@@ -53,7 +55,7 @@ final class DaemonProcess implements AutoCloseable {
         }
 
         DaemonProcess start() throws Exception {
-            DaemonProcess daemon = new DaemonProcess(dir, properties, freePort(), freePort());
+            DaemonProcess daemon = new DaemonProcess(dir, properties, freePort(), freePort(), freePort());
             daemon.startAgain();
             return daemon;
         }
@@ -80,6 +82,7 @@ final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dchronicle.analytics.disable=true",
                 "-Dsluice.smtp.port=" + smtpPort, "-Dmicronaut.server.port=" + httpPort,
+                "-Dsluice.submission.port=" + submissionPort,
                 "-Dsluice.spool.dir=" + dir.resolve("spool"),
                 "-Dsluice.events.file=" + eventsFile()));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -111,6 +114,10 @@ final class DaemonProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    int submissionPort() {
+        return submissionPort;
     }
 
     long pid() {

@@ -142,6 +142,11 @@ final class EnhancedReplies {
 
     static byte[] rewrite(byte[] line, int length) {
         String s = new String(line, 0, length, StandardCharsets.UTF_8);
+        if (s.equals("250-8BITMIME\r\n")) {
+            // SubEthaSMTP reads commands line by line and answers in order, so pipelined
+            // commands work; it just does not say so (RFC 2920). Say it, before its first keyword.
+            return ("250-PIPELINING\r\n" + s).getBytes(StandardCharsets.US_ASCII);
+        }
         return rewrite(s).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -152,7 +157,7 @@ final class EnhancedReplies {
             return line;
         }
         int code = Integer.parseInt(line.substring(0, 3));
-        String rest = line.substring(4);
+        String rest = line.substring(4).stripLeading();
         if (code == 220 || code == 250 || code == 354) {
             // greeting, 354 and EHLO's keyword lines carry no enhanced code (RFC 2034 §3); our
             // own 250 after DATA has one already

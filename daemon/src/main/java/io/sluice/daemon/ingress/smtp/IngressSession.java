@@ -55,11 +55,16 @@ final class IngressSession implements MessageHandler {
      * What differs between listeners: who may relay, and the envelope attributes a session's
      * mail carries (the submission port adds the authenticated user's tenant).
      */
-    record Policy(Predicate<MessageContext> mayRelay, Function<MessageContext, Map<String, String>> attributes) {
+    record Policy(boolean authRequired, Predicate<MessageContext> mayRelay,
+                  Function<MessageContext, Map<String, String>> attributes) {
         static Policy relayNetworks(RelayNetworks relay) {
-            return new Policy(ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
+            return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
                     ctx -> Map.of());
         }
+    }
+
+    static boolean authenticated(MessageContext context) {
+        return context instanceof Session session && session.isAuthenticated();
     }
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TraceHeaders trace,
@@ -76,6 +81,9 @@ final class IngressSession implements MessageHandler {
 
     @Override
     public void from(String address) throws RejectException {
+        if (policy.authRequired() && !authenticated(context)) {
+            throw new RejectException(530, "5.7.0 Authentication required (STARTTLS, then AUTH)");
+        }
         if (!address.isEmpty()) {
             try {
                 MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)

@@ -86,7 +86,8 @@ final class StartTls {
                     Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName[]{new GeneralName(GeneralName.dNSName, hostname),
-                            new GeneralName(GeneralName.dNSName, "localhost")}));
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate())));
             return context(pair.getPrivate(), new Certificate[]{cert});

@@ -60,8 +60,8 @@ public final class SubmissionIngress implements AutoCloseable {
         } else {
             tls = StartTls.fromPem(settings.tlsCert(), settings.tlsKey());
         }
-        IngressSession.Policy policy = new IngressSession.Policy(
-                ctx -> ctx.getAuthenticationHandler().isPresent() && identity(ctx) != null,
+        IngressSession.Policy policy = new IngressSession.Policy(true,
+                ctx -> IngressSession.authenticated(ctx) && identity(ctx) != null,
                 ctx -> accounts.user(identity(ctx)).map(u -> Map.of("tenant", u.tenant())).orElse(Map.of()));
         this.server = SMTPServer.port(settings.port())
                 .bindAddress(bind)
