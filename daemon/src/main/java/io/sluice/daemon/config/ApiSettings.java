@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The HTTP injection API ({@code sluice.api.*}).
@@ -16,6 +17,9 @@ import java.time.Duration;
  * @param maxMessageBytes     one built (or raw) message larger than this gets 413
  * @param batchRecipients     recipients per spooled message when one message goes to many
  * @param idempotencyWindow   how long an {@code idempotency_key}'s answer is kept (across restarts)
+ * @param requireTokens       demand a bearer token even on a loopback bind (always demanded
+ *                            when {@code micronaut.server.host} is not a loopback address)
+ * @param pools               pool names a request may give in {@code pool} (tokens narrow this)
  */
 @ConfigurationProperties("sluice.api")
 public record ApiSettings(
@@ -23,5 +27,7 @@ public record ApiSettings(
         @Bindable(defaultValue = "64MB") @ReadableBytes @Min(1024) long maxRequestBytes,
         @Bindable(defaultValue = "25MB") @ReadableBytes @Min(1024) long maxMessageBytes,
         @Bindable(defaultValue = "1000") @Min(1) @Max(10_000) int batchRecipients,
-        @Bindable(defaultValue = "24h") Duration idempotencyWindow) {
+        @Bindable(defaultValue = "24h") Duration idempotencyWindow,
+        @Bindable(defaultValue = "false") boolean requireTokens,
+        @Bindable(defaultValue = "default") List<String> pools) {
 }

@@ -1,5 +1,6 @@
 package io.sluice.daemon.ingress.http;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -32,9 +33,11 @@ public final class InjectController {
     private final IdempotencyStore idempotency;
     private final ApiSettings settings;
     private final JsonMapper json;
+    private final ApiTokens tokens;
 
     public InjectController(InjectionService service, IdempotencyStore idempotency, ApiSettings settings,
-                            JsonMapper json) {
+                            JsonMapper json, ApiTokens tokens) {
+        this.tokens = tokens;
         this.service = service;
         this.idempotency = idempotency;
         this.settings = settings;
@@ -45,6 +48,13 @@ public final class InjectController {
             produces = {MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> inject(HttpRequest<?> http, @Body byte[] body) {
+        ApiTokens.Caller caller;
+        try {
+            caller = tokens.authenticate(http.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        } catch (ApiTokens.Unauthorized e) {
+            return new Problem("/problems/unauthorized", "Unauthorized", 401, e.getMessage(), null).response()
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+        }
         if (body.length > settings.maxRequestBytes()) {
             return new Problem("/problems/request-too-large", "Request too large", 413,
                     "the body is " + body.length + " octets; the limit is " + settings.maxRequestBytes()
@@ -59,7 +69,7 @@ public final class InjectController {
         }
         String peer = http.getRemoteAddress().getAddress().getHostAddress();
         try {
-            InjectionRequest request = RequestParser.parse(root, settings.maxRecipients());
+            InjectionRequest request = authorise(RequestParser.parse(root, settings.maxRecipients()), caller);
             InjectionResult result;
             if (request.idempotencyKey() == null) {
                 result = service.inject(request, peer);
@@ -81,6 +91,40 @@ public final class InjectController {
         }
     }
 
+    /** A tenant or pool the caller may not use: 403. */
+    private static final class Forbidden extends Exception {
+        private final InvalidParam param;
+
+        Forbidden(InvalidParam param) {
+            super(param.reason(), null, false, false);
+            this.param = param;
+        }
+    }
+
+    /** Fills in the caller's tenant; refuses a tenant or pool that is unknown or not the caller's. */
+    private InjectionRequest authorise(InjectionRequest request, ApiTokens.Caller caller)
+            throws InvalidRequestException, Forbidden {
+        String tenant = request.tenant();
+        if (tenant != null && !tokens.knownTenant(tenant)) {
+            throw new InvalidRequestException(List.of(new InvalidParam("tenant", "unknown tenant \"" + tenant + "\"")));
+        }
+        if (request.pool() != null && !tokens.knownPool(request.pool())) {
+            throw new InvalidRequestException(List.of(new InvalidParam("pool", "unknown pool \"" + request.pool()
+                    + "\" (see sluice.api.pools)")));
+        }
+        if (caller.tenant() != null) {
+            if (tenant != null && !tenant.equals(caller.tenant())) {
+                throw new Forbidden(new InvalidParam("tenant", "this token sends for tenant \"" + caller.tenant()
+                        + "\" only"));
+            }
+            tenant = caller.tenant();
+        }
+        if (request.pool() != null && !caller.pools().contains(request.pool())) {
+            throw new Forbidden(new InvalidParam("pool", "this token may not use pool \"" + request.pool() + "\""));
+        }
+        return request.withTenant(tenant);
+    }
+
     /** Carries a checked refusal out of the idempotency supplier. */
     private static final class Refused extends RuntimeException {
         Refused(Exception cause) {
@@ -92,6 +136,9 @@ public final class InjectController {
         if (e instanceof InvalidRequestException invalid) {
             return Problem.invalidRequest(invalid.params().size() + " field(s) at fault; nothing was queued",
                     invalid.params()).response();
+        }
+        if (e instanceof Forbidden f) {
+            return new Problem("/problems/forbidden", "Forbidden", 403, f.getMessage(), List.of(f.param)).response();
         }
         if (e instanceof InjectionService.MessageTooLargeException big) {
             return new Problem("/problems/message-too-large", "Message too large", 413, big.getMessage(), null)

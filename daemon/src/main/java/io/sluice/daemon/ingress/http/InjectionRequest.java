@@ -37,6 +37,11 @@ record InjectionRequest(String envelopeSender, List<Recipient> recipients, Conte
     record Attachment(String fileName, String contentType, byte[] data) {
     }
 
+    InjectionRequest withTenant(String t) {
+        return new InjectionRequest(envelopeSender, recipients, content, substitutions, t, campaign, pool,
+                idempotencyKey, sendAt);
+    }
+
     boolean personalised() {
         return content instanceof Structured && recipients.stream().anyMatch(Recipient::personalised);
     }
