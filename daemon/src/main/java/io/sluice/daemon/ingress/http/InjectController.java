@@ -140,6 +140,10 @@ public final class InjectController {
         if (e instanceof Forbidden f) {
             return new Problem("/problems/forbidden", "Forbidden", 403, f.getMessage(), List.of(f.param)).response();
         }
+        if (e instanceof InjectionService.RateLimitedException limited) {
+            return new Problem("/problems/rate-limited", "Too many messages", 429, limited.getMessage(), null)
+                    .response().header(HttpHeaders.RETRY_AFTER, "60");
+        }
         if (e instanceof InjectionService.MessageTooLargeException big) {
             return new Problem("/problems/message-too-large", "Message too large", 413, big.getMessage(), null)
                     .response();

@@ -5,6 +5,7 @@ import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
@@ -40,8 +41,11 @@ public final class InjectionService {
     private final TraceHeaders trace;
     private final String hostname;
     private final Clock clock;
+    private final TenantRates rates;
 
-    public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp, Clock clock) {
+    public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
+                            TenantRates rates, Clock clock) {
+        this.rates = rates;
         this.intake = intake;
         this.domains = domains;
         this.settings = settings;
@@ -57,8 +61,15 @@ public final class InjectionService {
         }
     }
 
+    /** The tenant's messages-per-minute budget does not cover this request: 429. */
+    static final class RateLimitedException extends Exception {
+        RateLimitedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     InjectionResult inject(InjectionRequest request, String peer)
-            throws InvalidRequestException, MessageTooLargeException, SpoolException {
+            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
                 ? new MessageComposer(s, request.substitutions(), hostname) : null;
         byte[] raw = request.content() instanceof InjectionRequest.Raw r ? rawMessage(r.message()) : null;
@@ -96,6 +107,12 @@ public final class InjectionService {
                 byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
                 batch.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
             }
+        }
+        String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
+        if (!rates.tryAcquire(tenant, accepted.size())) {
+            throw new RateLimitedException("tenant " + tenant + " may send " + rates.perMinute()
+                    + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
+                    + accepted.size() + "; nothing was queued");
         }
         List<MessageId> ids = intake.acceptAll(batch, peer, request.sendAt());
         return new InjectionResult(accepted.size(), failed.size(), failed,

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSocket;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,12 +28,38 @@ final class EnhancedReplies {
 
     /** A server socket whose accepted sockets rewrite replies. */
     static ServerSocket serverSocket() throws IOException {
+        return serverSocket(null);
+    }
+
+    /**
+     * Also enforces per-address limits: a client over {@link ClientLimits#admit} gets
+     * {@code 421 4.7.0} and is closed here, before a session thread is spent on it.
+     */
+    static ServerSocket serverSocket(ClientLimits limits) throws IOException {
         return new ServerSocket() {
             @Override
             public Socket accept() throws IOException {
-                Socket socket = new RewritingSocket();
-                implAccept(socket);
-                return socket;
+                while (true) {
+                    RewritingSocket socket = new RewritingSocket();
+                    implAccept(socket);
+                    if (limits == null) {
+                        return socket;
+                    }
+                    InetAddress client = socket.getInetAddress();
+                    String refusal = limits.admit(client);
+                    if (refusal == null) {
+                        socket.onClose = () -> limits.release(client);
+                        return socket;
+                    }
+                    try (socket) {
+                        socket.setSoTimeout(2000);
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException ignored) {
+                        // the client is gone already; nothing to tell it
+                    }
+                }
             }
         };
     }
@@ -58,6 +85,26 @@ final class EnhancedReplies {
 
     private static final class RewritingSocket extends Socket {
         private ReplyRewriter out;
+        private Runnable onClose;
+        private boolean closed;
+
+        @Override
+        public void close() throws IOException {
+            Runnable release = null;
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    release = onClose;
+                }
+            }
+            try {
+                super.close();
+            } finally {
+                if (release != null) {
+                    release.run();
+                }
+            }
+        }
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {

@@ -4,6 +4,7 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;
@@ -44,6 +45,7 @@ final class IngressSession implements MessageHandler {
     private final Intake intake;
     private final Policy policy;
     private final DomainCheck domains;
+    private final TenantRates rates;
     private final TraceHeaders trace;
     private final Clock clock;
     private final long maxMessageBytes;
@@ -67,9 +69,10 @@ final class IngressSession implements MessageHandler {
         return context instanceof Session session && session.isAuthenticated();
     }
 
-    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TraceHeaders trace,
-                   Clock clock, long maxMessageBytes, int maxRecipients) {
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients) {
         this.context = context;
+        this.rates = rates;
         this.domains = domains;
         this.intake = intake;
         this.policy = policy;
@@ -83,6 +86,11 @@ final class IngressSession implements MessageHandler {
     public void from(String address) throws RejectException {
         if (policy.authRequired() && !authenticated(context)) {
             throw new RejectException(530, "5.7.0 Authentication required (STARTTLS, then AUTH)");
+        }
+        String tenant = policy.attributes().apply(context).getOrDefault("tenant", TenantRates.DEFAULT_TENANT);
+        if (!rates.tryAcquire(tenant, 1)) {
+            throw new RejectException(451, "4.7.0 Message rate for tenant " + tenant + " exceeded ("
+                    + rates.perMinute() + " per minute); try again later");
         }
         if (!address.isEmpty()) {
             try {

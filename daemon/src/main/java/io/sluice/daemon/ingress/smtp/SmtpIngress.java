@@ -6,6 +6,8 @@ import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.TraceHeaders;
 import jakarta.annotation.PreDestroy;
@@ -29,7 +31,9 @@ public final class SmtpIngress implements AutoCloseable {
     private final SMTPServer server;
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
-                      Clock clock) {
+                      TenantRates rates, LimitSettings limitSettings, Clock clock) {
+        ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
+                limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
         TraceHeaders trace = new TraceHeaders(settings.hostname());
         InetAddress bind;
@@ -42,14 +46,14 @@ public final class SmtpIngress implements AutoCloseable {
                 .bindAddress(bind)
                 .hostName(settings.hostname())
                 .softwareName("Sluice")
-                .serverSocketFactory(EnhancedReplies::serverSocket)
+                .serverSocketFactory(() -> EnhancedReplies.serverSocket(limits))
                 // our own Received header: the built-in one does a reverse lookup per message
                 .insertReceivedHeaders(false)
                 // address checks happen in IngressSession, with precise replies
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay), domains, trace, clock,
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay), domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients()))
                 .build();
         server.start();

@@ -7,6 +7,8 @@ import io.sluice.daemon.config.SubmissionSettings;
 import io.sluice.daemon.config.SubmissionUser;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.ingress.TraceHeaders;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -36,12 +38,15 @@ public final class SubmissionIngress implements AutoCloseable {
     private final SMTPServer server;
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
-                             Intake intake, DomainCheck domains, Clock clock) {
+                             Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
+                             Clock clock) {
         if (!settings.enabled()) {
             server = null;
             return;
         }
         SubmissionAccounts accounts = new SubmissionAccounts(users);
+        ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
+                limitSettings.authFailuresPerMinute(), clock);
         TraceHeaders trace = new TraceHeaders(smtp.hostname());
         InetAddress bind;
         try {
@@ -67,17 +72,17 @@ public final class SubmissionIngress implements AutoCloseable {
                 .bindAddress(bind)
                 .hostName(smtp.hostname())
                 .softwareName("Sluice")
-                .serverSocketFactory(EnhancedReplies::serverSocket)
+                .serverSocketFactory(() -> EnhancedReplies.serverSocket(limits))
                 .enableTLS(true)
                 .requireTLS(true)
                 .startTlsSocketFactory(EnhancedReplies.startTls(tls))
-                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(accounts))
+                .authenticationHandlerFactory(new LimitedAuthentication(new EasyAuthenticationHandlerFactory(accounts), limits))
                 .requireAuth(true)
                 .insertReceivedHeaders(false)
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, policy, domains, trace, clock,
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients()))
                 .build();
         server.start();
