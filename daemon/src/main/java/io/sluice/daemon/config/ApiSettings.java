@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The HTTP injection API ({@code sluice.api.*}).
@@ -19,7 +18,6 @@ import java.util.List;
  * @param idempotencyWindow   how long an {@code idempotency_key}'s answer is kept (across restarts)
  * @param requireTokens       demand a bearer token even on a loopback bind (always demanded
  *                            when {@code micronaut.server.host} is not a loopback address)
- * @param pools               pool names a request may give in {@code pool} (tokens narrow this)
  */
 @ConfigurationProperties("sluice.api")
 public record ApiSettings(
@@ -28,6 +26,5 @@ public record ApiSettings(
         @Bindable(defaultValue = "25MB") @ReadableBytes @Min(1024) long maxMessageBytes,
         @Bindable(defaultValue = "1000") @Min(1) @Max(10_000) int batchRecipients,
         @Bindable(defaultValue = "24h") Duration idempotencyWindow,
-        @Bindable(defaultValue = "false") boolean requireTokens,
-        @Bindable(defaultValue = "default") List<String> pools) {
+        @Bindable(defaultValue = "false") boolean requireTokens) {
 }

@@ -98,7 +98,7 @@ public final class Intake {
 
     private void announce(MessageId id, Envelope envelope, int size, String peer, Instant due) {
         events.publish(Event.reception(clock.instant(), id.value(), envelope.sender(), envelope.recipients(),
-                size, peer, envelope.receivedAt()));
+                size, peer, envelope.receivedAt(), envelope.attributes()));
         List<String> recipients = envelope.recipients();
         for (int i = 0; i < recipients.size(); i++) {
             String recipient = recipients.get(i);

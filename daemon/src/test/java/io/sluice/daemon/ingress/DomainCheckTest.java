@@ -19,7 +19,7 @@ class DomainCheckTest {
     @Test
     void aDnsServerThatNeverAnswersMeansAccept() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            DomainCheck check = new DomainCheck(new IngressSettings(true, Duration.ofMinutes(5), Duration.ofMillis(300)),
+            DomainCheck check = new DomainCheck(new IngressSettings(true, Duration.ofMinutes(5), Duration.ofMillis(300), List.of("default")),
                     new DnsSettings(List.of("127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(300)), "",
                     Clock.systemUTC());
             try {
@@ -32,7 +32,7 @@ class DomainCheckTest {
 
     @Test
     void aSmarthostWithoutDnsServersSwitchesTheCheckOff() {
-        DomainCheck check = new DomainCheck(new IngressSettings(true, Duration.ofMinutes(5), Duration.ofSeconds(1)),
+        DomainCheck check = new DomainCheck(new IngressSettings(true, Duration.ofMinutes(5), Duration.ofSeconds(1), List.of("default")),
                 new DnsSettings(List.of(""), Duration.ofSeconds(1)), "127.0.0.1:2525", Clock.systemUTC());
         assertFalse(check.enabled());
         assertEquals(DomainCheck.Verdict.ACCEPT, check.check("anything.invalid"));

@@ -54,7 +54,7 @@ class ApiAuthIT {
              DaemonProcess daemon = DaemonProcess.in(dir)
                      .set("sluice.smarthost", "127.0.0.1:" + sink.port())
                      .set("sluice.api.require-tokens", true)
-                     .set("sluice.api.pools", "default,bulk,transactional")
+                     .set("sluice.ingress.pools", "default,bulk,transactional")
                      .set("sluice.api.tokens.shop.sha256", sha256("shop-token"))
                      .set("sluice.api.tokens.shop.tenant", "shop")
                      .set("sluice.api.tokens.shop.pools", "transactional")

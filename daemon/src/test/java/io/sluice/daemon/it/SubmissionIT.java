@@ -61,6 +61,8 @@ class SubmissionIT {
                 .set("sluice.smarthost", "127.0.0.1:" + sink.port())
                 .set("sluice.submission.users." + USER + ".password-hash", hash)
                 .set("sluice.submission.users." + USER + ".tenant", "acme")
+                .set("sluice.submission.users." + USER + ".pools", "transactional")
+                .set("sluice.ingress.pools", "default,transactional,bulk")
                 .start();
     }
 
@@ -151,6 +153,53 @@ class SubmissionIT {
             String queued = s.command("Subject: piped\r\n\r\nbody\r\n.");
             assertTrue(queued.startsWith("250 2.0.0"), queued);
         }
+    }
+
+    @Test
+    void sluiceHeadersLabelTheMailOnlyAsTheUserMayAndNeverReachTheRecipient() throws Exception {
+        try (TlsDialogue s = TlsDialogue.open(daemon.submissionPort())) {
+            s.command("EHLO client.test");
+            s.command("STARTTLS");
+            s.startTls();
+            s.command("EHLO client.test");
+            assertTrue(s.command("AUTH PLAIN " + plain(USER, PASSWORD)).startsWith("235"));
+            s.pipeline("MAIL FROM:<app@src.test>", "RCPT TO:<labelled@dest.test>", "DATA");
+            String queued = s.command("X-Sluice-Campaign: spring-sale\r\nX-Sluice-Pool: transactional\r\n"
+                    + "X-Sluice-Tenant: acme\r\nSubject: labelled\r\n\r\nbody\r\n.");
+            assertTrue(queued.startsWith("250 2.0.0"), queued);
+            s.pipeline("MAIL FROM:<app@src.test>", "RCPT TO:<labelled@dest.test>", "DATA");
+            String otherTenant = s.command("X-Sluice-Tenant: someone-else\r\nSubject: x\r\n\r\nbody\r\n.");
+            assertTrue(otherTenant.startsWith("550 5.7.1"), otherTenant);
+            s.pipeline("MAIL FROM:<app@src.test>", "RCPT TO:<labelled@dest.test>", "DATA");
+            String otherPool = s.command("X-Sluice-Pool: bulk\r\nSubject: x\r\n\r\nbody\r\n.");
+            assertTrue(otherPool.startsWith("550 5.7.1"), otherPool);
+        }
+        SmtpSink.Message got = sink.awaitMessages(1, Duration.ofSeconds(30)).stream()
+                .filter(x -> x.rcptTo().contains("labelled@dest.test")).findFirst().orElseThrow();
+        assertFalse(got.contentAsString().toLowerCase().contains("x-sluice-"), got.contentAsString());
+        var reception = daemon.events().ofType("Reception").stream()
+                .filter(e -> e.path("recipients").toString().contains("labelled@dest.test")).findFirst().orElseThrow();
+        assertEquals("acme", reception.path("tenant").asText());
+        assertEquals("spring-sale", reception.path("campaign").asText());
+        assertEquals("transactional", reception.path("pool").asText());
+    }
+
+    @Test
+    void relayClientsMayLabelWithAnyKnownPool() throws Exception {
+        try (SmtpDialogue smtp = SmtpDialogue.open(daemon.smtpPort())) {
+            smtp.command("EHLO client.test");
+            smtp.command("MAIL FROM:<a@src.test>");
+            smtp.command("RCPT TO:<relay-labelled@dest.test>");
+            assertEquals(250, smtp.data("X-Sluice-Pool: bulk\r\nX-Sluice-Tenant: shop\r\nSubject: s\r\n\r\nb\r\n").code());
+            smtp.command("MAIL FROM:<a@src.test>");
+            smtp.command("RCPT TO:<relay-labelled@dest.test>");
+            SmtpDialogue.Reply unknown = smtp.data("X-Sluice-Pool: nowhere\r\nSubject: s\r\n\r\nb\r\n");
+            assertEquals(550, unknown.code(), unknown.toString());
+        }
+        var reception = daemon.events().ofType("Reception").stream()
+                .filter(e -> e.path("recipients").toString().contains("relay-labelled@dest.test")).findFirst().orElseThrow();
+        assertEquals("bulk", reception.path("pool").asText());
+        assertEquals("shop", reception.path("tenant").asText());
     }
 
     private static String plain(String user, String password) {

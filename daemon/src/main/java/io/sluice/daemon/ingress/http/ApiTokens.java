@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.ApiToken;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.IngressSettings;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ import java.util.Set;
 /**
  * Who is calling the API. Tokens are configured as SHA-256 hashes; a presented token is hashed
  * and compared with each in constant time. On a loopback bind a request without a token is the
- * trusted local caller (any configured tenant, the pools of {@code sluice.api.pools}) unless
+ * trusted local caller (any configured tenant, the pools of {@code sluice.ingress.pools}) unless
  * {@code sluice.api.require-tokens}; elsewhere it gets 401. A presented token must be valid
  * everywhere.
  */
@@ -48,10 +49,10 @@ public final class ApiTokens {
     private final Set<String> pools;
     private final Clock clock;
 
-    public ApiTokens(List<ApiToken> configured, ApiSettings settings,
+    public ApiTokens(List<ApiToken> configured, ApiSettings settings, IngressSettings ingress,
                      @Value("${micronaut.server.host:127.0.0.1}") String host, Clock clock) {
         this.clock = clock;
-        this.pools = Set.copyOf(settings.pools());
+        this.pools = Set.copyOf(ingress.pools());
         this.tokens = configured.stream().map(t -> {
             String key = "sluice.api.tokens." + t.name();
             if (t.sha256() == null || !t.sha256().matches("[0-9a-fA-F]{64}")) {
@@ -67,7 +68,7 @@ public final class ApiTokens {
             }
             for (String pool : t.pools()) {
                 if (!pool.isBlank() && !pools.contains(pool)) {
-                    throw new ConfigException(key + ".pools", pool, "not one of sluice.api.pools " + pools);
+                    throw new ConfigException(key + ".pools", pool, "not one of sluice.ingress.pools " + pools);
                 }
             }
             return new Entry(t, HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT)), expires);

@@ -110,7 +110,7 @@ public final class InjectController {
         }
         if (request.pool() != null && !tokens.knownPool(request.pool())) {
             throw new InvalidRequestException(List.of(new InvalidParam("pool", "unknown pool \"" + request.pool()
-                    + "\" (see sluice.api.pools)")));
+                    + "\" (see sluice.ingress.pools)")));
         }
         if (caller.tenant() != null) {
             if (tenant != null && !tenant.equals(caller.tenant())) {

@@ -4,6 +4,7 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.protocol.address.AddressSyntaxException;
@@ -27,7 +28,9 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -58,11 +61,19 @@ final class IngressSession implements MessageHandler {
      * mail carries (the submission port adds the authenticated user's tenant).
      */
     record Policy(boolean authRequired, Predicate<MessageContext> mayRelay,
-                  Function<MessageContext, Map<String, String>> attributes) {
-        static Policy relayNetworks(RelayNetworks relay) {
+                  Function<MessageContext, Map<String, String>> attributes, Labels labels) {
+        /** Clients of the relay networks are trusted with any known tenant and pool. */
+        static Policy relayNetworks(RelayNetworks relay, Set<String> pools) {
             return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
-                    ctx -> Map.of());
+                    ctx -> Map.of(), (ctx, attribute, value) -> "pool".equals(attribute) && !pools.contains(value)
+                            ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null);
         }
+    }
+
+    /** Whether a session may label its mail with an {@code X-Sluice-*} value: null, or the refusal text. */
+    @FunctionalInterface
+    interface Labels {
+        String refusal(MessageContext context, String attribute, String value);
     }
 
     static boolean authenticated(MessageContext context) {
@@ -135,15 +146,27 @@ final class IngressSession implements MessageHandler {
             case NONE -> {
             }
         }
-        HeaderSection headers = HeaderSection.scan(read.bytes(), read.length());
+        SluiceHeaders.Extracted labelled = SluiceHeaders.extract(read.bytes(), read.length());
+        Map<String, String> attributes = new HashMap<>(policy.attributes().apply(context));
+        for (Map.Entry<String, String> label : labelled.values().entrySet()) {
+            String header = "X-Sluice-" + Character.toUpperCase(label.getKey().charAt(0)) + label.getKey().substring(1);
+            if (!label.getValue().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw refuse(550, "5.6.0 " + header + ": 1 to 64 of A-Z a-z 0-9 . _ -");
+            }
+            String refusal = policy.labels().refusal(context, label.getKey(), label.getValue());
+            if (refusal != null) {
+                throw refuse(550, refusal);
+            }
+            attributes.put(label.getKey(), label.getValue());
+        }
+        HeaderSection headers = HeaderSection.scan(labelled.message(), labelled.length());
         if (headers.receivedCount() > MAX_RECEIVED) {
             throw refuse(554, "5.4.6 Too many Received headers (" + headers.receivedCount() + "): mail loop?");
         }
         ZonedDateTime now = ZonedDateTime.now(clock);
-        byte[] message = trace.assemble(read.bytes(), read.length(), headers, context.getHelo().orElse(null),
+        byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
-        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(),
-                policy.attributes().apply(context));
+        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), attributes);
         try {
             MessageId id = intake.accept(envelope, message, clientAddress().getHostAddress());
             return "2.0.0 Ok: queued as " + id.value();

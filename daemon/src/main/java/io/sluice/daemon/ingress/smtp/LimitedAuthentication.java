@@ -37,10 +37,18 @@ final class LimitedAuthentication implements AuthenticationHandlerFactory {
             public Optional<String> auth(String clientInput, MessageContext context) throws RejectException {
                 java.net.InetAddress client = ((InetSocketAddress) context.getRemoteAddress()).getAddress();
                 if (limits.authBlocked(client)) {
+                    String reply = "4.7.0 Too many failed AUTH attempts; try again later";
                     if (context instanceof Session session) {
+                        // 421 closes the channel (RFC 5321 §3.8): answer, then end the session.
+                        // SubEthaSMTP's own answer to the exception below then finds it closed.
+                        try {
+                            session.sendResponse("421 " + reply);
+                        } catch (java.io.IOException gone) {
+                            // the client left already
+                        }
                         session.quit();
                     }
-                    throw new RejectException(421, "4.7.0 Too many failed AUTH attempts; try again later");
+                    throw new RejectException(421, reply);
                 }
                 try {
                     return handler.auth(clientInput, context);

@@ -8,6 +8,7 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
+import io.sluice.daemon.config.IngressSettings;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.TraceHeaders;
 import jakarta.annotation.PreDestroy;
@@ -18,6 +19,7 @@ import org.subethamail.smtp.server.SMTPServer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +33,9 @@ public final class SmtpIngress implements AutoCloseable {
     private final SMTPServer server;
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
-                      TenantRates rates, LimitSettings limitSettings, Clock clock) {
+                      TenantRates rates, LimitSettings limitSettings, IngressSettings ingress,
+                       Clock clock) {
+        Set<String> pools = Set.copyOf(ingress.pools());
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
@@ -53,7 +57,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay), domains, rates, trace, clock,
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients()))
                 .build();
         server.start();

@@ -9,6 +9,7 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
+import io.sluice.daemon.config.IngressSettings;
 import io.sluice.daemon.ingress.TraceHeaders;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +41,7 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             Clock clock) {
+                             IngressSettings ingress, Clock clock) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -65,9 +67,23 @@ public final class SubmissionIngress implements AutoCloseable {
         } else {
             tls = StartTls.fromPem(settings.tlsCert(), settings.tlsKey());
         }
+        Set<String> known = Set.copyOf(ingress.pools());
         IngressSession.Policy policy = new IngressSession.Policy(true,
                 ctx -> IngressSession.authenticated(ctx) && identity(ctx) != null,
-                ctx -> accounts.user(identity(ctx)).map(u -> Map.of("tenant", u.tenant())).orElse(Map.of()));
+                ctx -> accounts.user(identity(ctx)).map(u -> Map.of("tenant", u.tenant())).orElse(Map.of()),
+                (ctx, attribute, value) -> {
+                    SubmissionUser user = accounts.user(identity(ctx)).orElse(null);
+                    if (user == null) {
+                        return "5.7.0 Authentication required";
+                    }
+                    if ("tenant".equals(attribute) && !value.equals(user.tenant())) {
+                        return "5.7.1 X-Sluice-Tenant: user " + user.name() + " sends for tenant " + user.tenant() + " only";
+                    }
+                    if ("pool".equals(attribute) && (!known.contains(value) || !user.pools().contains(value))) {
+                        return "5.7.1 X-Sluice-Pool: user " + user.name() + " may not use pool " + value;
+                    }
+                    return null;
+                });
         this.server = SMTPServer.port(settings.port())
                 .bindAddress(bind)
                 .hostName(smtp.hostname())
