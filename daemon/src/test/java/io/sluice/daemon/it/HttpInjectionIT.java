@@ -233,6 +233,30 @@ class HttpInjectionIT {
         assertEquals(10_000, result.path("ids").size());
         System.out.printf("HTTP injection: 10000 personalised recipients durable in %.2f s = %.0f recipients/s%n",
                 seconds, 10_000 / seconds);
+
+        // the same without substitutions: one message, spooled once per sluice.api.batch-recipients
+        ObjectNode shared = req.deepCopy();
+        shared.withArray("recipients").forEach(r -> ((ObjectNode) r).remove("substitutions"));
+        start = System.nanoTime();
+        HttpResponse<String> sharedResponse = post(shared.toString());
+        seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(202, sharedResponse.statusCode(), sharedResponse.body());
+        assertEquals(10, JSON.readTree(sharedResponse.body()).path("ids").size(), "10 batches of 1000");
+        System.out.printf("HTTP injection: 10000 recipients of one shared message durable in %.2f s = %.0f recipients/s%n",
+                seconds, 10_000 / seconds);
+    }
+
+    @Test
+    void sendAtHoldsDeliveryUntilItsTime() throws Exception {
+        java.time.Instant at = java.time.Instant.now().plusSeconds(5);
+        String body = "{\"envelope_sender\":\"a@src.test\",\"recipients\":[{\"email\":\"later@x.test\"}],"
+                + "\"send_at\":\"" + at + "\","
+                + "\"content\":{\"from\":\"a@src.test\",\"subject\":\"s\",\"text_body\":\"t\"}}";
+        assertEquals(202, post(body).statusCode());
+        JsonNode delivered = daemon.events().await("scheduled delivery", Duration.ofSeconds(60),
+                EventLogReader.type("Delivery", "later@x.test"));
+        java.time.Instant deliveredAt = java.time.Instant.parse(delivered.path("timestamp").asText());
+        assertFalse(deliveredAt.isBefore(at.minusMillis(50)), "delivered at " + deliveredAt + ", due " + at);
     }
 
     /** Every ```json block after an "<!-- inject-example -->" marker in docs/api.md is posted as is. */

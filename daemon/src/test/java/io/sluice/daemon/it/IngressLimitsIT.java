@@ -31,6 +31,7 @@ class IngressLimitsIT {
                      .set("sluice.limits.auth-failures-per-minute", 2)
                      .set("sluice.submission.users.u.password-hash", hash)
                      .start()) {
+            awaitFreeSlots(daemon); // the start-up probe's connection is released once its session ends
             // connections per client address
             try (SmtpDialogue first = SmtpDialogue.open(daemon.smtpPort());
                  SmtpDialogue second = SmtpDialogue.open(daemon.smtpPort());
@@ -40,7 +41,7 @@ class IngressLimitsIT {
                 assertEquals(421, third.greeting().code(), third.greeting().toString());
                 assertTrue(third.greeting().text().startsWith("4.7.0 Too many connections"), third.greeting().toString());
             }
-            Thread.sleep(300); // the closed sessions are released
+            awaitFreeSlots(daemon); // the closed sessions are released
             try (SmtpDialogue again = SmtpDialogue.open(daemon.smtpPort())) {
                 assertEquals(220, again.greeting().code(), "a slot is free again after a session ends");
                 // recipients per message
@@ -82,6 +83,27 @@ class IngressLimitsIT {
                 assertEquals(421, refused.greeting().code(), refused.greeting().toString());
                 assertTrue(refused.greeting().text().startsWith("4.7.0 Too many failed AUTH"), refused.greeting().toString());
             }
+        }
+    }
+
+    /** Waits until two sessions at once are possible again (released slots), or fails. */
+    private static void awaitFreeSlots(DaemonProcess daemon) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (SmtpDialogue a = SmtpDialogue.open(daemon.smtpPort());
+                 SmtpDialogue b = SmtpDialogue.open(daemon.smtpPort())) {
+                if (a.greeting().code() == 220 && b.greeting().code() == 220) {
+                    a.command("QUIT");
+                    b.command("QUIT");
+                    // the server releases a slot before it closes the connection
+                    assertTrue(a.isClosedByServer() && b.isClosedByServer());
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("connection slots never released");
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -178,7 +178,7 @@ class SubmissionIT {
                 .filter(x -> x.rcptTo().contains("labelled@dest.test")).findFirst().orElseThrow();
         assertFalse(got.contentAsString().toLowerCase().contains("x-sluice-"), got.contentAsString());
         var reception = daemon.events().ofType("Reception").stream()
-                .filter(e -> e.path("recipients").toString().contains("labelled@dest.test")).findFirst().orElseThrow();
+                .filter(e -> e.path("recipients").toString().contains("\"labelled@dest.test\"")).findFirst().orElseThrow();
         assertEquals("acme", reception.path("tenant").asText());
         assertEquals("spring-sale", reception.path("campaign").asText());
         assertEquals("transactional", reception.path("pool").asText());

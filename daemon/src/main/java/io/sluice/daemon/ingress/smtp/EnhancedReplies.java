@@ -97,13 +97,11 @@ final class EnhancedReplies {
                     release = onClose;
                 }
             }
-            try {
-                super.close();
-            } finally {
-                if (release != null) {
-                    release.run();
-                }
+            // release first: a client that sees the connection end may count on the slot
+            if (release != null) {
+                release.run();
             }
+            super.close();
         }
 
         @Override
