@@ -26,6 +26,9 @@ import java.util.List;
  * @param nextAttempt    for TransientFailure: when the next attempt is due
  * @param size           message size in octets, for Reception
  * @param peer           the client address, for Reception
+ * @param tenant         for Reception: the tenant the message was accepted for, when known
+ * @param campaign       for Reception: the campaign label, when given
+ * @param pool           for Reception: the pool asked for, when given
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,18 +47,27 @@ public record Event(
         Instant created,
         @JsonProperty("next_attempt") Instant nextAttempt,
         Long size,
-        String peer) {
+        String peer,
+        String tenant,
+        String campaign,
+        String pool) {
 
     public static Event reception(Instant at, String id, String sender, List<String> recipients, long size,
                                   String peer, Instant created) {
+        return reception(at, id, sender, recipients, size, peer, created, java.util.Map.of());
+    }
+
+    /** With the envelope's "tenant", "campaign" and "pool" attributes, where set. */
+    public static Event reception(Instant at, String id, String sender, List<String> recipients, long size,
+                                  String peer, Instant created, java.util.Map<String, String> attributes) {
         return new Event("Reception", at, id, null, sender, null, recipients, null, null, null, null, created,
-                null, size, peer);
+                null, size, peer, attributes.get("tenant"), attributes.get("campaign"), attributes.get("pool"));
     }
 
     public static Event delivery(String type, Instant at, String id, int recipientIndex, String sender,
                                  String recipient, String site, String host, Response response, int attempts,
                                  Instant created, Instant nextAttempt) {
         return new Event(type, at, id, recipientIndex, sender, recipient, null, site, host, response, attempts,
-                created, nextAttempt, null, null);
+                created, nextAttempt, null, null, null, null, null);
     }
 }

@@ -26,11 +26,13 @@ final class DaemonProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final int smtpPort;
     private final int httpPort;
+    private final int submissionPort;
     private Process process;
     private int starts;
 
     private DaemonProcess(Path dir, Map<String, String> properties, Map<String, String> environment, int smtpPort,
-                          int httpPort) {
+                          int httpPort, int submissionPort) {
+        this.submissionPort = submissionPort;
         this.dir = dir;
         this.properties = properties;
         this.environment = environment;
@@ -63,7 +65,7 @@ final class DaemonProcess implements AutoCloseable {
         }
 
         DaemonProcess start() throws Exception {
-            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, freePort(), freePort());
+            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, freePort(), freePort(), freePort());
             daemon.startAgain();
             return daemon;
         }
@@ -90,6 +92,7 @@ final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dchronicle.analytics.disable=true",
                 "-Dsluice.smtp.port=" + smtpPort, "-Dmicronaut.server.port=" + httpPort,
+                "-Dsluice.submission.port=" + submissionPort,
                 "-Dsluice.spool.dir=" + dir.resolve("spool"),
                 "-Dsluice.events.file=" + eventsFile()));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -123,6 +126,10 @@ final class DaemonProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    int submissionPort() {
+        return submissionPort;
     }
 
     long pid() {
