@@ -26,6 +26,12 @@ import java.util.List;
  * @param nextAttempt    for TransientFailure: when the next attempt is due
  * @param size           message size in octets, for Reception
  * @param peer           the client address, for Reception
+ * @param source         the sending source (local IP) of a delivery attempt, when pools are in use
+ * @param provider       the provider rule in force, for delivery and shaping events
+ * @param scope          what a shaping event applies to: path:SOURCE>SITE, source:SOURCE>PROVIDER,
+ *                       tenant:T, campaign:C, domain:D
+ * @param rule           the reply rule (or "admin") that caused a shaping event
+ * @param until          when a suspension or throttle ends
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,18 +50,39 @@ public record Event(
         Instant created,
         @JsonProperty("next_attempt") Instant nextAttempt,
         Long size,
-        String peer) {
+        String peer,
+        String source,
+        String provider,
+        String scope,
+        String rule,
+        Instant until) {
 
     public static Event reception(Instant at, String id, String sender, List<String> recipients, long size,
                                   String peer, Instant created) {
         return new Event("Reception", at, id, null, sender, null, recipients, null, null, null, null, created,
-                null, size, peer);
+                null, size, peer, null, null, null, null, null);
     }
 
     public static Event delivery(String type, Instant at, String id, int recipientIndex, String sender,
                                  String recipient, String site, String host, Response response, int attempts,
                                  Instant created, Instant nextAttempt) {
         return new Event(type, at, id, recipientIndex, sender, recipient, null, site, host, response, attempts,
-                created, nextAttempt, null, null);
+                created, nextAttempt, null, null, null, null, null, null, null);
+    }
+
+    /** A delivery event that names the source and provider rule. */
+    public Event withEgress(String source, String provider) {
+        return new Event(type, timestamp, id, recipientIndex, sender, recipient, recipients, site, host, response,
+                attempts, created, nextAttempt, size, peer, source, provider, scope, rule, until);
+    }
+
+    /**
+     * A change of shaping: Suspension, Throttle, Resumption (automatic, from a reply rule, or
+     * by an operator through the admin API), WarmupSpent.
+     */
+    public static Event shaping(String type, Instant at, String scope, String provider, String rule,
+                                Response response, Instant until) {
+        return new Event(type, at, null, null, null, null, null, null, null, response, null, null, null, null,
+                null, null, provider, scope, rule, until);
     }
 }

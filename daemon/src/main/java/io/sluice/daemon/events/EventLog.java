@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
     private static final Event STOP = new Event("stop", null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null);
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
     private final JsonMapper json;
