@@ -14,12 +14,15 @@ import java.time.Duration;
  *                  one implicit source, no bind
  * @param rulesFile YAML file with provider rules and reply rules, ahead of the shipped ones
  * @param tick      how often the scheduler looks at timers, rates and queues
- * @param routeTtl  how long a domain's MX answer (its site and provider rule) is reused
+ * @param routeTtl  the longest a domain's MX answer (its site and provider rule) is reused; the
+ *                  DNS TTL shortens it
+ * @param brokenTlsMemory after STARTTLS with an MX address fails, how long we go there in clear
  */
 @ConfigurationProperties("sluice.egress")
 public record EgressSettings(
         @Nullable String file,
         @Nullable String rulesFile,
         @Bindable(defaultValue = "20ms") Duration tick,
-        @Bindable(defaultValue = "5m") Duration routeTtl) {
+        @Bindable(defaultValue = "5m") Duration routeTtl,
+        @Bindable(defaultValue = "1d") Duration brokenTlsMemory) {
 }

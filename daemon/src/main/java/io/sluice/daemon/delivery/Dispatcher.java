@@ -76,6 +76,11 @@ import java.util.function.Function;
 public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MOVES_PER_TICK = 20_000;
+    /** RFC 5321 §4.5.3.1.8: every server takes at least 100 recipients per transaction. */
+    private static final int RECIPIENTS_PER_TRANSACTION = 100;
+    private static final Duration MIN_ROUTE_TTL = Duration.ofSeconds(5);
+    /** Addresses tried per connection attempt, as Postfix's smtp_mx_address_limit. */
+    private static final int ADDRESSES_PER_ATTEMPT = 5;
 
     private record Timed(Delivery delivery, long dueMillis) {
     }
@@ -108,6 +113,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ConcurrentLinkedQueue<Object> inbound = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, EgressPath> paths = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ProviderThrottle> throttles = new ConcurrentHashMap<>();
+    /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
+    private final ConcurrentHashMap<java.net.InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
     private final Thread scheduler;
     private final ExecutorService work;
     private volatile boolean closed;
@@ -318,14 +325,15 @@ public final class Dispatcher implements AutoCloseable {
         return !suspensions.isEmpty() && suspensions.holding(scope, now) != null;
     }
 
+    /* The targets a source may try: its own address family only, at most five per attempt. */
     private static List<RouteDecision.Target> sameFamily(Source source, List<RouteDecision.Target> targets) {
         if (source.address() == null) {
-            return targets;
+            return targets.size() <= ADDRESSES_PER_ATTEMPT ? targets : targets.subList(0, ADDRESSES_PER_ATTEMPT);
         }
         boolean v4 = source.address() instanceof Inet4Address;
-        List<RouteDecision.Target> out = new ArrayList<>(targets.size());
+        List<RouteDecision.Target> out = new ArrayList<>(Math.min(targets.size(), ADDRESSES_PER_ATTEMPT));
         for (RouteDecision.Target t : targets) {
-            if ((t.address().getAddress() instanceof Inet4Address) == v4) {
+            if ((t.address().getAddress() instanceof Inet4Address) == v4 && out.size() < ADDRESSES_PER_ATTEMPT) {
                 out.add(t);
             }
         }
@@ -364,6 +372,9 @@ public final class Dispatcher implements AutoCloseable {
     private DomainRoute resolved(String domain, RouteDecision decision) {
         Instant expires = clock.instant().plus(egress.routeTtl());
         if (decision instanceof RouteDecision.Targets t) {
+            // the DNS TTL, within [MIN_ROUTE_TTL, route-ttl]: a TTL of 0 would mean a lookup per delivery
+            long seconds = Math.max(MIN_ROUTE_TTL.toSeconds(), Math.min(t.ttlSeconds(), egress.routeTtl().toSeconds()));
+            expires = clock.instant().plusSeconds(seconds);
             return new DomainRoute(decision, t.site(), rules.match(domain, t.mxHosts()), expires);
         }
         return new DomainRoute(decision, null, rules.fallback(), expires);
@@ -382,7 +393,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         ProviderRule rule = path.throttle.rule();
         while (path.readyCount.get() > 0) {
-            if (!path.tryOpenSlot(path.connections, rule.maxConnectionsPerPath())) {
+            // no more connections than ready deliveries: a connection takes several of one message
+            int wanted = Math.min(rule.maxConnectionsPerPath(), path.readyCount.get());
+            if (!path.tryOpenSlot(path.connections, wanted)) {
                 return;
             }
             if (!path.tryOpenSlot(path.throttle.connections, path.throttle.maxConnections(now))) {
@@ -409,14 +422,29 @@ public final class Dispatcher implements AutoCloseable {
         }
         RouteDecision.Target target = targets.get(index);
         ProviderRule rule = path.throttle.rule();
-        ClientSettings cs = client.settings().withTls(TlsMode.valueOf(rule.tls().toUpperCase(Locale.ROOT)));
+        TlsMode tls = TlsMode.valueOf(rule.tls().toUpperCase(Locale.ROOT));
+        Instant brokenUntil = brokenTls.get(target.address());
+        boolean tlsKnownBroken = brokenUntil != null && clock.instant().isBefore(brokenUntil);
+        if (tls == TlsMode.OPPORTUNISTIC && tlsKnownBroken) {
+            tls = TlsMode.NONE; // this host's STARTTLS failed recently: in clear, as opportunistic TLS allows
+        }
+        ClientSettings cs = client.settings().withTls(tls);
         if (path.source.ehloName() != null) {
             cs = cs.withEhloName(path.source.ehloName());
         }
+        boolean triedTls = tls == TlsMode.OPPORTUNISTIC;
         client.connect(target.address(), path.source.address(), cs).whenCompleteAsync((connection, error) -> {
             if (error != null) {
-                SmtpReply reply = replyFor(unwrap(error), target);
+                Throwable cause = unwrap(error);
+                SmtpReply reply = replyFor(cause, target);
                 LOG.debug("{} via {}: {}", target.describe(), path.source.describe(), reply);
+                if (triedTls && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS) {
+                    brokenTls.put(target.address(), clock.instant().plus(egress.brokenTlsMemory()));
+                    LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(),
+                            egress.brokenTlsMemory());
+                    connect(path, targets, index, reply); // the same host again, without TLS
+                    return;
+                }
                 connect(path, targets, index + 1, reply);
             } else {
                 session(path, connection, target, 0);
@@ -447,18 +475,22 @@ public final class Dispatcher implements AutoCloseable {
             session(path, connection, target, sent);
             return;
         }
-        Delivery attempt = delivery.nextAttempt();
+        // the same body to the same site: one transaction, several RCPT
+        List<Delivery> batch = path.withSameMessage(delivery,
+                Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent));
         // sign late, here on a worker thread: the DKIM-Signature fields go out before the spooled bytes
         byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
                 clock.instant());
-        Transaction transaction = new Transaction(delivery.sender(), List.of(delivery.recipient()), signatures,
-                message.body());
+        Transaction transaction = new Transaction(delivery.sender(),
+                batch.stream().map(Delivery::recipient).toList(), signatures, message.body());
         connection.send(transaction).whenCompleteAsync((result, error) -> {
             if (error != null) {
                 SmtpReply reply = replyFor(unwrap(error), target);
-                finish(path, attempt, target, reply);
+                for (Delivery d : batch) {
+                    finish(path, d.nextAttempt(), target, reply);
+                }
                 if (reply.code() == 421) {
-                    rest(path, reply);
+                    rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred
                 }
                 if (connection.isOpen()) {
                     connection.quit();
@@ -466,10 +498,13 @@ public final class Dispatcher implements AutoCloseable {
                 release(path);
                 return;
             }
-            SmtpReply reply = result.replyFor(delivery.recipient());
-            finish(path, attempt, target, reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"));
+            for (Delivery d : batch) {
+                SmtpReply reply = result.replyFor(d.recipient());
+                finish(path, d.nextAttempt(), target,
+                        reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"));
+            }
             if (connection.isOpen()) {
-                session(path, connection, target, sent + 1);
+                session(path, connection, target, sent + batch.size());
             } else {
                 release(path);
             }

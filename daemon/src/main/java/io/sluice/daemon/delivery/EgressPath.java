@@ -69,6 +69,27 @@ final class EgressPath {
         return d;
     }
 
+    /**
+     * Takes up to {@code max - 1} more ready deliveries of the same message and sender to distinct
+     * recipients, so one transaction carries them all (one body, several RCPT).
+     */
+    java.util.List<Delivery> withSameMessage(Delivery first, int max) {
+        java.util.List<Delivery> batch = new java.util.ArrayList<>();
+        batch.add(first);
+        java.util.Set<String> recipients = new java.util.HashSet<>();
+        recipients.add(first.recipient());
+        for (java.util.Iterator<Delivery> it = ready.iterator(); it.hasNext() && batch.size() < max; ) {
+            Delivery d = it.next();
+            if (d.id().message().equals(first.id().message()) && d.sender().equals(first.sender())
+                    && recipients.add(d.recipient())) {
+                it.remove();
+                readyCount.decrementAndGet();
+                batch.add(d);
+            }
+        }
+        return batch;
+    }
+
     /** Takes one connection slot if fewer than {@code max} are in use. */
     boolean tryOpenSlot(AtomicInteger counter, int max) {
         while (true) {

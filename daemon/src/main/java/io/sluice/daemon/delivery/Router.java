@@ -113,7 +113,7 @@ public final class Router implements AutoCloseable {
             return new RouteDecision.Unavailable(SmtpReply.of(451, "4.4.4",
                     "no address found for the mail exchangers of " + domain));
         }
-        return new RouteDecision.Targets(targets, names);
+        return new RouteDecision.Targets(targets, names, hosts.ttlSeconds());
     }
 
     /** Loopback, RFC 1918 / RFC 4193 private, link-local or unspecified. */

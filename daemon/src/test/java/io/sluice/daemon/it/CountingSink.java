@@ -22,7 +22,8 @@ import java.util.function.Function;
  * throttling text), to which it then closes the session if the reply is a 421.
  */
 final class CountingSink implements AutoCloseable {
-    record Arrival(long nanos, String client, String recipient) {
+    /** One message at the final dot: when, from which address, to how many recipients (RCPT in the transaction). */
+    record Arrival(long nanos, String client, String recipient, int recipients) {
     }
 
     private final ServerSocket socket;
@@ -31,10 +32,18 @@ final class CountingSink implements AutoCloseable {
     final AtomicInteger peak = new AtomicInteger();
     final AtomicInteger sessions = new AtomicInteger();
     final List<Arrival> arrivals = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger startTls = new AtomicInteger();
     private final Function<String, String> rcptReply;
+    private final boolean brokenTls;
 
     CountingSink(String host, int port, Function<String, String> rcptReply) throws IOException {
+        this(host, port, rcptReply, false);
+    }
+
+    /** @param brokenTls offer STARTTLS, say 220 to it, then answer the TLS handshake with plain text and hang up */
+    CountingSink(String host, int port, Function<String, String> rcptReply, boolean brokenTls) throws IOException {
         this.rcptReply = rcptReply;
+        this.brokenTls = brokenTls;
         socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 200);
@@ -64,18 +73,30 @@ final class CountingSink implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             write(out, "220 counting.sink ESMTP");
             String rcpt = null;
+            int rcpts = 0;
             String line;
             while ((line = in.readLine()) != null) {
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
-                    write(out, "250-counting.sink\r\n250 8BITMIME");
-                } else if (upper.startsWith("HELO") || upper.startsWith("MAIL") || upper.startsWith("RSET")
-                        || upper.startsWith("NOOP")) {
+                    write(out, brokenTls ? "250-counting.sink\r\n250-STARTTLS\r\n250 8BITMIME"
+                            : "250-counting.sink\r\n250 8BITMIME");
+                } else if (upper.startsWith("STARTTLS")) {
+                    startTls.incrementAndGet();
+                    write(out, "220 2.0.0 go ahead");
+                    write(out, "this is not a TLS server hello");
+                    return;
+                } else if (upper.startsWith("MAIL") || upper.startsWith("RSET")) {
+                    rcpts = 0;
+                    write(out, "250 2.0.0 ok");
+                } else if (upper.startsWith("HELO") || upper.startsWith("NOOP")) {
                     write(out, "250 2.0.0 ok");
                 } else if (upper.startsWith("RCPT")) {
                     rcpt = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
                     String reply = rcptReply == null ? null : rcptReply.apply(rcpt);
                     write(out, reply == null ? "250 2.1.5 ok" : reply);
+                    if (reply == null) {
+                        rcpts++;
+                    }
                     if (reply != null && reply.startsWith("421")) {
                         return;
                     }
@@ -84,7 +105,7 @@ final class CountingSink implements AutoCloseable {
                     while ((line = in.readLine()) != null && !line.equals(".")) {
                         // the message itself is not kept
                     }
-                    arrivals.add(new Arrival(System.nanoTime(), client, rcpt));
+                    arrivals.add(new Arrival(System.nanoTime(), client, rcpt, rcpts));
                     write(out, "250 2.0.0 queued");
                 } else if (upper.startsWith("QUIT")) {
                     write(out, "221 2.0.0 bye");

@@ -202,6 +202,43 @@ class EgressEngineIT {
     }
 
     @Test
+    void recipientsOfOneMessageAtOneSiteShareATransactionAndBrokenStartTlsIsRemembered(@TempDir Path dir)
+            throws Exception {
+        int port = FreePorts.tcp();
+        try (CountingSink mx = new CountingSink("127.0.0.36", port, null, true);
+             Dnsmasq dns = Dnsmasq.builder()
+                     .host("mx.hosted.test", "127.0.0.36")
+                     .mx("one.test", "mx.hosted.test", 10)
+                     .mx("two.test", "mx.hosted.test", 10) // same site: shares the transaction
+                     .start();
+             DaemonProcess daemon = DaemonProcess.in(dir.resolve("daemon"))
+                     .set("sluice.dns.servers", "127.0.0.1:" + dns.port())
+                     .set("sluice.delivery.port", port)
+                     .start()) {
+            List<String> to = new java.util.ArrayList<>(recipients("r", "one.test", 3));
+            to.addAll(recipients("s", "two.test", 2));
+            send(daemon, to, "");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (daemon.events().ofType("Delivery").size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(5, daemon.events().ofType("Delivery").size());
+            int tlsTries = mx.startTls.get();
+            assertTrue(tlsTries >= 1, "STARTTLS was offered and tried");
+            int transactions = mx.arrivals.size();
+            assertTrue(transactions < 5, "several RCPT per transaction: " + transactions + " transactions for 5");
+            assertTrue(mx.arrivals.stream().anyMatch(a -> a.recipients() > 1), mx.arrivals.toString());
+
+            send(daemon, List.of("later@one.test"), ""); // a new connection remembers the broken TLS
+            while (daemon.events().ofType("Delivery").size() < 6 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(6, daemon.events().ofType("Delivery").size());
+            assertEquals(tlsTries, mx.startTls.get(), "no more STARTTLS to a host whose TLS is broken");
+        }
+    }
+
+    @Test
     void mxRecordsThatCannotBeUsedAreEachHandled(@TempDir Path dir) throws Exception {
         try (Dnsmasq dns = Dnsmasq.builder()
                      .mx("nowhere.test", "ghost.nowhere.test", 10) // an MX host without address
