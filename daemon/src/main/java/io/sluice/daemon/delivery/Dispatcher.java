@@ -551,7 +551,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private void publishShaping(String type, String scope, String provider, String rule, SmtpReply reply,
                                 Instant until) {
-        LOG.info("{} {} by {} until {}: {}", type, scope, rule, until, reply);
+        LOG.info("{} of {} by {}{}{}", type, scope, rule, until == null ? "" : " until " + until,
+                reply == null ? "" : ": " + reply);
         events.publish(Event.shaping(type, clock.instant(), scope, provider, rule,
                 reply == null ? null : Response.of(reply), until));
     }

@@ -32,6 +32,7 @@ public final class WarmupBudgets {
     private static final Logger LOG = LoggerFactory.getLogger(WarmupBudgets.class);
 
     /** One source's warm-up progress as the admin API shows it. */
+    @io.micronaut.serde.annotation.Serdeable
     public record Status(String source, String schedule, long day, boolean paused, boolean finished,
                          Map<String, Long> sentToday, Map<String, Long> capToday) {
     }
