@@ -109,6 +109,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, DomainRoute> routes = new HashMap<>();
     private long turn;
     private long lastPersist;
+    private long lastPrune;
 
     private final ConcurrentLinkedQueue<Object> inbound = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, EgressPath> paths = new ConcurrentHashMap<>();
@@ -234,6 +235,11 @@ public final class Dispatcher implements AutoCloseable {
         if (now - lastPersist >= 1000) {
             lastPersist = now;
             warmup.persist();
+        }
+        if (now - lastPrune >= 60_000) {
+            lastPrune = now;
+            Instant at = clock.instant();
+            routes.values().removeIf(r -> !r.pending() && !at.isBefore(r.expires())); // idle domains cost nothing
         }
     }
 
