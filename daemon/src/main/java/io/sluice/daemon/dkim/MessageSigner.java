@@ -21,7 +21,7 @@ import java.util.Map;
  * DKIM for the daemon: body hashes at ingress ({@link #withBodyHashes}), signatures at dispatch
  * ({@link #signatures}). Thread-safe. Keys are read once when built and again on {@link #reload()}.
  */
-public final class MessageSigner {
+public final class MessageSigner implements io.sluice.daemon.ops.Reloadable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSigner.class);
 
     /** Envelope attribute holding the base64 body hash for one body canonicalization. */
@@ -59,6 +59,12 @@ public final class MessageSigner {
      * Re-reads every key file (after an operator rotated keys). All or nothing: if any key cannot
      * be loaded the ConfigException is thrown and the keys in use stay in use.
      */
+    @Override
+    public String reloadName() {
+        return "dkim keys";
+    }
+
+    @Override
     public void reload() {
         SigningKeys fresh = SigningKeys.load(settings);
         keys = fresh;
