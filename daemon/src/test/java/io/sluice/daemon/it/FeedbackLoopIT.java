@@ -213,6 +213,7 @@ class FeedbackLoopIT {
         assertNotNull(h.get(0).path("at").asText());
     }
 
+    /** An HTTP request without credentials (loopback), JSON or CSV body by its first character. */
     static HttpResponse<String> admin(DaemonProcess daemon, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(local(daemon, path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
