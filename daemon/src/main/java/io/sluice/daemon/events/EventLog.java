@@ -8,10 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -31,18 +28,21 @@ public final class EventLog implements AutoCloseable {
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
     private final JsonMapper json;
-    private final OutputStream out;
+    private final EventFiles files;
     private final Thread writer;
 
-    public EventLog(EventSettings settings, JsonMapper json) throws IOException {
+    public EventLog(EventSettings settings, JsonMapper json, java.time.Clock clock) throws IOException {
         this.json = json;
-        Path file = Path.of(settings.file()).toAbsolutePath();
-        Files.createDirectories(file.getParent());
-        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+        this.files = new EventFiles(Path.of(settings.file()), settings.rotateSize(), settings.rotateInterval(),
+                settings.keep(), clock);
         this.writer = new Thread(this::writeLoop, "sluice-events");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /** The files behind the log, for shipping them elsewhere. */
+    EventFiles files() {
+        return files;
     }
 
     public void publish(Event event) {
@@ -66,14 +66,16 @@ public final class EventLog implements AutoCloseable {
                         continue;
                     }
                     try {
-                        out.write(json.writeValueAsBytes(e));
-                        out.write('\n');
+                        byte[] bytes = json.writeValueAsBytes(e);
+                        byte[] line = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+                        line[bytes.length] = '\n';
+                        files.write(line);
                     } catch (IOException ex) {
                         LOG.error("cannot write event {} for {}: {}", e.type(), e.id(), ex.toString());
                     }
                 }
                 batch.clear();
-                out.flush();
+                files.flush();
                 if (stop) {
                     return;
                 }
@@ -91,7 +93,7 @@ public final class EventLog implements AutoCloseable {
         pending.add(STOP);
         try {
             writer.join(5000);
-            out.close();
+            files.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
