@@ -27,6 +27,7 @@ public final class EventLog implements AutoCloseable {
     private static final Event STOP = Event.reception(null, "stop", "", java.util.List.of(), 0, null, null);
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
+    private final List<java.util.function.Consumer<Event>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JsonMapper json;
     private final EventFiles files;
     private final Thread writer;
@@ -43,6 +44,14 @@ public final class EventLog implements AutoCloseable {
     /** The files behind the log, for shipping them elsewhere. */
     EventFiles files() {
         return files;
+    }
+
+    /**
+     * Called on the writer thread with every event once it is written, in order; must be quick
+     * and must not throw (metrics count events this way, off the delivery path).
+     */
+    public void subscribe(java.util.function.Consumer<Event> subscriber) {
+        subscribers.add(subscriber);
     }
 
     public void publish(Event event) {
@@ -70,6 +79,9 @@ public final class EventLog implements AutoCloseable {
                         byte[] line = java.util.Arrays.copyOf(bytes, bytes.length + 1);
                         line[bytes.length] = '\n';
                         files.write(line);
+                        for (java.util.function.Consumer<Event> s : subscribers) {
+                            s.accept(e);
+                        }
                     } catch (IOException ex) {
                         LOG.error("cannot write event {} for {}: {}", e.type(), e.id(), ex.toString());
                     }
