@@ -70,6 +70,11 @@ public final class EgressView {
     public record Depth(long waiting, long timers, long ready, long connections) {
     }
 
+    /** Pool names of the plan in force. */
+    public java.util.Set<String> poolNames() {
+        return dispatcher.plan().pools().keySet();
+    }
+
     public Depth depth() {
         long ready = 0;
         long connections = 0;
