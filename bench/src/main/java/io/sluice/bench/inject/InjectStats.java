@@ -46,7 +46,7 @@ public final class InjectStats {
             accepted.incrementAndGet();
             bytes.addAndGet(size);
             acceptedPerSecond.add(nowMicros);
-            toReply.recordValue(Math.max(0, nowMicros - sentMicros));
+            toReply.recordValue(Math.min(3_599_999_999L, Math.max(0, nowMicros - sentMicros)));
             if (acceptedAt != null && sequence < acceptedAt.length()) {
                 acceptedAt.set((int) sequence, nowMicros);
             }

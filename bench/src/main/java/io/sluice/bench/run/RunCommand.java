@@ -302,10 +302,10 @@ public final class RunCommand implements Callable<Integer> {
             }
             lastAccept = Math.max(lastAccept, acc);
             if (del > 0 && sent > 0) {
-                endToEnd.recordValue(Math.max(0, del - sent));
+                endToEnd.recordValue(Math.min(3_599_999_999L, Math.max(0, del - sent)));
             }
             if (del > 0 && acc > 0) {
-                toDelivered.recordValue(Math.max(0, del - acc));
+                toDelivered.recordValue(Math.min(3_599_999_999L, Math.max(0, del - acc)));
             }
         }
         if (firstSend == Long.MAX_VALUE) {

@@ -59,7 +59,7 @@ public final class SinkCounters {
             duplicates.increment();
         }
         if (sentMicros > 0) {
-            sentToReceived.recordValue(Math.max(0, nowMicros - sentMicros));
+            sentToReceived.recordValue(Math.min(3_599_999_999L, Math.max(0, nowMicros - sentMicros)));
         }
     }
 
