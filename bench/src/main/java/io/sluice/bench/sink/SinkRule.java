@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One line of a sink script: what to answer for recipients of a domain (or on a listener).
- * Outcomes are dealt deterministically: of every 100 recipients the rule sees, the first
- * {@code permfail} get the permanent reply, the next {@code tempfail} the temporary one, the
- * rest are accepted. So counts are exact and tests need no randomness.
+ * Outcomes are dealt deterministically and interleaved (smooth weighted round robin): of every
+ * 100 recipients the rule sees, exactly {@code permfail} get the permanent reply and
+ * {@code tempfail} the temporary one, the rest are accepted. So counts are exact and tests need
+ * no randomness.
  *
  * <p>Syntax: {@code MATCH:key=value;key=value} where MATCH is {@code *}, a domain, or
  * {@code port=N}; keys: {@code tempfail}, {@code permfail} (percent), {@code temp-reply},
@@ -26,6 +27,7 @@ public final class SinkRule {
     final ProviderReplies provider;
     final int maxConnections;
     private final AtomicLong dealt = new AtomicLong();
+    private final io.sluice.bench.measure.WeightedChoice<Integer> outcomes;
     private long windowSecond = -1;
     private int windowCount;
 
@@ -43,6 +45,9 @@ public final class SinkRule {
         this.ratePerSecond = ratePerSecond;
         this.provider = provider;
         this.maxConnections = maxConnections;
+        // 0 = permfail, 1 = tempfail, 2 = accept; interleaved, exact over every 100 recipients
+        this.outcomes = io.sluice.bench.measure.WeightedChoice.of(java.util.List.of(0, 1, 2),
+                java.util.List.of(permfailPct, tempfailPct, 100 - permfailPct - tempfailPct));
     }
 
     public static SinkRule acceptAll(String match) {
@@ -104,11 +109,11 @@ public final class SinkRule {
 
     /** The outcome for the next recipient: null to accept, else the reply line to send. */
     String deal(String sourceIp) {
-        long n = dealt.getAndIncrement() % 100;
-        if (n < permfailPct) {
+        int outcome = outcomes.pick(dealt.getAndIncrement());
+        if (outcome == 0) {
             return permReply != null ? permReply : "550 5.1.1 The email account that you tried to reach does not exist";
         }
-        if (n < permfailPct + tempfailPct) {
+        if (outcome == 1) {
             return tempReply != null ? tempReply : "451 4.3.0 Temporary failure, please try again later";
         }
         return null;
