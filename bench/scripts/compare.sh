@@ -84,11 +84,15 @@ fi
 KEYS="$OUT/keys"; mkdir -p "$KEYS"
 [ -f "$KEYS/rsa2048.pem" ] || "$here/bin/sluice" dkim keygen --domain bench.test --selector bench --algo rsa2048 --out "$KEYS/rsa2048.pem" >/dev/null
 [ -f "$KEYS/ed25519.pem" ] || "$here/bin/sluice" dkim keygen --domain bench.test --selector bench --algo ed25519 --out "$KEYS/ed25519.pem" >/dev/null
-sluice() {  # $1 name, then run options
-  local name=$1; shift
-  log "sluice $name"
-  timeout 300 "$bench" run --name "$name" --out "$OUT/runs/$name-$(date +%s%N)" --drain-timeout 120s "$@" \
-    | grep '^RESULT' | tee -a "$RES"
+sluice() {  # $1 name, then run options; one retry when a run gives no result (e.g. start-up failed)
+  local name=$1 try line; shift
+  for try in 1 2; do
+    log "sluice $name${try/#1/}"
+    line=$(timeout 300 "$bench" run --name "$name" --out "$OUT/runs/$name-$(date +%s%N)" --drain-timeout 120s "$@" \
+      | grep '^RESULT')
+    [ -n "$line" ] && { echo "$line" | tee -a "$RES"; return 0; }
+  done
+  log "sluice $name: no result after 2 tries"
 }
 for mode in fsync mmap; do
   for dkim in none rsa2048 ed25519; do
