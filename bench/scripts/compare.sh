@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare.sh -- reproduces the table in docs/benchmarks.md in one sitting (about 12-18 min on
+# compare.sh -- reproduces the table in docs/benchmarks.md in one sitting (about 10-15 min on
 # 2 cores). Every run is bounded (counts + timeouts) and stops by itself; only processes this
 # script starts are stopped, by PID.
 #
@@ -87,7 +87,7 @@ KEYS="$OUT/keys"; mkdir -p "$KEYS"
 sluice() {  # $1 name, then run options; one retry when a run gives no result (e.g. start-up failed)
   local name=$1 try line; shift
   for try in 1 2; do
-    log "sluice $name${try/#1/}"
+    log "sluice $name (try $try)"
     line=$(timeout 300 "$bench" run --name "$name" --out "$OUT/runs/$name-$(date +%s%N)" --drain-timeout 120s "$@" \
       | grep '^RESULT')
     [ -n "$line" ] && { echo "$line" | tee -a "$RES"; return 0; }
