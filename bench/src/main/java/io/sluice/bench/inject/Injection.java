@@ -19,7 +19,12 @@ public final class Injection {
         this.options = options;
         this.plan = options.plan();
         this.messages = options.messages(runId);
-        this.stats = new InjectStats(BenchClock.nowMicros(), plan.expected());
+        this.stats = new InjectStats(BenchClock.nowMicros(), trackedMessages(plan));
+    }
+
+    /** How many messages get per-message timestamps: the plan's count, or the first 2 million. */
+    public static long trackedMessages(InjectPlan plan) {
+        return plan.expected() > 0 ? plan.expected() : 2_000_000;
     }
 
     public InjectStats stats() {

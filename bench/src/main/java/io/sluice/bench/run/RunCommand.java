@@ -254,7 +254,7 @@ public final class RunCommand implements Callable<Integer> {
         Injection injection = new Injection(options, runId);
         InjectStats stats = injection.stats();
         long expected = injection.plan().expected();
-        AtomicLongArray deliveredAt = new AtomicLongArray((int) Math.max(1, Math.min(expected, 20_000_000)));
+        AtomicLongArray deliveredAt = new AtomicLongArray((int) Math.min(Injection.trackedMessages(injection.plan()), 20_000_000));
         AtomicLong delivered = new AtomicLong();
         AtomicLong lastDelivery = new AtomicLong();
         long startMicros = BenchClock.nowMicros();
