@@ -229,7 +229,13 @@ public final class SmtpInjector implements AutoCloseable {
                 return CompletableFuture.completedFuture(first);
             }).whenComplete((fin, e) -> {
                 if (e != null) {
-                    stats.failed(cause(e));
+                    // e.g. a 421 at RCPT and the server hung up: the refusal is the outcome
+                    Reply refused = firstRefusal(mail, rcpts, null);
+                    if (refused != null) {
+                        stats.replied(sequence, refused.code(), sentMicros, BenchClock.nowMicros(), m.content().length);
+                    } else {
+                        stats.failed(cause(e));
+                    }
                     channel.close();
                     reconnectLater(cause(e), false);
                     return;
@@ -259,17 +265,21 @@ public final class SmtpInjector implements AutoCloseable {
     }
 
     private static Reply firstRefusal(CompletableFuture<Reply> mail, List<CompletableFuture<Reply>> rcpts, Reply data) {
-        Reply m = mail.getNow(null);
+        Reply m = done(mail);
         if (m != null && !m.ok()) {
             return m;
         }
         for (CompletableFuture<Reply> r : rcpts) {
-            Reply x = r.getNow(null);
+            Reply x = done(r);
             if (x != null && !x.ok()) {
                 return x;
             }
         }
         return data;
+    }
+
+    private static Reply done(CompletableFuture<Reply> f) {
+        return f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
     }
 
     private static ByteBuf ascii(String s) {

@@ -29,4 +29,22 @@ class SmtpInjectorTest {
             assertEquals(10, sink.counters().domain("b.test").accepted.sum());
         }
     }
+
+    @Test
+    void aYahooStyle421AtRcptCountsAsATemporaryRefusalNotAnError() {
+        try (SmtpSinkServer sink = new SmtpSinkServer("sink.test", SinkScript.parse(List.of("yahoo.test:rate=2/s;provider=yahoo")),
+                null, false, 1)) {
+            int port = sink.listen(List.of(new InetSocketAddress("127.0.0.1", 0))).get(0).getPort();
+            InjectOptions o = new InjectOptions();
+            new CommandLine(o).parseArgs("-n", "10", "-c", "1", "--domain", "yahoo.test");
+            Injection injection = new Injection(o, "yahoo");
+            injection.viaSmtp("127.0.0.1", port);
+            InjectStats s = injection.stats();
+            assertEquals(10, s.attempted.get());
+            assertEquals(0, s.errors.get());
+            assertEquals(10, s.accepted.get() + s.tempfailed.get());
+            assertEquals(s.accepted.get(), sink.counters().messages.sum());
+            assertEquals(s.tempfailed.get(), sink.counters().domain("yahoo.test").rateLimited.sum());
+        }
+    }
 }
