@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", description = "how long to wait for deliveries after the injection (default ${DEFAULT-VALUE})", defaultValue = "120s")
     String drainTimeout;
 
-    @Option(names = "--out", description = "directory for the reports (default bench-results/<time>)")
+    @Option(names = "--out", description = "directory for the reports (default /tmp/sluice-bench/<time>)")
     Path out;
 
     private RunResult result;
@@ -120,7 +120,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new UserError("--dkim-key " + dkimKey + ": not readable");
         }
         options.plan(); // validate before starting anything
-        Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "sluice-bench",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         SinkScript script;
         try {
