@@ -42,10 +42,12 @@ public final class InjectionService {
     private final String hostname;
     private final Clock clock;
     private final TenantRates rates;
+    private final io.sluice.daemon.suppression.SuppressionStore suppressions;
 
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, Clock clock) {
+                            TenantRates rates, Clock clock, io.sluice.daemon.suppression.SuppressionStore suppressions) {
         this.rates = rates;
+        this.suppressions = suppressions;
         this.intake = intake;
         this.domains = domains;
         this.settings = settings;
@@ -76,7 +78,8 @@ public final class InjectionService {
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
-        checkDomains(request.recipients(), accepted, failed);
+        // issue 6, "no means no": a suppressed recipient is reported as failed ("suppressed (reason)"), not queued
+        checkDomains(notSuppressed(request.tenant(), request.recipients(), failed), accepted, failed);
         if (accepted.isEmpty()) {
             return new InjectionResult(0, failed.size(), failed, List.of());
         }
@@ -117,6 +120,21 @@ public final class InjectionService {
         List<MessageId> ids = intake.acceptAll(batch, peer, request.sendAt());
         return new InjectionResult(accepted.size(), failed.size(), failed,
                 ids.stream().map(MessageId::value).toList());
+    }
+
+    private List<InjectionRequest.Recipient> notSuppressed(String tenant, List<InjectionRequest.Recipient> recipients,
+                                                           List<InjectionResult.FailedRecipient> failed) {
+        List<InjectionRequest.Recipient> out = new ArrayList<>(recipients.size());
+        for (InjectionRequest.Recipient r : recipients) {
+            var entry = suppressions.isSuppressed(tenant, r.email()) ? suppressions.lookup(tenant, r.email())
+                    : java.util.Optional.<io.sluice.daemon.suppression.SuppressionEntry>empty();
+            if (entry.isPresent()) {
+                failed.add(new InjectionResult.FailedRecipient(r.email(), "suppressed (" + entry.get().reason().label() + ")"));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     private void checkDomains(List<InjectionRequest.Recipient> recipients, List<InjectionRequest.Recipient> accepted,
