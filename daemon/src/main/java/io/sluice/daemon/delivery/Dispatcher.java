@@ -118,6 +118,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ConcurrentHashMap<java.net.InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
     private final Thread scheduler;
     private final ExecutorService work;
+    /** Wakes connections that wait for their provider's message rate (one timer per waiting connection, not per delivery). */
+    private final java.util.concurrent.ScheduledExecutorService paced;
     private volatile boolean closed;
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
@@ -141,6 +143,7 @@ public final class Dispatcher implements AutoCloseable {
         this.warmup = new WarmupBudgets(plan, clock, Path.of(spoolSettings.dir()).resolve("warmup-progress.txt"));
         this.wheel = new TimerWheel<>(Math.max(1, egress.tick().toMillis()), 1024, clock.millis());
         this.work = Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch"));
+        this.paced = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"));
         this.scheduler = daemonThreads("sluice-scheduler").newThread(this::run);
         this.scheduler.start();
     }
@@ -279,7 +282,6 @@ public final class Dispatcher implements AutoCloseable {
         ProviderRule rule = route.rule();
         EgressPath restingPath = null;
         boolean anyUp = false;
-        long nanos = System.nanoTime();
         for (Source source : pool.order(turn++)) {
             List<RouteDecision.Target> usable = sameFamily(source, targets.targets());
             if (usable.isEmpty()) {
@@ -299,10 +301,6 @@ public final class Dispatcher implements AutoCloseable {
                 continue;
             }
             if (!warmup.tryTake(source, rule.name())) {
-                continue;
-            }
-            if (!path.throttle.tryMessage(nanos)) {
-                warmup.giveBack(source, rule.name());
                 continue;
             }
             q.poll();
@@ -355,7 +353,13 @@ public final class Dispatcher implements AutoCloseable {
 
     private ProviderThrottle throttle(Source source, ProviderRule rule) {
         return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
-                k -> new ProviderThrottle(rule));
+                k -> new ProviderThrottle(effective(source, rule)));
+    }
+
+    /* The provider rule with the source's own limits for that provider, if it has any. */
+    private static ProviderRule effective(Source source, ProviderRule rule) {
+        var limits = source.limits().get(rule.name());
+        return limits == null ? rule : ShapingRules.overridden(rule, limits);
     }
 
     /* The domain's route from the cache, or a lookup started (answered on this thread later). */
@@ -465,10 +469,17 @@ public final class Dispatcher implements AutoCloseable {
         boolean stop = closed || sent >= rule.maxDeliveriesPerConnection()
                 || held(Suspensions.path(path.source.name(), path.site), now)
                 || held(Suspensions.sourceProvider(path.source.name(), rule.name()), now);
+        if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
+            // the message rate is spent at the moment of sending, so the receiver never sees a burst
+            long waitNanos = Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime()));
+            paced.schedule(() -> work.execute(() -> session(path, connection, target, sent)), waitNanos,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
         Delivery delivery = stop ? null : path.poll();
         if (delivery == null) {
-            connection.quit();
-            release(path);
+            // the slot is free once the session has ended, so the receiver never sees one too many
+            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
             return;
         }
         wake(); // room on the ready queue
@@ -482,8 +493,12 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         // the same body to the same site: one transaction, several RCPT
-        List<Delivery> batch = path.withSameMessage(delivery,
-                Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent));
+        int room = Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent);
+        int allowed = 1;
+        while (allowed < room && path.throttle.tryMessage(System.nanoTime())) {
+            allowed++; // each further recipient in the transaction needs its own share of the rate
+        }
+        List<Delivery> batch = path.withSameMessage(delivery, allowed);
         // sign late, here on a worker thread: the DKIM-Signature fields go out before the spooled bytes
         byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
                 clock.instant());
@@ -499,9 +514,10 @@ public final class Dispatcher implements AutoCloseable {
                     rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred
                 }
                 if (connection.isOpen()) {
-                    connection.quit();
+                    connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+                } else {
+                    release(path);
                 }
-                release(path);
                 return;
             }
             for (Delivery d : batch) {
@@ -698,7 +714,12 @@ public final class Dispatcher implements AutoCloseable {
             rules = freshRules;
             warmup.replacePlan(freshPlan);
             routes.clear();
-            throttles.forEach((k, t) -> t.update(freshRules.byName(t.rule().name())));
+            throttles.forEach((k, t) -> {
+                String sourceName = k.substring("source:".length(), k.lastIndexOf('>'));
+                Source s = freshPlan.sources().get(sourceName);
+                ProviderRule fresh = freshRules.byName(t.rule().name());
+                t.update(s == null ? fresh : effective(s, fresh));
+            });
             for (EgressPath p : new ArrayList<>(paths.values())) {
                 Delivery x;
                 while ((x = p.poll()) != null) {
@@ -727,6 +748,7 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         warmup.persist();
+        paced.shutdownNow();
         work.shutdown();
         try {
             work.awaitTermination(5, TimeUnit.SECONDS);
