@@ -161,13 +161,15 @@ class EgressEngineIT {
             }
             assertEquals(n, yahoo.recipients());
             assertTrue(yahoo.peak.get() <= 3, "provider connection cap 3, seen " + yahoo.peak.get());
-            // admissions are spaced by the rate exactly; arrivals carry a few ms of network jitter
+            // the daemon spends the rate at exact 100 ms spacing when it sends; what the receiver sees also
+            // carries the time each transaction takes (a cold JIT, a loaded machine: up to ~100 ms), so a
+            // window may hold one more at each edge. Both bounds below leave exactly that and no more.
             int inOneSecond = yahoo.maxInWindow(1_000_000_000L);
             int inThreeSeconds = yahoo.maxInWindow(3_000_000_000L);
             String seen = "10/s: at most " + inOneSecond + " within one second, " + inThreeSeconds
                     + " within three; arrivals " + yahoo.gaps();
-            assertTrue(inOneSecond <= 11, seen);
-            assertTrue(inThreeSeconds <= 31, seen);
+            assertTrue(inOneSecond <= 12, seen);
+            assertTrue(inThreeSeconds <= 32, seen);
             List<Long> times = yahoo.arrivals.stream().map(CountingSink.Arrival::nanos).sorted().toList();
             int last = yahoo.arrivals.stream().max(java.util.Comparator.comparingLong(CountingSink.Arrival::nanos))
                     .orElseThrow().recipients();
