@@ -9,6 +9,8 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have smtp-sink && have smtp-source || need+=(postfix)
 have swaks || need+=(swaks)
+# swaks --tls needs Perl's TLS modules
+perl -MNet::SSLeay -MIO::Socket::SSL -e1 >/dev/null 2>&1 || need+=(libnet-ssleay-perl libio-socket-ssl-perl)
 have dnsmasq || need+=(dnsmasq-base)
 have opendkim || need+=(opendkim)
 have opendkim-genkey || need+=(opendkim-tools)

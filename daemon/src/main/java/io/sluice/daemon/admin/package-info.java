@@ -1,7 +1,10 @@
 /**
- * The admin API ({@code /admin/...}): what waits where and why, suspend and resume, warm-up
- * progress, reload of pools, schedules and rules. Authenticated by {@code sluice.admin.token}
- * (a bearer token), loopback-only when no token is set. It reads and steers the egress engine
- * through {@link io.sluice.daemon.delivery.EgressView}; it holds no state of its own.
+ * The admin HTTP API under {@code /admin} (docs/api.md), guarded by {@link
+ * io.sluice.daemon.admin.AdminAuthFilter} ({@code sluice.admin.token} as a bearer token;
+ * loopback-only when unset). The egress side ({@link io.sluice.daemon.admin.AdminController}):
+ * what waits where and why, suspend and resume, warm-up progress, reload of pools, schedules
+ * and rules, read and steered through {@link io.sluice.daemon.delivery.EgressView}. The
+ * suppression side ({@link io.sluice.daemon.admin.SuppressionController}): query, add, remove,
+ * history of one address, CSV export and streamed bulk import. No state of its own.
  */
 package io.sluice.daemon.admin;

@@ -5,6 +5,7 @@ import io.sluice.daemon.config.DeliverySettings;
 import io.sluice.daemon.config.EgressSettings;
 import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.dkim.MessageSigner;
+import io.sluice.daemon.verp.DeliveryHeaders;
 import io.sluice.daemon.egress.EgressPlan;
 import io.sluice.daemon.egress.Pool;
 import io.sluice.daemon.egress.Source;
@@ -91,6 +92,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DeliveryOutcomes outcomes;
     private final Clock clock;
     private final MessageSigner dkim;
+    private final DeliveryHeaders perDelivery;
     private final EventLog events;
     private final DeliverySettings settings;
     private final EgressSettings egress;
@@ -124,8 +126,9 @@ public final class Dispatcher implements AutoCloseable {
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
                       DeliverySettings settings, MessageSigner dkim, EgressSettings egress, EventLog events,
-                      SpoolSettingsConfig spoolSettings) {
+                      SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery) {
         this.router = router;
+        this.perDelivery = perDelivery;
         this.dkim = dkim;
         this.client = client;
         this.spool = spool;
@@ -483,6 +486,12 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         wake(); // room on the ready queue
+        // "no means no": a recipient suppressed after queueing is not sent (journaled final)
+        if (outcomes.droppedAsSuppressed(delivery)) {
+            warmup.giveBack(path.source, rule.name());
+            session(path, connection, target, sent);
+            return;
+        }
         StoredMessage message;
         try {
             message = spool.read(delivery.id().message());
@@ -492,18 +501,25 @@ public final class Dispatcher implements AutoCloseable {
             session(path, connection, target, sent);
             return;
         }
-        // the same body to the same site: one transaction, several RCPT
+        // the same body to the same site: one transaction, several RCPT — unless each recipient gets
+        // its own return path (VERP) and header fields; each further recipient needs its share of the rate
+        boolean alone = perDelivery.perRecipient(delivery.sender());
         int room = Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent);
         int allowed = 1;
-        while (allowed < room && path.throttle.tryMessage(System.nanoTime())) {
-            allowed++; // each further recipient in the transaction needs its own share of the rate
+        while (!alone && allowed < room && path.throttle.tryMessage(System.nanoTime())) {
+            allowed++;
         }
-        List<Delivery> batch = path.withSameMessage(delivery, allowed);
+        List<Delivery> batch = alone ? List.of(delivery)
+                : withoutSuppressed(path, rule, path.withSameMessage(delivery, allowed));
+        // per-delivery MAIL FROM (VERP) and header fields (trace, List-Unsubscribe), signed below
+        DeliveryHeaders.Outbound outbound = perDelivery.personalise(delivery.id(), delivery.sender(),
+                delivery.recipient(), message.envelope().attributes(), message.body());
         // sign late, here on a worker thread: the DKIM-Signature fields go out before the spooled bytes
         byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
-                clock.instant());
-        Transaction transaction = new Transaction(delivery.sender(),
-                batch.stream().map(Delivery::recipient).toList(), signatures, message.body());
+                clock.instant(), outbound.headers());
+        Transaction transaction = new Transaction(outbound.sender(),
+                batch.stream().map(Delivery::recipient).toList(), concat(signatures, outbound.headers()),
+                message.body());
         connection.send(transaction).whenCompleteAsync((result, error) -> {
             if (error != null) {
                 SmtpReply reply = replyFor(unwrap(error), target);
@@ -531,6 +547,30 @@ public final class Dispatcher implements AutoCloseable {
                 release(path);
             }
         }, work);
+    }
+
+    /** The batch less recipients suppressed since queueing (the first was checked already). */
+    private List<Delivery> withoutSuppressed(EgressPath path, ProviderRule rule, List<Delivery> batch) {
+        if (batch.size() == 1) {
+            return batch;
+        }
+        List<Delivery> kept = new java.util.ArrayList<>(batch.size());
+        kept.add(batch.get(0));
+        for (Delivery d : batch.subList(1, batch.size())) {
+            if (!outcomes.droppedAsSuppressed(d)) {
+                kept.add(d);
+            }
+        }
+        return kept;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /* Records the outcome of one attempt, after letting the reply rules act on it. */

@@ -66,6 +66,26 @@ public final class EgressView {
     }
 
     /** The largest {@code limit} scheduled queues, and every path. */
+    /** Totals for metrics: deliveries waiting in scheduled queues and timers, ready, and open connections. */
+    public record Depth(long waiting, long timers, long ready, long connections) {
+    }
+
+    /** Pool names of the plan in force. */
+    public java.util.Set<String> poolNames() {
+        return dispatcher.plan().pools().keySet();
+    }
+
+    public Depth depth() {
+        long ready = 0;
+        long connections = 0;
+        for (EgressPath p : dispatcher.paths().values()) {
+            ready += p.readyCount.get();
+            connections += p.connections.get();
+        }
+        long[] scheduled = dispatcher.onScheduler(d -> new long[]{d.queues().waiting(), d.wheel().size()});
+        return new Depth(scheduled[0], scheduled[1], ready, connections);
+    }
+
     public Queues queues(int limit) {
         return dispatcher.onScheduler(d -> {
             List<ScheduledInfo> scheduled = new ArrayList<>();

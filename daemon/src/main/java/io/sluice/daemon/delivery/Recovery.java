@@ -30,6 +30,10 @@ final class Recovery {
             Delivery delivery = new Delivery(live.id(), live.sender(), live.recipient(),
                     Delivery.domainOf(live.recipient()), live.receivedAt(), live.attempts(), live.attributes());
             Instant due = live.nextAttemptAt();
+            String sendAt = live.attributes().get("send_at"); // scheduled by the HTTP API
+            if (due == null && sendAt != null) {
+                due = Instant.parse(sendAt);
+            }
             if (due == null) {
                 dispatcher.submit(delivery);
             } else {

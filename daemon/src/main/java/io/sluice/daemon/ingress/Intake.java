@@ -9,12 +9,17 @@ import io.sluice.daemon.events.EventLog;
 import io.sluice.queue.DeliveryId;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
+import io.sluice.queue.Outcome;
 import io.sluice.queue.Spool;
 import io.sluice.queue.SpoolException;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one door from every listener into the spool. Returns only once the message is durable
@@ -41,14 +46,71 @@ public final class Intake {
         envelope = SluiceHeaders.withAttributes(envelope, message); // tenant, campaign, pool, class
         envelope = dkim.withBodyHashes(envelope, message); // hash early: the bh lives in the spool
         MessageId id = spool.accept(envelope, message);
+        announce(id, envelope, message.length, peer, null);
+        return id;
+    }
+
+    /** One message of a batch. */
+    public record Submission(Envelope envelope, byte[] message) {
+    }
+
+    /**
+     * Appends every message, then waits once: in {@code fsync} mode one group commit covers many
+     * appends, so a batch costs about one sync, not one per message. Returns the ids in order,
+     * once all are durable. If any append fails, the ones that did succeed are journaled as
+     * removed before the exception is thrown, so a failed batch leaves nothing to deliver.
+     *
+     * @param due when delivery may start (null: now)
+     */
+    public List<MessageId> acceptAll(List<Submission> batch, String peer, Instant due) throws SpoolException {
+        List<Envelope> envelopes = new ArrayList<>(batch.size());
+        List<CompletableFuture<MessageId>> appends = new ArrayList<>(batch.size());
+        for (Submission s : batch) {
+            Envelope envelope = dkim.withBodyHashes(s.envelope(), s.message());
+            envelopes.add(envelope);
+            appends.add(spool.acceptAsync(envelope, s.message()));
+        }
+        List<MessageId> ids = new ArrayList<>(batch.size());
+        SpoolException failure = null;
+        for (CompletableFuture<MessageId> append : appends) {
+            try {
+                ids.add(append.join());
+            } catch (CompletionException e) {
+                ids.add(null);
+                if (failure == null) {
+                    failure = e.getCause() instanceof SpoolException se ? se : new SpoolException(e.getCause().toString(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            for (int m = 0; m < ids.size(); m++) {
+                if (ids.get(m) != null) {
+                    for (int i = 0; i < envelopes.get(m).recipients().size(); i++) {
+                        spool.record(new DeliveryId(ids.get(m), i), new Outcome.Removed(clock.instant(), "intake: batch failed"));
+                    }
+                }
+            }
+            throw failure;
+        }
+        for (int m = 0; m < ids.size(); m++) {
+            announce(ids.get(m), envelopes.get(m), batch.get(m).message().length, peer, due);
+        }
+        return ids;
+    }
+
+    private void announce(MessageId id, Envelope envelope, int size, String peer, Instant due) {
         events.publish(Event.reception(clock.instant(), id.value(), envelope.sender(), envelope.recipients(),
-                message.length, peer, envelope.receivedAt()));
+                size, peer, envelope.receivedAt(), envelope.attributes()));
         List<String> recipients = envelope.recipients();
         for (int i = 0; i < recipients.size(); i++) {
             String recipient = recipients.get(i);
-            dispatcher.submit(new Delivery(new DeliveryId(id, i), envelope.sender(), recipient,
-                    Delivery.domainOf(recipient), envelope.receivedAt(), 0, envelope.attributes()));
+            Delivery delivery = new Delivery(new DeliveryId(id, i), envelope.sender(), recipient,
+                    Delivery.domainOf(recipient), envelope.receivedAt(), 0, envelope.attributes());
+            if (due == null) {
+                dispatcher.submit(delivery);
+            } else {
+                dispatcher.submitAt(delivery, due);
+            }
         }
-        return id;
     }
 }

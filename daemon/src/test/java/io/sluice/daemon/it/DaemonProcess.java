@@ -23,14 +23,19 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> properties;
+    private final Map<String, String> environment;
     private final int smtpPort;
     private final int httpPort;
+    private final int submissionPort;
     private Process process;
     private int starts;
 
-    private DaemonProcess(Path dir, Map<String, String> properties, int smtpPort, int httpPort) {
+    private DaemonProcess(Path dir, Map<String, String> properties, Map<String, String> environment, int smtpPort,
+                          int httpPort, int submissionPort) {
+        this.submissionPort = submissionPort;
         this.dir = dir;
         this.properties = properties;
+        this.environment = environment;
         this.smtpPort = smtpPort;
         this.httpPort = httpPort;
     }
@@ -42,6 +47,7 @@ final class DaemonProcess implements AutoCloseable {
     static final class Builder {
         private final Path dir;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -54,8 +60,14 @@ final class DaemonProcess implements AutoCloseable {
             return this;
         }
 
+        /** An environment variable for the daemon's process, e.g. NOTIFY_SOCKET. */
+        Builder env(String key, Object value) {
+            environment.put(key, String.valueOf(value));
+            return this;
+        }
+
         DaemonProcess start() throws Exception {
-            DaemonProcess daemon = new DaemonProcess(dir, properties, freePort(), freePort());
+            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, freePort(), freePort(), freePort());
             daemon.startAgain();
             return daemon;
         }
@@ -82,13 +94,16 @@ final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dchronicle.analytics.disable=true",
                 "-Dsluice.smtp.port=" + smtpPort, "-Dmicronaut.server.port=" + httpPort,
+                "-Dsluice.submission.port=" + submissionPort,
                 "-Dsluice.spool.dir=" + dir.resolve("spool"),
                 "-Dsluice.events.file=" + eventsFile()));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar().toString());
         Files.createDirectories(dir);
-        process = new ProcessBuilder(cmd)
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
@@ -113,6 +128,10 @@ final class DaemonProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    int submissionPort() {
+        return submissionPort;
     }
 
     long pid() {
@@ -182,6 +201,14 @@ final class DaemonProcess implements AutoCloseable {
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal by name (e.g. "HUP") to the daemon's own PID. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
     }
 
     /** SIGTERM and wait. */

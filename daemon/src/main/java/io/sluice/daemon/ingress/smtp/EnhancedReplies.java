@@ -1,8 +1,14 @@
 package io.sluice.daemon.ingress.smtp;
 
+import org.subethamail.smtp.server.SSLSocketCreator;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * replies already carry one; SubEthaSMTP's built-in ones ("500 Error: command not
  * implemented", "503 Error: need RCPT command", ...) do not, and clients and log tooling key on
  * the enhanced code. The rewrite sits on the socket's output, before any TLS layer is put on
- * top; it only ever sees reply lines, because the server writes nothing but replies.
+ * top; it only ever sees reply lines, because the server writes nothing but replies. After
+ * STARTTLS ({@link #startTls}) it moves above the TLS layer.
  */
 final class EnhancedReplies {
 
@@ -21,18 +28,104 @@ final class EnhancedReplies {
 
     /** A server socket whose accepted sockets rewrite replies. */
     static ServerSocket serverSocket() throws IOException {
+        return serverSocket(null);
+    }
+
+    /**
+     * Also enforces per-address limits: a client over {@link ClientLimits#admit} gets
+     * {@code 421 4.7.0} and is closed here, before a session thread is spent on it.
+     */
+    static ServerSocket serverSocket(ClientLimits limits) throws IOException {
         return new ServerSocket() {
             @Override
             public Socket accept() throws IOException {
-                Socket socket = new RewritingSocket();
-                implAccept(socket);
-                return socket;
+                while (true) {
+                    RewritingSocket socket = new RewritingSocket();
+                    implAccept(socket);
+                    if (limits == null) {
+                        return socket;
+                    }
+                    InetAddress client = socket.getInetAddress();
+                    String refusal = limits.admit(client);
+                    if (refusal == null) {
+                        socket.onClose = () -> limits.release(client);
+                        return socket;
+                    }
+                    try (socket) {
+                        socket.setSoTimeout(2000);
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("421 " + refusal + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    } catch (IOException ignored) {
+                        // the client is gone already; nothing to tell it
+                    }
+                }
             }
         };
     }
 
+    /**
+     * The STARTTLS socket factory to use with {@link #serverSocket()}: after STARTTLS the TLS
+     * layer writes ciphertext through the plain socket's stream, so the plain socket's rewriter
+     * steps aside (pass-through) and the rewriting moves above TLS, onto the TLS socket's
+     * plaintext output.
+     */
+    static SSLSocketCreator startTls(SSLContext context) {
+        return plain -> {
+            if (plain instanceof RewritingSocket rewriting) {
+                rewriting.passThrough();
+            }
+            InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
+            SSLSocket tls = (SSLSocket) context.getSocketFactory()
+                    .createSocket(plain, remote.getHostString(), plain.getPort(), true);
+            tls.setUseClientMode(false);
+            return new RewritingTlsSocket(tls);
+        };
+    }
+
     private static final class RewritingSocket extends Socket {
+        private ReplyRewriter out;
+        private Runnable onClose;
+        private boolean closed;
+
+        @Override
+        public void close() throws IOException {
+            Runnable release = null;
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    release = onClose;
+                }
+            }
+            // release first: a client that sees the connection end may count on the slot
+            if (release != null) {
+                release.run();
+            }
+            super.close();
+        }
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (out == null) {
+                out = new ReplyRewriter(super.getOutputStream());
+            }
+            return out;
+        }
+
+        synchronized void passThrough() throws IOException {
+            getOutputStream();
+            out.flush();
+            out.passThrough = true;
+        }
+    }
+
+    /** A TLS socket whose plaintext output rewrites replies; all else is the wrapped socket's. */
+    private static final class RewritingTlsSocket extends DelegatingSslSocket {
         private OutputStream out;
+
+        RewritingTlsSocket(SSLSocket tls) {
+            super(tls);
+        }
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
@@ -47,6 +140,8 @@ final class EnhancedReplies {
     static final class ReplyRewriter extends FilterOutputStream {
         private final byte[] line = new byte[2048];
         private int length;
+        /** Set when TLS takes over the stream below: bytes are then ciphertext, written as they come. */
+        volatile boolean passThrough;
 
         ReplyRewriter(OutputStream out) {
             super(out);
@@ -54,6 +149,10 @@ final class EnhancedReplies {
 
         @Override
         public void write(int b) throws IOException {
+            if (passThrough) {
+                out.write(b);
+                return;
+            }
             if (length == line.length) {
                 out.write(line, 0, length);
                 length = 0;
@@ -67,6 +166,10 @@ final class EnhancedReplies {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            if (passThrough) {
+                out.write(b, off, len);
+                return;
+            }
             for (int i = 0; i < len; i++) {
                 write(b[off + i]);
             }
@@ -84,6 +187,11 @@ final class EnhancedReplies {
 
     static byte[] rewrite(byte[] line, int length) {
         String s = new String(line, 0, length, StandardCharsets.UTF_8);
+        if (s.equals("250-8BITMIME\r\n")) {
+            // SubEthaSMTP reads commands line by line and answers in order, so pipelined
+            // commands work; it just does not say so (RFC 2920). Say it, before its first keyword.
+            return ("250-PIPELINING\r\n" + s).getBytes(StandardCharsets.US_ASCII);
+        }
         return rewrite(s).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -94,7 +202,7 @@ final class EnhancedReplies {
             return line;
         }
         int code = Integer.parseInt(line.substring(0, 3));
-        String rest = line.substring(4);
+        String rest = line.substring(4).stripLeading();
         if (code == 220 || code == 250 || code == 354) {
             // greeting, 354 and EHLO's keyword lines carry no enhanced code (RFC 2034 §3); our
             // own 250 after DATA has one already
@@ -114,6 +222,7 @@ final class EnhancedReplies {
         String lower = text.toLowerCase(java.util.Locale.ROOT);
         return switch (code) {
             case 221 -> "2.0.0";
+            case 235 -> "2.7.0";
             case 421 -> lower.contains("timeout") ? "4.4.2" : "4.3.2";
             case 451 -> "4.3.0";
             case 452 -> lower.contains("recipients") ? "4.5.3" : "4.3.1";

@@ -1,8 +1,13 @@
 package io.sluice.daemon.ingress.smtp;
 
+import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.ingress.SluiceHeaders;
+import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;
@@ -25,7 +30,11 @@ import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One mail transaction on the SMTP listener: checks the envelope as it arrives (address
@@ -39,19 +48,51 @@ final class IngressSession implements MessageHandler {
 
     private final MessageContext context;
     private final Intake intake;
-    private final RelayNetworks relay;
+    private final Policy policy;
+    private final DomainCheck domains;
+    private final TenantRates rates;
     private final TraceHeaders trace;
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxRecipients;
+    private final FeedbackInbox feedback;
     private final List<String> recipients = new ArrayList<>();
+    /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
+    private final List<String> feedbackRecipients = new ArrayList<>();
     private String sender;
 
-    IngressSession(MessageContext context, Intake intake, RelayNetworks relay, TraceHeaders trace, Clock clock,
-                   long maxMessageBytes, int maxRecipients) {
+    /**
+     * What differs between listeners: who may relay, and the envelope attributes a session's
+     * mail carries (the submission port adds the authenticated user's tenant).
+     */
+    record Policy(boolean authRequired, Predicate<MessageContext> mayRelay,
+                  Function<MessageContext, Map<String, String>> attributes, Labels labels) {
+        /** Clients of the relay networks are trusted with any known tenant and pool. */
+        static Policy relayNetworks(RelayNetworks relay, KnownPools pools) {
+            return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
+                    ctx -> Map.of(), (ctx, attribute, value) -> "pool".equals(attribute) && !pools.contains(value)
+                            ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null);
+        }
+    }
+
+    /** Whether a session may label its mail with an {@code X-Sluice-*} value: null, or the refusal text. */
+    @FunctionalInterface
+    interface Labels {
+        String refusal(MessageContext context, String attribute, String value);
+    }
+
+    static boolean authenticated(MessageContext context) {
+        return context instanceof Session session && session.isAuthenticated();
+    }
+
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback) {
         this.context = context;
+        this.rates = rates;
+        this.domains = domains;
+        this.feedback = feedback;
         this.intake = intake;
-        this.relay = relay;
+        this.policy = policy;
         this.trace = trace;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
@@ -60,9 +101,17 @@ final class IngressSession implements MessageHandler {
 
     @Override
     public void from(String address) throws RejectException {
+        if (policy.authRequired() && !authenticated(context)) {
+            throw new RejectException(530, "5.7.0 Authentication required (STARTTLS, then AUTH)");
+        }
+        String tenant = policy.attributes().apply(context).getOrDefault("tenant", TenantRates.DEFAULT_TENANT);
+        if (!rates.tryAcquire(tenant, 1)) {
+            throw new RejectException(451, "4.7.0 Message rate for tenant " + tenant + " exceeded ("
+                    + rates.perMinute() + " per minute); try again later");
+        }
         if (!address.isEmpty()) {
             try {
-                MailAddress.parse(address);
+                MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
             } catch (AddressSyntaxException e) {
                 throw new RejectException(553, "5.1.7 Bad sender address syntax: " + e.getMessage());
             }
@@ -77,12 +126,34 @@ final class IngressSession implements MessageHandler {
         }
         MailAddress parsed;
         try {
-            parsed = MailAddress.parse(address);
+            parsed = MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
         } catch (AddressSyntaxException e) {
             throw new RejectException(501, "5.1.3 Bad recipient address syntax: " + e.getMessage());
         }
-        if (!relay.contains(clientAddress())) {
+        // bounces, complaints and mailto unsubscribes to our own addresses are taken from anyone
+        switch (feedback.route(address)) {
+            case INBOX -> {
+                feedbackRecipients.add(address);
+                return;
+            }
+            case UNKNOWN -> throw new RejectException(550, "5.1.1 <" + parsed + ">: no such feedback address");
+            case ELSEWHERE -> {
+            }
+        }
+        if (!policy.mayRelay().test(context)) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
+        }
+        if (!parsed.isAddressLiteral()) {
+            DomainCheck.Verdict verdict = domains.check(parsed.domain());
+            if (verdict != DomainCheck.Verdict.ACCEPT) {
+                throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
+            }
+        }
+        // "no means no": the session's tenant (the default one for relay clients)
+        var suppressed = feedback.suppression(policy.attributes().apply(context).get("tenant"), address);
+        if (suppressed.isPresent()) {
+            throw new RejectException(550, "5.7.1 <" + parsed + ">: recipient is suppressed ("
+                    + suppressed.get().reason().label() + ")");
         }
         recipients.add(address);
     }
@@ -97,14 +168,35 @@ final class IngressSession implements MessageHandler {
             case NONE -> {
             }
         }
-        HeaderSection headers = HeaderSection.scan(read.bytes(), read.length());
+        SluiceHeaders.Extracted labelled = SluiceHeaders.extract(read.bytes(), read.length());
+        Map<String, String> attributes = new HashMap<>(policy.attributes().apply(context));
+        for (Map.Entry<String, String> label : labelled.values().entrySet()) {
+            String header = "X-Sluice-" + Character.toUpperCase(label.getKey().charAt(0)) + label.getKey().substring(1);
+            if (!label.getValue().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw refuse(550, "5.6.0 " + header + ": 1 to 64 of A-Z a-z 0-9 . _ -");
+            }
+            String refusal = policy.labels().refusal(context, label.getKey(), label.getValue());
+            if (refusal != null) {
+                throw refuse(550, refusal);
+            }
+            attributes.put(label.getKey(), label.getValue());
+        }
+        HeaderSection headers = HeaderSection.scan(labelled.message(), labelled.length());
         if (headers.receivedCount() > MAX_RECEIVED) {
             throw refuse(554, "5.4.6 Too many Received headers (" + headers.receivedCount() + "): mail loop?");
         }
+        if (!feedbackRecipients.isEmpty()) {
+            // issue 6: parsed, logged and acted on here; never queued
+            String done = feedback.receive(List.copyOf(feedbackRecipients), sender,
+                    java.util.Arrays.copyOf(read.bytes(), read.length()), clientAddress().getHostAddress());
+            if (recipients.isEmpty()) {
+                return done;
+            }
+        }
         ZonedDateTime now = ZonedDateTime.now(clock);
-        byte[] message = trace.assemble(read.bytes(), read.length(), headers, context.getHelo().orElse(null),
+        byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
-        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), Map.of());
+        Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), attributes);
         try {
             MessageId id = intake.accept(envelope, message, clientAddress().getHostAddress());
             return "2.0.0 Ok: queued as " + id.value();

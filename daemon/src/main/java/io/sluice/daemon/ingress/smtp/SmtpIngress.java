@@ -4,7 +4,13 @@ import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.KnownPools;
+import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.config.LimitSettings;
+import io.sluice.daemon.config.IngressSettings;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.TraceHeaders;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +21,7 @@ import org.subethamail.smtp.server.SMTPServer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +34,11 @@ public final class SmtpIngress implements AutoCloseable {
 
     private final SMTPServer server;
 
-    public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, Clock clock) {
+    public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
+                       TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
+                       FeedbackInbox feedback) {
+        ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
+                limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
         TraceHeaders trace = new TraceHeaders(settings.hostname());
         InetAddress bind;
@@ -40,15 +51,16 @@ public final class SmtpIngress implements AutoCloseable {
                 .bindAddress(bind)
                 .hostName(settings.hostname())
                 .softwareName("Sluice")
-                .serverSocketFactory(EnhancedReplies::serverSocket)
+                .serverSocketFactory(() -> EnhancedReplies.serverSocket(limits))
                 // our own Received header: the built-in one does a reverse lookup per message
                 .insertReceivedHeaders(false)
                 // address checks happen in IngressSession, with precise replies
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, relay, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients()))
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake,
+                        IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
                 .build();
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());

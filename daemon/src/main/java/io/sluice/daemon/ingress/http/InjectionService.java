@@ -1,0 +1,218 @@
+package io.sluice.daemon.ingress.http;
+
+import io.sluice.daemon.config.ApiSettings;
+import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.ingress.DomainCheck;
+import io.sluice.daemon.ingress.HeaderSection;
+import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.ingress.TraceHeaders;
+import io.sluice.queue.Envelope;
+import io.sluice.queue.MessageId;
+import io.sluice.queue.SpoolException;
+import jakarta.inject.Singleton;
+import jakarta.mail.MessagingException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns a checked {@link InjectionRequest} into spooled messages. Recipients whose domain takes
+ * no mail are left out and reported; the rest go in one {@link Intake#acceptAll} batch, so the
+ * answer waits for one group commit, not one per message. Personalised requests (a recipient
+ * with a name, substitutions or metadata) get one message per recipient; otherwise one message
+ * per {@code batch-recipients} recipients.
+ */
+@Singleton
+public final class InjectionService {
+    private final Intake intake;
+    private final DomainCheck domains;
+    private final ApiSettings settings;
+    private final TraceHeaders trace;
+    private final String hostname;
+    private final Clock clock;
+    private final TenantRates rates;
+
+    public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
+                            TenantRates rates, Clock clock) {
+        this.rates = rates;
+        this.intake = intake;
+        this.domains = domains;
+        this.settings = settings;
+        this.hostname = smtp.hostname();
+        this.trace = new TraceHeaders(smtp.hostname());
+        this.clock = clock;
+    }
+
+    /** A message that exceeds {@code sluice.api.max-message-bytes}. */
+    static final class MessageTooLargeException extends Exception {
+        MessageTooLargeException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The tenant's messages-per-minute budget does not cover this request: 429. */
+    static final class RateLimitedException extends Exception {
+        RateLimitedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    InjectionResult inject(InjectionRequest request, String peer)
+            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
+        MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
+                ? new MessageComposer(s, request.substitutions(), hostname) : null;
+        byte[] raw = request.content() instanceof InjectionRequest.Raw r ? rawMessage(r.message()) : null;
+
+        List<InjectionRequest.Recipient> accepted = new ArrayList<>();
+        List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
+        checkDomains(request.recipients(), accepted, failed);
+        if (accepted.isEmpty()) {
+            return new InjectionResult(0, failed.size(), failed, List.of());
+        }
+
+        ZonedDateTime now = ZonedDateTime.now(clock);
+        Map<String, String> attributes = new HashMap<>();
+        putIfSet(attributes, "tenant", request.tenant());
+        putIfSet(attributes, "campaign", request.campaign());
+        putIfSet(attributes, "pool", request.pool());
+        if (request.sendAt() != null) {
+            attributes.put("send_at", request.sendAt().toString());
+        }
+        String sender = request.envelopeSender();
+        List<Intake.Submission> batch = new ArrayList<>();
+        if (composer != null && request.personalised()) {
+            for (InjectionRequest.Recipient r : accepted) {
+                Map<String, String> own = new HashMap<>(attributes);
+                r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
+                byte[] message = traced(compose(composer, r), peer, r.email(), now);
+                batch.add(new Intake.Submission(new Envelope(sender, List.of(r.email()), now.toInstant(), own), message));
+            }
+        } else {
+            byte[] shared = composer == null ? raw
+                    : compose(composer, accepted.size() == 1 ? accepted.get(0) : null);
+            for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
+                List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
+                        .stream().map(InjectionRequest.Recipient::email).toList();
+                byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
+                batch.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
+            }
+        }
+        String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
+        if (!rates.tryAcquire(tenant, accepted.size())) {
+            throw new RateLimitedException("tenant " + tenant + " may send " + rates.perMinute()
+                    + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
+                    + accepted.size() + "; nothing was queued");
+        }
+        List<MessageId> ids = intake.acceptAll(batch, peer, request.sendAt());
+        return new InjectionResult(accepted.size(), failed.size(), failed,
+                ids.stream().map(MessageId::value).toList());
+    }
+
+    private void checkDomains(List<InjectionRequest.Recipient> recipients, List<InjectionRequest.Recipient> accepted,
+                              List<InjectionResult.FailedRecipient> failed) {
+        Map<String, CompletableFuture<DomainCheck.Verdict>> verdicts = new LinkedHashMap<>();
+        for (InjectionRequest.Recipient r : recipients) {
+            verdicts.computeIfAbsent(domainOf(r.email()), domains::checkAsync);
+        }
+        for (InjectionRequest.Recipient r : recipients) {
+            String domain = domainOf(r.email());
+            DomainCheck.Verdict v = verdicts.get(domain).join();
+            if (v == DomainCheck.Verdict.ACCEPT) {
+                accepted.add(r);
+            } else {
+                failed.add(new InjectionResult.FailedRecipient(r.email(), v.code + " " + v.reason(domain)));
+            }
+        }
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1);
+    }
+
+    private byte[] compose(MessageComposer composer, InjectionRequest.Recipient r) throws MessageTooLargeException {
+        try {
+            return checkSize(composer.compose(r));
+        } catch (MessagingException e) {
+            throw new IllegalStateException("MIME assembly failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] checkSize(byte[] message) throws MessageTooLargeException {
+        if (message.length > settings.maxMessageBytes()) {
+            throw new MessageTooLargeException("the message is " + message.length + " octets; the limit is "
+                    + settings.maxMessageBytes() + " (sluice.api.max-message-bytes)");
+        }
+        return message;
+    }
+
+    private byte[] traced(byte[] message, String peer, String forRecipient, ZonedDateTime now) {
+        HeaderSection headers = HeaderSection.scan(message, message.length);
+        return trace.assemble(message, message.length, headers, "api", peer, "HTTP", forRecipient, now);
+    }
+
+    /** CRLF line ends, lines of at most 998 octets (RFC 5322 §2.1.1), a header section. */
+    private byte[] rawMessage(String text) throws InvalidRequestException, MessageTooLargeException {
+        byte[] in = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + in.length / 40 + 2);
+        int lineLength = 0;
+        for (int i = 0; i < in.length; i++) {
+            byte b = in[i];
+            if (b == '\r' || b == '\n') {
+                if (b == '\r' && i + 1 < in.length && in[i + 1] == '\n') {
+                    i++;
+                }
+                out.write('\r');
+                out.write('\n');
+                lineLength = 0;
+                continue;
+            }
+            if (++lineLength > 998) {
+                throw new InvalidRequestException(List.of(new InvalidParam("content",
+                        "a line is longer than 998 octets (RFC 5322 §2.1.1); encode the body (quoted-printable or base64)")));
+            }
+            out.write(b);
+        }
+        if (lineLength > 0) {
+            out.write('\r');
+            out.write('\n');
+        }
+        byte[] message = out.toByteArray();
+        if (!startsWithHeader(message)) {
+            throw new InvalidRequestException(List.of(new InvalidParam("content",
+                    "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
+        }
+        return checkSize(message);
+    }
+
+    private static boolean startsWithHeader(byte[] m) {
+        for (int i = 0; i < m.length; i++) {
+            byte b = m[i];
+            if (b == ':') {
+                return i > 0;
+            }
+            if (b <= 32 || b >= 127) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void putIfSet(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.sluice.daemon.ingress.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.util.List;
+
+/**
+ * An RFC 9457 problem detail, sent as {@code application/problem+json}. {@code type} is a
+ * relative URI naming the problem; docs/api.md lists them.
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail,
+                      @JsonProperty("invalid_params") List<InvalidParam> invalidParams) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    static Problem invalidRequest(String detail, List<InvalidParam> params) {
+        return new Problem("/problems/invalid-request", "Invalid request", 400, detail, params);
+    }
+
+    MutableHttpResponse<Problem> response() {
+        return HttpResponse.<Problem>status(HttpStatus.valueOf(status)).contentType(MEDIA_TYPE).body(this);
+    }
+}

@@ -1,0 +1,30 @@
+package io.sluice.daemon.ingress;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class SluiceHeadersTest {
+
+    @Test
+    void labelsAreTakenOutOfTheMessageAndReturnedAsAttributes() {
+        byte[] in = ("From: a@x.test\r\nX-Sluice-Tenant: shop\r\nSubject: hi\r\nx-sluice-campaign: spring\r\n"
+                + " sale\r\nX-Sluice-Pool:bulk\r\n\r\nX-Sluice-Pool: in the body stays\r\n").getBytes(StandardCharsets.US_ASCII);
+        SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);
+        assertEquals(Map.of("tenant", "shop", "campaign", "spring sale", "pool", "bulk"), out.values());
+        assertEquals("From: a@x.test\r\nSubject: hi\r\n\r\nX-Sluice-Pool: in the body stays\r\n",
+                new String(out.message(), 0, out.length(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aMessageWithoutLabelsIsLeftAsItIs() {
+        byte[] in = "From: a@x.test\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);
+        assertSame(in, out.message());
+        assertEquals(Map.of(), out.values());
+    }
+}
