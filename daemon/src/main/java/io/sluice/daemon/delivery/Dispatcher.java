@@ -120,6 +120,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ConcurrentHashMap<java.net.InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
     private final Thread scheduler;
     private final ExecutorService work;
+    /** Wakes connections that wait for their provider's message rate (one timer per waiting connection, not per delivery). */
+    private final java.util.concurrent.ScheduledExecutorService paced;
     private volatile boolean closed;
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
@@ -144,6 +146,7 @@ public final class Dispatcher implements AutoCloseable {
         this.warmup = new WarmupBudgets(plan, clock, Path.of(spoolSettings.dir()).resolve("warmup-progress.txt"));
         this.wheel = new TimerWheel<>(Math.max(1, egress.tick().toMillis()), 1024, clock.millis());
         this.work = Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch"));
+        this.paced = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"));
         this.scheduler = daemonThreads("sluice-scheduler").newThread(this::run);
         this.scheduler.start();
     }
@@ -282,7 +285,6 @@ public final class Dispatcher implements AutoCloseable {
         ProviderRule rule = route.rule();
         EgressPath restingPath = null;
         boolean anyUp = false;
-        long nanos = System.nanoTime();
         for (Source source : pool.order(turn++)) {
             List<RouteDecision.Target> usable = sameFamily(source, targets.targets());
             if (usable.isEmpty()) {
@@ -302,10 +304,6 @@ public final class Dispatcher implements AutoCloseable {
                 continue;
             }
             if (!warmup.tryTake(source, rule.name())) {
-                continue;
-            }
-            if (!path.throttle.tryMessage(nanos)) {
-                warmup.giveBack(source, rule.name());
                 continue;
             }
             q.poll();
@@ -358,7 +356,13 @@ public final class Dispatcher implements AutoCloseable {
 
     private ProviderThrottle throttle(Source source, ProviderRule rule) {
         return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
-                k -> new ProviderThrottle(rule));
+                k -> new ProviderThrottle(effective(source, rule)));
+    }
+
+    /* The provider rule with the source's own limits for that provider, if it has any. */
+    private static ProviderRule effective(Source source, ProviderRule rule) {
+        var limits = source.limits().get(rule.name());
+        return limits == null ? rule : ShapingRules.overridden(rule, limits);
     }
 
     /* The domain's route from the cache, or a lookup started (answered on this thread later). */
@@ -468,10 +472,17 @@ public final class Dispatcher implements AutoCloseable {
         boolean stop = closed || sent >= rule.maxDeliveriesPerConnection()
                 || held(Suspensions.path(path.source.name(), path.site), now)
                 || held(Suspensions.sourceProvider(path.source.name(), rule.name()), now);
+        if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
+            // the message rate is spent at the moment of sending, so the receiver never sees a burst
+            long waitNanos = Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime()));
+            paced.schedule(() -> work.execute(() -> session(path, connection, target, sent)), waitNanos,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
         Delivery delivery = stop ? null : path.poll();
         if (delivery == null) {
-            connection.quit();
-            release(path);
+            // the slot is free once the session has ended, so the receiver never sees one too many
+            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
             return;
         }
         wake(); // room on the ready queue
@@ -491,10 +502,15 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         // the same body to the same site: one transaction, several RCPT — unless each recipient gets
-        // its own return path (VERP) and header fields
-        List<Delivery> batch = perDelivery.perRecipient(delivery.sender()) ? List.of(delivery)
-                : withoutSuppressed(path, rule, path.withSameMessage(delivery,
-                        Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent)));
+        // its own return path (VERP) and header fields; each further recipient needs its share of the rate
+        boolean alone = perDelivery.perRecipient(delivery.sender());
+        int room = Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent);
+        int allowed = 1;
+        while (!alone && allowed < room && path.throttle.tryMessage(System.nanoTime())) {
+            allowed++;
+        }
+        List<Delivery> batch = alone ? List.of(delivery)
+                : withoutSuppressed(path, rule, path.withSameMessage(delivery, allowed));
         // per-delivery MAIL FROM (VERP) and header fields (trace, List-Unsubscribe), signed below
         DeliveryHeaders.Outbound outbound = perDelivery.personalise(delivery.id(), delivery.sender(),
                 delivery.recipient(), message.envelope().attributes(), message.body());
@@ -514,9 +530,10 @@ public final class Dispatcher implements AutoCloseable {
                     rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred
                 }
                 if (connection.isOpen()) {
-                    connection.quit();
+                    connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+                } else {
+                    release(path);
                 }
-                release(path);
                 return;
             }
             for (Delivery d : batch) {
@@ -737,7 +754,12 @@ public final class Dispatcher implements AutoCloseable {
             rules = freshRules;
             warmup.replacePlan(freshPlan);
             routes.clear();
-            throttles.forEach((k, t) -> t.update(freshRules.byName(t.rule().name())));
+            throttles.forEach((k, t) -> {
+                String sourceName = k.substring("source:".length(), k.lastIndexOf('>'));
+                Source s = freshPlan.sources().get(sourceName);
+                ProviderRule fresh = freshRules.byName(t.rule().name());
+                t.update(s == null ? fresh : effective(s, fresh));
+            });
             for (EgressPath p : new ArrayList<>(paths.values())) {
                 Delivery x;
                 while ((x = p.poll()) != null) {
@@ -766,6 +788,7 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         warmup.persist();
+        paced.shutdownNow();
         work.shutdown();
         try {
             work.awaitTermination(5, TimeUnit.SECONDS);

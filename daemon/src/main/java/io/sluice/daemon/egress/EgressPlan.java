@@ -2,6 +2,7 @@ package io.sluice.daemon.egress;
 
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.YamlTree;
+import io.sluice.daemon.shaping.ShapingRules;
 import io.sluice.daemon.warmup.WarmupSchedule;
 
 import java.net.InetAddress;
@@ -96,7 +97,13 @@ public final class EgressPlan {
                 }
                 warmup = new Source.Warmup(schedule, start, w.get("paused").bool(false));
             }
-            sources.put(name, new Source(name, address, s.get("ehlo").text(null), warmup));
+            Map<String, YamlTree> limits = new LinkedHashMap<>();
+            for (String provider : s.get("limits").keys()) {
+                YamlTree l = s.get("limits").get(provider);
+                ShapingRules.overridden(ShapingRules.PLACEHOLDER, l); // a wrong value fails here, naming its key
+                limits.put(provider, l);
+            }
+            sources.put(name, new Source(name, address, s.get("ehlo").text(null), warmup, limits));
         }
         Map<String, Pool> pools = new LinkedHashMap<>();
         YamlTree pl = root.get("pools");

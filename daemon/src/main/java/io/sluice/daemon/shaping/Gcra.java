@@ -31,7 +31,10 @@ public final class Gcra {
             return true;
         }
         long interval = r.intervalNanos();
-        long t = tat == Long.MIN_VALUE ? nowNanos : Math.max(tat, nowNanos);
+        // An admission up to one interval late keeps its slot (t = tat, not now): a sender woken a
+        // little late does not lose rate for good, so a paced sender reaches its limit; any window
+        // still holds at most one more than the rate allows.
+        long t = tat == Long.MIN_VALUE || nowNanos - tat >= interval ? nowNanos : Math.max(tat, nowNanos);
         // allowed while the new arrival time stays within burst intervals of now
         if (t - nowNanos > (long) (burst - 1) * interval) {
             return false;

@@ -55,6 +55,11 @@ public final class ProviderThrottle {
         return messages.tryAcquire(nanos);
     }
 
+    /** Nanoseconds until the message rate admits one more. */
+    public long waitMessageNanos(long nanos) {
+        return messages.waitNanos(nanos);
+    }
+
     public boolean tryConnect(long nanos) {
         return connects.tryAcquire(nanos);
     }

@@ -117,6 +117,21 @@ public final class ShapingRules {
         return v;
     }
 
+    /** A rule to validate overrides against (any limits will do). */
+    public static final ProviderRule PLACEHOLDER = new ProviderRule("placeholder", List.of(), List.of(), 1, 1, 1,
+            Rate.UNLIMITED, Rate.UNLIMITED, "opportunistic");
+
+    /** {@code rule} with a source's own limits for it ({@code sources.NAME.limits.PROVIDER} in the egress file). */
+    public static ProviderRule overridden(ProviderRule rule, YamlTree limits) {
+        return new ProviderRule(rule.name(), rule.mxSuffixes(), rule.domains(),
+                positive(limits.get("max-connections-per-path"), rule.maxConnectionsPerPath()),
+                positive(limits.get("max-connections"), rule.maxConnections()),
+                positive(limits.get("max-deliveries-per-connection"), rule.maxDeliveriesPerConnection()),
+                rate(limits.get("message-rate"), rule.messageRate()),
+                rate(limits.get("connection-rate"), rule.connectionRate()),
+                tls(limits.get("tls"), rule.tls()));
+    }
+
     static ReplyRule reply(YamlTree r) {
         String name = r.get("name").text(null);
         if (name == null) {

@@ -55,6 +55,29 @@ class EgressPlanTest {
     }
 
     @Test
+    void aSourceMayHaveItsOwnLimitsForAProvider(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("egress.yml");
+        Files.writeString(file, """
+                sources:
+                  a:
+                    address: 127.0.0.21
+                    limits:
+                      gmail: {message-rate: 5/s, max-connections: 2}
+                pools:
+                  p: {sources: {a: 1}}
+                """);
+        Source a = EgressPlan.load(file).sources().get("a");
+        io.sluice.daemon.shaping.ProviderRule gmail = io.sluice.daemon.shaping.ShapingRules.overridden(
+                io.sluice.daemon.shaping.ShapingRules.PLACEHOLDER, a.limits().get("gmail"));
+        assertEquals("5/s", gmail.messageRate().toString());
+        assertEquals(2, gmail.maxConnections());
+        assertEquals(1, gmail.maxConnectionsPerPath(), "what is not overridden stays the rule's");
+        Files.writeString(file, "sources:\n  a: {address: 127.0.0.21, limits: {gmail: {message-rate: lots}}}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> EgressPlan.load(file));
+        assertTrue(e.getMessage().contains("sources.a.limits.gmail.message-rate"), e.getMessage());
+    }
+
+    @Test
     void mistakesNameTheKey(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("egress.yml");
         Files.writeString(file, "sources:\n  a: {address: 127.0.0.21}\npools:\n  p: {sources: {zz: 1}}\n");

@@ -68,6 +68,7 @@ final class CountingSink implements AutoCloseable {
         sessions.incrementAndGet();
         peak.accumulateAndGet(now, Math::max);
         String client = s.getInetAddress().getHostAddress();
+        boolean counted = true;
         try (s) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
@@ -108,6 +109,8 @@ final class CountingSink implements AutoCloseable {
                     arrivals.add(new Arrival(System.nanoTime(), client, rcpt, rcpts));
                     write(out, "250 2.0.0 queued");
                 } else if (upper.startsWith("QUIT")) {
+                    open.decrementAndGet(); // the session is over once QUIT is read
+                    counted = false;
                     write(out, "221 2.0.0 bye");
                     return;
                 } else {
@@ -117,7 +120,9 @@ final class CountingSink implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         } finally {
-            open.decrementAndGet();
+            if (counted) {
+                open.decrementAndGet();
+            }
         }
     }
 
@@ -126,19 +131,42 @@ final class CountingSink implements AutoCloseable {
         out.flush();
     }
 
-    /** The most arrivals within any window of {@code windowNanos}. */
-    int maxInWindow(long windowNanos) {
-        List<Long> times;
+    /** Milliseconds between consecutive arrivals, for a failure message. */
+    String gaps() {
+        List<Long> t;
         synchronized (arrivals) {
-            times = arrivals.stream().map(Arrival::nanos).sorted().toList();
+            t = arrivals.stream().map(Arrival::nanos).sorted().toList();
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i < t.size(); i++) {
+            b.append((t.get(i) - t.get(i - 1)) / 1_000_000).append(' ');
+        }
+        return b.toString();
+    }
+
+    /** Recipients received so far (a transaction may carry several). */
+    int recipients() {
+        synchronized (arrivals) {
+            return arrivals.stream().mapToInt(Arrival::recipients).sum();
+        }
+    }
+
+    /** The most recipients received within any window of {@code windowNanos}. */
+    int maxInWindow(long windowNanos) {
+        List<Arrival> sorted;
+        synchronized (arrivals) {
+            sorted = arrivals.stream().sorted(java.util.Comparator.comparingLong(Arrival::nanos)).toList();
         }
         int best = 0;
         int from = 0;
-        for (int i = 0; i < times.size(); i++) {
-            while (times.get(i) - times.get(from) >= windowNanos) {
+        int inWindow = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            inWindow += sorted.get(i).recipients();
+            while (sorted.get(i).nanos() - sorted.get(from).nanos() >= windowNanos) {
+                inWindow -= sorted.get(from).recipients();
                 from++;
             }
-            best = Math.max(best, i - from + 1);
+            best = Math.max(best, inWindow);
         }
         return best;
     }

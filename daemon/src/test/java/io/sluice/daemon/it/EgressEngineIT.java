@@ -44,16 +44,31 @@ class EgressEngineIT {
         return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i + "@" + domain).toList();
     }
 
-    /** X-Client-Addr of each transaction smtp-sink dumped: the source address that sent it. */
+    /**
+     * Recipients smtp-sink received, by the X-Client-Addr of their transaction: the source address
+     * that sent them (a transaction may carry several recipients of one message).
+     */
     static Map<String, Long> bySource(SmtpSink sink) {
-        return sink.messages().stream().map(m -> {
+        return sink.messages().stream().collect(Collectors.groupingBy(m -> {
             try {
                 return Files.readAllLines(m.file()).stream().filter(l -> l.startsWith("X-Client-Addr: "))
                         .findFirst().orElse("?").substring("X-Client-Addr: ".length()).strip();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        }, Collectors.summingLong(m -> m.rcptTo().size())));
+    }
+
+    static long recipientsAt(SmtpSink sink) {
+        return sink.messages().stream().mapToLong(m -> m.rcptTo().size()).sum();
+    }
+
+    static void awaitRecipients(SmtpSink sink, long n, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (recipientsAt(sink) < n && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(n, recipientsAt(sink), "recipients at the sink");
     }
 
     @Test
@@ -90,7 +105,7 @@ class EgressEngineIT {
             send(daemon, recipients("b", "googlemail.test", 10), "");
             send(daemon, recipients("c", "gmail.test", 10), "X-Sluice-Pool: solo\r\n");
 
-            sink.awaitMessages(33, Duration.ofSeconds(60));
+            awaitRecipients(sink, 33, Duration.ofSeconds(60));
             Thread.sleep(3000); // what waits keeps waiting
             Map<String, Long> counts = bySource(sink);
             assertEquals(Map.of("127.0.0.21", 5L, "127.0.0.22", 25L, "127.0.0.23", 3L), counts,
@@ -108,7 +123,7 @@ class EgressEngineIT {
             daemon.startAgain();
             Thread.sleep(4000);
             assertEquals(3L, bySource(sink).get("127.0.0.23"), "still waiting after the restart");
-            assertEquals(33, sink.messages().size());
+            assertEquals(33, recipientsAt(sink));
         }
     }
 
@@ -122,7 +137,7 @@ class EgressEngineIT {
                     mx-suffixes: [.yahoo.test]
                     max-connections-per-path: 2
                     max-connections: 3
-                    max-deliveries-per-connection: 5
+                    max-deliveries-per-connection: 20
                     message-rate: 10/s
                 """);
         int n = 60;
@@ -141,16 +156,25 @@ class EgressEngineIT {
             send(daemon, recipients("y", "yahoo.test", n / 2), "");
             send(daemon, recipients("a", "aol.test", n / 2), "");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (yahoo.arrivals.size() < n && System.nanoTime() < deadline) {
+            while (yahoo.recipients() < n && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertEquals(n, yahoo.arrivals.size());
+            assertEquals(n, yahoo.recipients());
             assertTrue(yahoo.peak.get() <= 3, "provider connection cap 3, seen " + yahoo.peak.get());
-            // admissions are spaced by the rate exactly; arrivals carry a few ms of network jitter
+            // the daemon spends the rate at exact 100 ms spacing when it sends; what the receiver sees also
+            // carries the time each transaction takes (a cold JIT, a loaded machine: up to ~100 ms), so a
+            // window may hold one more at each edge. Both bounds below leave exactly that and no more.
             int inOneSecond = yahoo.maxInWindow(1_000_000_000L);
-            assertTrue(inOneSecond <= 11, "10/s, seen " + inOneSecond + " within one second");
+            int inThreeSeconds = yahoo.maxInWindow(3_000_000_000L);
+            String seen = "10/s: at most " + inOneSecond + " within one second, " + inThreeSeconds
+                    + " within three; arrivals " + yahoo.gaps();
+            assertTrue(inOneSecond <= 12, seen);
+            assertTrue(inThreeSeconds <= 32, seen);
             List<Long> times = yahoo.arrivals.stream().map(CountingSink.Arrival::nanos).sorted().toList();
-            double rate = (n - 1) / ((times.get(n - 1) - times.get(0)) / 1e9);
+            int last = yahoo.arrivals.stream().max(java.util.Comparator.comparingLong(CountingSink.Arrival::nanos))
+                    .orElseThrow().recipients();
+            // recipients after the first arrival, over the time they took
+            double rate = (n - last) / ((times.get(times.size() - 1) - times.get(0)) / 1e9);
             assertTrue(rate <= 10.5, "overall rate " + rate);
             assertTrue(rate >= 9.0, "at least 90% of the 10/s limit with backlog, got " + rate);
         }
@@ -192,7 +216,7 @@ class EgressEngineIT {
             assertEquals("path:default>mx.yahoo.test", suspension.path("scope").asText(), suspension.toString());
             assertEquals("yahoo-tss04-test", suspension.path("rule").asText());
             assertEquals("yahoo", suspension.path("provider").asText());
-            assertEquals(10, gmail.awaitMessages(10, Duration.ofSeconds(30)).size(), "other providers keep flowing");
+            awaitRecipients(gmail, 10, Duration.ofSeconds(30)); // other providers keep flowing
             int sessions = yahoo.sessions.get();
             Thread.sleep(5000); // retries are due every second or so: they wait for the suspension
             assertEquals(sessions, yahoo.sessions.get(), "no new session while the path is suspended");
@@ -259,4 +283,25 @@ class EgressEngineIT {
             assertEquals("5.4.6", priv.path("response").path("enhanced_code").asText(), priv.toString());
         }
     }
+
+    @Test
+    void whenEveryMxRefusesTheConnectionTheDeliveryIsDeferredAfterTryingEach(@TempDir Path dir) throws Exception {
+        try (Dnsmasq dns = Dnsmasq.builder()
+                     .host("mx1.refusing.test", "127.0.0.37").host("mx2.refusing.test", "127.0.0.38")
+                     .mx("refusing.test", "mx1.refusing.test", 10).mx("refusing.test", "mx2.refusing.test", 20)
+                     .start();
+             DaemonProcess daemon = DaemonProcess.in(dir.resolve("daemon"))
+                     .set("sluice.dns.servers", "127.0.0.1:" + dns.port())
+                     .set("sluice.delivery.port", FreePorts.tcp()) // nothing listens there
+                     .set("sluice.delivery.retry-initial", "1m")
+                     .start()) {
+            send(daemon, List.of("c@refusing.test"), "");
+            JsonNode refused = daemon.events().await("all MX refusing", Duration.ofSeconds(30),
+                    EventLogReader.type("TransientFailure", "c@refusing.test"));
+            assertEquals("4.4.1", refused.path("response").path("enhanced_code").asText(), refused.toString());
+            assertTrue(refused.path("response").path("text").asText().contains("mx2.refusing.test"),
+                    "the last MX tried is named: " + refused);
+        }
+    }
+
 }

@@ -34,6 +34,21 @@ class GcraTest {
     }
 
     @Test
+    void aLateAdmissionKeepsItsSlotSoThePaceDoesNotDrift() {
+        Gcra g = new Gcra(Rate.parse("10/s"), 1);
+        long interval = SECOND / 10;
+        int admitted = 0;
+        // a sender that always wakes 30 ms after its slot still gets the full rate
+        for (long t = 0; t < 10 * SECOND; t += interval) {
+            if (g.tryAcquire(t + 30_000_000L)) {
+                admitted++;
+            }
+        }
+        assertEquals(100, admitted);
+        assertFalse(g.tryAcquire(10 * SECOND + 30_000_000L - interval / 2), "never ahead of the rate");
+    }
+
+    @Test
     void burstAllowsThatManyAtOnceThenTheRate() {
         Gcra g = new Gcra(Rate.parse("1/s"), 3);
         assertTrue(g.tryAcquire(0));
