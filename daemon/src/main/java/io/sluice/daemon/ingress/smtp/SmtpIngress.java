@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * The SMTP listener on {@code sluice.smtp.bind}:{@code sluice.smtp.port}. Starts with the
  * application context (after the spool is open), stops before it closes.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class SmtpIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * it), then AUTH PLAIN or LOGIN against {@code sluice.submission.users}, then mail — which may go
  * anywhere, because the sender is known. Mail carries the user's tenant as an envelope attribute.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
