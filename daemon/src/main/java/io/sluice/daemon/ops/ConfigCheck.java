@@ -31,6 +31,21 @@ public final class ConfigCheck {
     /** The environment in which only configuration is read; nothing is opened or bound. */
     public static final String ENVIRONMENT = "check-config";
 
+    /** Beans whose construction validates settings (a ConfigException names the key) and opens nothing. */
+    private static final List<String> VALIDATING_BEANS = List.of(
+            "io.sluice.protocol.client.SmtpClient",
+            "io.sluice.daemon.ingress.http.ApiTokens",
+            "io.sluice.daemon.ingress.DomainCheck");
+
+    /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
+    private static final java.util.regex.Pattern VIOLATION =
+            java.util.regex.Pattern.compile("^\\s*([\\w.$]+)\\.(\\w+) - (.+)$", java.util.regex.Pattern.MULTILINE);
+    private static final java.util.regex.Pattern PROPERTY =
+            java.util.regex.Pattern.compile("property value \\[([\\w.\\[\\]-]+)]");
+
+    /** Settings class name → its configuration prefix, to name keys in violations found through other beans. */
+    private static final java.util.Map<String, String> PREFIXES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private ConfigCheck() {
     }
 
@@ -73,6 +88,8 @@ public final class ConfigCheck {
             for (BeanDefinition<?> def : context.getAllBeanDefinitions()) {
                 if (def.getBeanType().getName().startsWith("io.sluice.") && def.hasStereotype(ConfigurationReader.class)) {
                     settings.add(def);
+                    def.stringValue(ConfigurationReader.class, "prefix")
+                            .ifPresent(p -> PREFIXES.put(def.getBeanType().getName(), p));
                 }
             }
             settings.sort(Comparator.comparing(d -> d.getBeanType().getName()));
@@ -81,6 +98,19 @@ public final class ConfigCheck {
                     context.getBeansOfType(def.getBeanType());
                 } catch (RuntimeException e) {
                     problems.add(describe(e, def.stringValue(ConfigurationReader.class, "prefix").orElse(null)));
+                }
+            }
+            // beans that check settings beyond their types (names, modes, files), and open nothing
+            for (String name : VALIDATING_BEANS) {
+                try {
+                    context.getBean(Class.forName(name));
+                } catch (ClassNotFoundException e) {
+                    // not in this build
+                } catch (RuntimeException e) {
+                    String problem = describe(e, null);
+                    if (hasKey(e)) {
+                        problems.add(problem);
+                    }
                 }
             }
             try {
@@ -111,10 +141,42 @@ public final class ConfigCheck {
                 out.sort(null);
                 return String.join("\n  ", out);
             }
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (message.contains("constraint violations")) {
+                List<String> out = new ArrayList<>();
+                java.util.regex.Matcher m = VIOLATION.matcher(message.substring(message.indexOf("constraint violations")));
+                while (m.find()) {
+                    out.add(key(PREFIXES.getOrDefault(m.group(1), prefix), m.group(2)) + ": " + m.group(3).strip());
+                }
+                if (!out.isEmpty()) {
+                    return String.join("\n  ", out);
+                }
+            }
             deepest = t;
+        }
+        if (Boolean.getBoolean("sluice.check-config.trace")) {
+            e.printStackTrace();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            java.util.regex.Matcher m = PROPERTY.matcher(t.getMessage() == null ? "" : t.getMessage());
+            if (m.find()) {
+                String why = deepest.getMessage() == null ? deepest.toString() : deepest.getMessage();
+                return m.group(1) + ": " + why.lines().findFirst().orElse(why).strip();
+            }
         }
         String message = deepest.getMessage() == null ? deepest.toString() : deepest.getMessage();
         return message.lines().findFirst().orElse(message).strip();
+    }
+
+    private static boolean hasKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof ConstraintViolationException
+                    || (t.getMessage() != null && (t.getMessage().contains("constraint violations")
+                    || PROPERTY.matcher(t.getMessage()).find()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "SmtpSettings.port" under prefix sluice.smtp: "sluice.smtp.port". */
