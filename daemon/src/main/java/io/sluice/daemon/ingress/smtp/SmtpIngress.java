@@ -37,7 +37,7 @@ public final class SmtpIngress implements AutoCloseable {
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
-                       FeedbackInbox feedback) {
+                       FeedbackInbox feedback, SmtpDrain drain) {
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
@@ -59,9 +59,10 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake,
+                .sessionHandler(drain)
+                .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());

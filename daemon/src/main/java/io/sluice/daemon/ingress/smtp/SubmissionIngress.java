@@ -44,7 +44,7 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             KnownPools known, Clock clock, FeedbackInbox feedback) {
+                             KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -100,8 +100,9 @@ public final class SubmissionIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
+                .sessionHandler(drain)
+                .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
