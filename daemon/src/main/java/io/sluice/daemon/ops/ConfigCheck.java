@@ -31,10 +31,12 @@ public final class ConfigCheck {
     /** The environment in which only configuration is read; nothing is opened or bound. */
     public static final String ENVIRONMENT = "check-config";
 
-    /** Beans whose construction validates settings (a ConfigException names the key) and opens nothing. */
+    /**
+     * Beans whose construction validates settings (a ConfigException names the key) and opens
+     * nothing. Not ApiTokens: it needs the known pools, hence the dispatcher, hence the spool.
+     */
     private static final List<String> VALIDATING_BEANS = List.of(
             "io.sluice.protocol.client.SmtpClient",
-            "io.sluice.daemon.ingress.http.ApiTokens",
             "io.sluice.daemon.ingress.DomainCheck");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */

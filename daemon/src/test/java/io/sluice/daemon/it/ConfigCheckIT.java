@@ -24,13 +24,14 @@ class ConfigCheckIT {
     private record Result(int exit, String out) {
     }
 
-    private static Result run(Map<String, String> env, String... args) throws Exception {
+    private static Result run(Path cwd, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SLUICE_JAR", DaemonProcess.jar().toString());
         pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         pb.environment().putAll(env);
+        pb.directory(cwd.toFile());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "still running: " + out);
@@ -56,7 +57,7 @@ class ConfigCheckIT {
                   server:
                     port: %d
                 """.formatted(egress, dir.resolve("spool"), dir.resolve("events.jsonl"), DaemonProcess.freePort()));
-        Result checked = run(Map.of(), "check-config", bad.toString());
+        Result checked = run(dir, Map.of(), "check-config", bad.toString());
         assertEquals(1, checked.exit(), checked.out());
         assertTrue(checked.out().contains("2 problem(s)"), checked.out());
         assertTrue(checked.out().contains("sluice.smtp.port: must be less than or equal to 65535"), checked.out());
@@ -65,13 +66,15 @@ class ConfigCheckIT {
 
         Path good = dir.resolve("good.yml");
         Files.writeString(good, "sluice:\n  smtp:\n    port: 2526\n    hostname: mta.example.test\n");
-        Result ok = run(Map.of(), "check-config", good.toString());
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Result ok = run(cwd, Map.of(), "check-config", good.toString());
         assertEquals(0, ok.exit(), ok.out());
         assertTrue(ok.out().contains(": OK"), ok.out());
-        assertEquals(2, run(Map.of(), "check-config", dir.resolve("missing.yml").toString()).exit());
+        assertTrue(Files.notExists(cwd.resolve("var")), "check-config opens no spool (default ./var)");
+        assertEquals(2, run(dir, Map.of(), "check-config", dir.resolve("missing.yml").toString()).exit());
 
         // the daemon itself does not start with the bad file
-        Result daemon = run(Map.of("SLUICE_CONFIG", bad.toString()), "run");
+        Result daemon = run(dir, Map.of("SLUICE_CONFIG", bad.toString()), "run");
         assertNotEquals(0, daemon.exit(), daemon.out());
         assertTrue(daemon.out().contains("65535"), daemon.out());
     }
