@@ -52,6 +52,10 @@ public final class ConfigCheck {
     }
 
     public static void main(String[] args) {
+        // the report is the output: only warnings from the framework (read by logback.xml)
+        if (System.getProperty("SLUICE_LOG_LEVEL") == null && System.getenv("SLUICE_LOG_LEVEL") == null) {
+            System.setProperty("SLUICE_LOG_LEVEL", "WARN");
+        }
         if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
             System.err.println("usage: sluice check-config [file.yml]");
             System.exit(2);
