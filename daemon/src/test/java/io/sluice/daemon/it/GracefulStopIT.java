@@ -42,6 +42,8 @@ class GracefulStopIT {
             Set<String> refusals = ConcurrentHashMap.newKeySet();
             AtomicInteger next = new AtomicInteger();
 
+            // held back until after the restart, so that "delivered" means "recovered from the spool"
+            assertEquals(200, admin(daemon, "/admin/suspend", "{\"scope\":\"domain:dest.test\",\"duration\":\"1h\"}"));
             // one transaction open across the signal, one idle session
             SmtpDialogue held = SmtpDialogue.open(daemon.smtpPort());
             held.command("EHLO held.test");
@@ -80,8 +82,10 @@ class GracefulStopIT {
                 t.join(60_000);
             }
             assertTrue(refusals.stream().allMatch(r -> r.startsWith("421")), "refusals: " + refusals);
+            assertEquals(0, sink.messages().size(), "nothing was delivered before the restart");
 
             daemon.startAgain();
+            admin(daemon, "/admin/resume", "{\"scope\":\"domain:dest.test\"}");
             Map<String, Integer> delivered = awaitAll(sink, acknowledged, Duration.ofSeconds(180));
             Set<String> lost = new TreeSet<>(acknowledged);
             lost.removeAll(delivered.keySet());
@@ -90,6 +94,14 @@ class GracefulStopIT {
             assertTrue(lost.isEmpty(), "acknowledged but never delivered: " + lost);
             assertTrue(acknowledged.size() >= TOTAL * 2 / 5);
         }
+    }
+
+    private static int admin(DaemonProcess daemon, String path, String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static void closeQuietly(SmtpDialogue smtp) {
