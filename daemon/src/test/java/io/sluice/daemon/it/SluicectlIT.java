@@ -78,6 +78,9 @@ class SluicectlIT {
             assertEquals(3, ctl(null, token, dir, "queue", "summary").code());
             assertEquals(2, ctl(daemon, token, dir, "queue", "bogus").code());
             assertEquals(2, ctl(daemon, token, dir, "suppression").code());
+            Run help = ctl(daemon, token, dir, "queue", "summary", "--help");
+            assertEquals(0, help.code(), help.out());
+            assertTrue(help.out().contains("--json") && help.out().contains("--by"), help.out());
             assertEquals(1, ctl(daemon, "wrong", dir, "queue", "summary").code());
 
             // suspend a domain, queue mail for it, see it in the summary and inspect it

@@ -33,6 +33,7 @@ public final class Sluicectl extends NeedsSubcommand {
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Sluicectl());
         cli.setOut(out).setErr(err);
+        withHelp(cli);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CtlException c) {
                 line.getErr().println("sluicectl: " + c.getMessage());
@@ -42,6 +43,12 @@ public final class Sluicectl extends NeedsSubcommand {
             return CtlException.REFUSED;
         });
         return cli.execute(args);
+    }
+
+    /** --help and --version on every subcommand, not only the top one. */
+    private static void withHelp(CommandLine cli) {
+        cli.getCommandSpec().mixinStandardHelpOptions(true);
+        cli.getSubcommands().values().forEach(Sluicectl::withHelp);
     }
 
     @Command(name = "suspend", description = "Suspend a scope: domain:D, tenant:T, campaign:C, path:SOURCE>SITE, source:SOURCE>PROVIDER.")
