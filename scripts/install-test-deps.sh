@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the test suite talks to: real SMTP clients and
 # sinks (postfix's smtp-source/smtp-sink, swaks), a real DNS server (dnsmasq), real DKIM
-# verifiers (dkimpy, OpenDKIM) and systemd-analyze. Postfix is preseeded to "No configuration"
+# verifiers (dkimpy, OpenDKIM), systemd-analyze and headless Chromium. Postfix is preseeded to "No configuration"
 # so the system instance never starts.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -20,6 +20,8 @@ have ss || need+=(iproute2)
 [ -x /usr/bin/time ] || need+=(time)
 have bc || need+=(bc)
 have mvn || need+=(maven)
+# the status page is rendered in headless Chromium (StatusPageIT)
+have chromium || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
@@ -30,4 +32,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze"
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium"

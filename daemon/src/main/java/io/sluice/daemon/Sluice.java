@@ -43,6 +43,8 @@ public final class Sluice {
         systemd.notify("STOPPING=1\nSTATUS=stopping");
         int status = 0;
         try {
+            // new sessions and MAIL get 421 4.3.2; open transactions finish (sluice.shutdown.grace)
+            context.findBean(io.sluice.daemon.ingress.smtp.SmtpDrain.class).ifPresent(drain -> drain.drain());
             context.close();
         } catch (RuntimeException e) {
             LOG.error("error while stopping", e);

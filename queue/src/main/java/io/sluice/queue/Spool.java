@@ -181,6 +181,16 @@ public final class Spool implements AutoCloseable {
         throw new SpoolException("cannot read " + id + ": record not found");
     }
 
+    /** The deliveries of one message that have no final outcome yet; empty when the message is not live. */
+    public List<LiveDelivery> liveDeliveries(MessageId id) {
+        LiveMessage m = live.get(id);
+        List<LiveDelivery> out = new ArrayList<>();
+        if (m != null) {
+            m.addLiveDeliveries(out);
+        }
+        return out;
+    }
+
     /**
      * Journals an outcome. Never waits for a sync. Outcomes for unknown or already-final
      * messages are ignored (a late retry result after a final outcome changes nothing).

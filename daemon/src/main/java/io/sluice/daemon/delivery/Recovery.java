@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 
 /** At start-up, hands every delivery the spool recovered back to the dispatcher, at its due time. */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Singleton
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * they enqueue, and one writer thread serialises and writes in batches, flushing whenever
  * the queue runs dry, so a reader of the file sees each event within milliseconds.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);

@@ -32,6 +32,7 @@ import java.util.List;
  * restart, loses nothing — a batch is re-sent until acknowledged (at least once; receivers
  * can de-duplicate on {@code X-Sluice-Batch}). Rotated files are kept until shipped.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class WebhookShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookShipper.class);

@@ -21,6 +21,7 @@ import java.util.function.ToDoubleFunction;
  * exactly the events, and no counting sits on the delivery path) plus gauges read on scrape:
  * queue depths, connections, spool state. Names: {@code docs/events.md} § Metrics.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class MailMetrics {
     private static final String NONE = "none";

@@ -211,6 +211,11 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the daemon to exit by itself (after a signal); its exit code, or -1 when it is still running. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** SIGTERM and wait. */
     int stop() throws InterruptedException {
         if (process == null || !process.isAlive()) {

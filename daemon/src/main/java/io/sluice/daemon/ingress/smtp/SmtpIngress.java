@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * The SMTP listener on {@code sluice.smtp.bind}:{@code sluice.smtp.port}. Starts with the
  * application context (after the spool is open), stops before it closes.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class SmtpIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
@@ -36,7 +37,7 @@ public final class SmtpIngress implements AutoCloseable {
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
-                       FeedbackInbox feedback) {
+                       FeedbackInbox feedback, SmtpDrain drain) {
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
@@ -58,9 +59,10 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake,
+                .sessionHandler(drain)
+                .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());

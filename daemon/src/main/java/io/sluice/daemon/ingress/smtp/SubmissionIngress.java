@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * it), then AUTH PLAIN or LOGIN against {@code sluice.submission.users}, then mail — which may go
  * anywhere, because the sender is known. Mail carries the user's tenant as an envelope attribute.
  */
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
 @Context
 public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
@@ -43,7 +44,7 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             KnownPools known, Clock clock, FeedbackInbox feedback) {
+                             KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -99,8 +100,9 @@ public final class SubmissionIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
+                .sessionHandler(drain)
+                .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
