@@ -5,6 +5,7 @@ import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.ApiToken;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.IngressSettings;
+import io.sluice.daemon.config.SubmissionUser;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -45,11 +46,12 @@ public final class ApiTokens {
     }
 
     private final List<Entry> tokens;
+    private final Set<String> tenants;
     private final boolean required;
     private final Set<String> pools;
     private final Clock clock;
 
-    public ApiTokens(List<ApiToken> configured, ApiSettings settings, IngressSettings ingress,
+    public ApiTokens(List<ApiToken> configured, List<SubmissionUser> users, ApiSettings settings, IngressSettings ingress,
                      @Value("${micronaut.server.host:127.0.0.1}") String host, Clock clock) {
         this.clock = clock;
         this.pools = Set.copyOf(ingress.pools());
@@ -74,6 +76,10 @@ public final class ApiTokens {
             return new Entry(t, HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT)), expires);
         }).toList();
         this.required = settings.requireTokens() || !loopback(host);
+        Set<String> all = new java.util.HashSet<>(Set.of("default"));
+        configured.forEach(t -> all.add(t.tenant()));
+        users.forEach(u -> all.add(u.tenant()));
+        this.tenants = Set.copyOf(all);
     }
 
     private static boolean loopback(String host) {
@@ -84,9 +90,9 @@ public final class ApiTokens {
         }
     }
 
-    /** Tenants a request may name: those of the tokens, and "default". */
+    /** Tenants a request may name: those of the tokens and submission users, and "default". */
     boolean knownTenant(String tenant) {
-        return "default".equals(tenant) || tokens.stream().anyMatch(e -> e.token().tenant().equals(tenant));
+        return tenants.contains(tenant);
     }
 
     boolean knownPool(String pool) {
