@@ -3,6 +3,10 @@ package io.sluice.daemon.delivery;
 import io.sluice.daemon.events.Event;
 import io.sluice.daemon.events.EventLog;
 import io.sluice.daemon.events.Response;
+import io.sluice.daemon.feedback.HygienePolicy;
+import io.sluice.daemon.suppression.SuppressionEntry;
+import io.sluice.daemon.suppression.SuppressionStore;
+import io.sluice.protocol.bounce.Classification;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.Outcome;
 import io.sluice.queue.Spool;
@@ -35,9 +39,11 @@ public final class DeliveryOutcomes {
     private final EventLog events;
     private final RetryPolicy retry;
     private final Clock clock;
+    private final HygienePolicy hygiene;
 
-    public DeliveryOutcomes(Spool spool, EventLog events, RetryPolicy retry, Clock clock) {
+    public DeliveryOutcomes(Spool spool, EventLog events, RetryPolicy retry, Clock clock, HygienePolicy hygiene) {
         this.spool = spool;
+        this.hygiene = hygiene;
         this.events = events;
         this.retry = retry;
         this.clock = clock;
@@ -52,18 +58,21 @@ public final class DeliveryOutcomes {
         Response response = Response.of(reply);
         if (reply.isPositive()) {
             spool.record(attempted.id(), new Outcome.Delivered(now));
-            publish("Delivery", attempted, site, host, response, now, null);
+            publish("Delivery", attempted, site, host, response, now, null, null);
             return DONE;
         }
+        // issue 6: classify every failure; the hygiene policy may suppress the recipient
+        Classification verdict = hygiene.afterReply(tenantOf(attempted), attempted.recipient(), reply,
+                attempted.id().toString());
         if (reply.isPermanent()) {
             spool.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
-            publish("Bounce", attempted, site, host, response, now, null);
+            publish("Bounce", attempted, site, host, response, now, null, verdict);
             return DONE;
         }
         Instant deadline = retry.deadline(attempted.receivedAt());
         if (!now.isBefore(deadline)) {
             spool.record(attempted.id(), new Outcome.Expired(now));
-            publish("Expiration", attempted, site, host, response, now, null);
+            publish("Expiration", attempted, site, host, response, now, null, verdict);
             return DONE;
         }
         Duration delay = retry.delayAfter(attempted.attempts(), ThreadLocalRandom.current());
@@ -75,13 +84,42 @@ public final class DeliveryOutcomes {
             due = deadline; // one last attempt at the deadline, then expiry
         }
         spool.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
-        publish("TransientFailure", attempted, site, host, response, now, due);
+        publish("TransientFailure", attempted, site, host, response, now, due, verdict);
         return new Next.RetryAt(attempted, due);
     }
 
+    /**
+     * Issue 6, "no means no" at dispatch: when the recipient was suppressed after the message was
+     * queued, journals the delivery as bounced ("suppressed"), logs a Bounce event with category
+     * {@code suppressed}, and returns true: the caller must not send it.
+     */
+    public boolean droppedAsSuppressed(Delivery d) {
+        String tenant = tenantOf(d);
+        SuppressionStore store = hygiene.store();
+        if (!store.isSuppressed(tenant, d.recipient())) {
+            return false;
+        }
+        String why = store.lookup(tenant, d.recipient()).map(SuppressionEntry::reason)
+                .map(r -> r.label()).orElse("suppressed");
+        Instant now = clock.instant();
+        spool.record(d.id(), new Outcome.Bounced(now, "suppressed (" + why + ")"));
+        events.publish(Event.delivery("Bounce", now, d.id().message().value(), d.id().recipient(), d.sender(),
+                d.recipient(), null, null, new Response(550, "5.7.1", "recipient is suppressed (" + why + ")"),
+                d.attempts(), d.receivedAt(), null).withBounce("suppressed", why));
+        return true;
+    }
+
+    private static String tenantOf(Delivery d) {
+        return io.sluice.daemon.verp.ReturnPaths.tenantOf(d.attributes().get(SuppressionStore.TENANT_ATTRIBUTE));
+    }
+
     private void publish(String type, Delivery d, String site, String host, Response response, Instant now,
-                         Instant nextAttempt) {
-        events.publish(Event.delivery(type, now, d.id().message().value(), d.id().recipient(), d.sender(),
-                d.recipient(), site, host, response, d.attempts(), d.receivedAt(), nextAttempt));
+                         Instant nextAttempt, Classification verdict) {
+        Event e = Event.delivery(type, now, d.id().message().value(), d.id().recipient(), d.sender(),
+                d.recipient(), site, host, response, d.attempts(), d.receivedAt(), nextAttempt);
+        if (verdict != null) {
+            e = e.withBounce(verdict.category().label(), verdict.reason());
+        }
+        events.publish(e);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.daemon.delivery;
 
 import io.sluice.daemon.config.DeliverySettings;
 import io.sluice.daemon.dkim.MessageSigner;
+import io.sluice.daemon.verp.DeliveryHeaders;
 import io.sluice.protocol.client.SmtpClient;
 import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.SmtpConnection;
@@ -48,6 +49,7 @@ public final class Dispatcher implements AutoCloseable {
     private final DeliveryOutcomes outcomes;
     private final Clock clock;
     private final MessageSigner dkim;
+    private final DeliveryHeaders perDelivery;
     private final int connectionsPerDestination;
     private final int messagesPerConnection;
     private final Duration downFor;
@@ -56,8 +58,9 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean closed;
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
-                      DeliverySettings settings, MessageSigner dkim) {
+                      DeliverySettings settings, MessageSigner dkim, DeliveryHeaders perDelivery) {
         this.router = router;
+        this.perDelivery = perDelivery;
         this.dkim = dkim;
         this.client = client;
         this.spool = spool;
@@ -168,6 +171,11 @@ public final class Dispatcher implements AutoCloseable {
             release(destination);
             return;
         }
+        // issue 6, "no means no": a recipient suppressed after queueing is not sent (journaled final)
+        if (outcomes.droppedAsSuppressed(delivery)) {
+            session(destination, connection, target, sent);
+            return;
+        }
         StoredMessage message;
         try {
             message = spool.read(delivery.id().message());
@@ -177,11 +185,14 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         Delivery attempt = delivery.nextAttempt();
+        // issue 6: per-delivery MAIL FROM (VERP) and header fields (trace, List-Unsubscribe), signed below
+        DeliveryHeaders.Outbound outbound = perDelivery.personalise(delivery.id(), delivery.sender(),
+                delivery.recipient(), message.envelope().attributes(), message.body());
         // sign late, here on a worker thread: the DKIM-Signature fields go out before the spooled bytes
         byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
-                clock.instant());
-        Transaction transaction = new Transaction(delivery.sender(), List.of(delivery.recipient()), signatures,
-                message.body());
+                clock.instant(), outbound.headers());
+        Transaction transaction = new Transaction(outbound.sender(), List.of(delivery.recipient()),
+                concat(signatures, outbound.headers()), message.body());
         connection.send(transaction).whenCompleteAsync((result, error) -> {
             if (error != null) {
                 Throwable cause = unwrap(error);
@@ -204,6 +215,15 @@ public final class Dispatcher implements AutoCloseable {
                 release(destination);
             }
         }, work);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static SmtpReply decidingReply(TransactionResult result, String recipient) {

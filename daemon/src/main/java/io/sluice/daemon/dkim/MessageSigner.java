@@ -21,7 +21,7 @@ import java.util.Map;
  * DKIM for the daemon: body hashes at ingress ({@link #withBodyHashes}), signatures at dispatch
  * ({@link #signatures}). Thread-safe. Keys are read once when built and again on {@link #reload()}.
  */
-public final class MessageSigner {
+public final class MessageSigner implements io.sluice.daemon.ops.Reloadable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSigner.class);
 
     /** Envelope attribute holding the base64 body hash for one body canonicalization. */
@@ -59,6 +59,12 @@ public final class MessageSigner {
      * Re-reads every key file (after an operator rotated keys). All or nothing: if any key cannot
      * be loaded the ConfigException is thrown and the keys in use stay in use.
      */
+    @Override
+    public String reloadName() {
+        return "dkim keys";
+    }
+
+    @Override
     public void reload() {
         SigningKeys fresh = SigningKeys.load(settings);
         keys = fresh;
@@ -94,9 +100,27 @@ public final class MessageSigner {
      * @param messageId the spool's message id (the cache key)
      */
     public byte[] signatures(String messageId, byte[] message, Map<String, String> attributes, Instant now) {
+        return signatures(messageId, message, attributes, now, NONE);
+    }
+
+    /**
+     * As above, with per-delivery header fields (VERP trace, List-Unsubscribe) that go out before
+     * {@code message} and are signed as part of its header section. Such signatures are made per
+     * delivery, not shared through the cache.
+     */
+    public byte[] signatures(String messageId, byte[] message, Map<String, String> attributes, Instant now,
+                             byte[] extraHeaders) {
         SigningKeys k = keys;
         if (k.isEmpty()) {
             return NONE;
+        }
+        if (extraHeaders != null && extraHeaders.length > 0) {
+            try {
+                return sign(k, message, attributes, now, extraHeaders);
+            } catch (RuntimeException e) {
+                LOG.warn("message {} sent without DKIM signature: {}", messageId, e.toString());
+                return NONE;
+            }
         }
         synchronized (recent) {
             Cached c = recent.get(messageId);
@@ -106,7 +130,7 @@ public final class MessageSigner {
         }
         byte[] fields;
         try {
-            fields = sign(k, message, attributes, now);
+            fields = sign(k, message, attributes, now, NONE);
         } catch (RuntimeException e) {
             // headers the signer cannot parse: unsigned mail is better than no mail
             LOG.warn("message {} sent without DKIM signature: {}", messageId, e.toString());
@@ -118,13 +142,16 @@ public final class MessageSigner {
         return fields;
     }
 
-    private static byte[] sign(SigningKeys k, byte[] message, Map<String, String> attributes, Instant now) {
+    private static byte[] sign(SigningKeys k, byte[] message, Map<String, String> attributes, Instant now,
+                               byte[] extraHeaders) {
         MessageParts parts = MessageParts.of(message);
         List<SigningKeys.Loaded> signers = k.signersFor(parts.authorDomain(message));
         if (signers.isEmpty()) {
             return NONE;
         }
-        byte[] header = java.util.Arrays.copyOf(message, parts.headerEnd());
+        byte[] header = new byte[extraHeaders.length + parts.headerEnd()];
+        System.arraycopy(extraHeaders, 0, header, 0, extraHeaders.length);
+        System.arraycopy(message, 0, header, extraHeaders.length, parts.headerEnd());
         Map<Canonicalization, byte[]> hashes = new EnumMap<>(Canonicalization.class);
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 * signers.size());
         for (SigningKeys.Loaded s : signers) {

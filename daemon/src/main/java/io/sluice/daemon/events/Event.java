@@ -26,9 +26,15 @@ import java.util.List;
  * @param nextAttempt    for TransientFailure: when the next attempt is due
  * @param size           message size in octets, for Reception
  * @param peer           the client address, for Reception
- * @param tenant         for Reception: the tenant the message was accepted for, when known
+ * @param tenant         the tenant: for Reception (when known), OOB, Feedback and Suppression
  * @param campaign       for Reception: the campaign label, when given
  * @param pool           for Reception: the pool asked for, when given
+ * @param bounceCategory for Bounce/TransientFailure/OOB: the classifier's category ({@code bad-mailbox} ...)
+ * @param bounceReason   ... and the rule's reason
+ * @param action         for Suppression: {@code add} or {@code remove}; for OOB/Feedback: what was done
+ * @param reason         for Suppression: why ({@code hard-bounce}, {@code complaint} ...)
+ * @param source         for Suppression: what made the change; for OOB/Feedback: the reporting address
+ * @param note           for Suppression/OOB/Feedback: free text (remote reply, feedback type, comment)
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,7 +56,13 @@ public record Event(
         String peer,
         String tenant,
         String campaign,
-        String pool) {
+        String pool,
+        @JsonProperty("bounce_category") String bounceCategory,
+        @JsonProperty("bounce_reason") String bounceReason,
+        String action,
+        String reason,
+        String source,
+        String note) {
 
     public static Event reception(Instant at, String id, String sender, List<String> recipients, long size,
                                   String peer, Instant created) {
@@ -61,13 +73,29 @@ public record Event(
     public static Event reception(Instant at, String id, String sender, List<String> recipients, long size,
                                   String peer, Instant created, java.util.Map<String, String> attributes) {
         return new Event("Reception", at, id, null, sender, null, recipients, null, null, null, null, created,
-                null, size, peer, attributes.get("tenant"), attributes.get("campaign"), attributes.get("pool"));
+                null, size, peer, attributes.get("tenant"), attributes.get("campaign"), attributes.get("pool"),
+                null, null, null, null, null, null);
     }
 
     public static Event delivery(String type, Instant at, String id, int recipientIndex, String sender,
                                  String recipient, String site, String host, Response response, int attempts,
                                  Instant created, Instant nextAttempt) {
         return new Event(type, at, id, recipientIndex, sender, recipient, null, site, host, response, attempts,
-                created, nextAttempt, null, null, null, null, null);
+                created, nextAttempt, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This event with the classifier's verdict added (issue 6). */
+    public Event withBounce(String category, String why) {
+        return new Event(type, timestamp, id, recipientIndex, sender, recipient, recipients, site, host, response,
+                attempts, created, nextAttempt, size, peer, tenant, campaign, pool, category, why, action, reason, source,
+                note);
+    }
+
+    /** An event of the feedback loop: OOB, Feedback, Suppression (see docs/events.md). */
+    public static Event feedback(String type, Instant at, String id, Integer recipientIndex, String recipient,
+                                 String tenant, String action, String reason, String source, String note,
+                                 String bounceCategory, String bounceReason) {
+        return new Event(type, at, id, recipientIndex, null, recipient, null, null, null, null, null, null, null,
+                null, null, tenant, null, null, bounceCategory, bounceReason, action, reason, source, note);
     }
 }

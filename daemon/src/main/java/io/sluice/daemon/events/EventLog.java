@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 @Context
 public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
-    private static final Event STOP = new Event("stop", null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+    /** A sentinel compared by identity: it is never written. */
+    private static final Event STOP = Event.reception(null, "stop", "", java.util.List.of(), 0, null, null);
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
     private final JsonMapper json;

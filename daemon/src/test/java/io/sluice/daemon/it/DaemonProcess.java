@@ -23,16 +23,19 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> properties;
+    private final Map<String, String> environment;
     private final int smtpPort;
     private final int httpPort;
     private final int submissionPort;
     private Process process;
     private int starts;
 
-    private DaemonProcess(Path dir, Map<String, String> properties, int smtpPort, int httpPort, int submissionPort) {
+    private DaemonProcess(Path dir, Map<String, String> properties, Map<String, String> environment, int smtpPort,
+                          int httpPort, int submissionPort) {
         this.submissionPort = submissionPort;
         this.dir = dir;
         this.properties = properties;
+        this.environment = environment;
         this.smtpPort = smtpPort;
         this.httpPort = httpPort;
     }
@@ -44,6 +47,7 @@ final class DaemonProcess implements AutoCloseable {
     static final class Builder {
         private final Path dir;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -54,8 +58,14 @@ final class DaemonProcess implements AutoCloseable {
             return this;
         }
 
+        /** An environment variable for the daemon's process, e.g. NOTIFY_SOCKET. */
+        Builder env(String key, Object value) {
+            environment.put(key, String.valueOf(value));
+            return this;
+        }
+
         DaemonProcess start() throws Exception {
-            DaemonProcess daemon = new DaemonProcess(dir, properties, freePort(), freePort(), freePort());
+            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, freePort(), freePort(), freePort());
             daemon.startAgain();
             return daemon;
         }
@@ -89,7 +99,9 @@ final class DaemonProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar().toString());
         Files.createDirectories(dir);
-        process = new ProcessBuilder(cmd)
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
@@ -187,6 +199,14 @@ final class DaemonProcess implements AutoCloseable {
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Sends a signal by name (e.g. "HUP") to the daemon's own PID. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
     }
 
     /** SIGTERM and wait. */

@@ -161,13 +161,15 @@ class DkimToolTest {
 
     private static Run runUntilServed(String selector, Path key, String server) throws InterruptedException {
         Run r = null;
-        for (int i = 0; i < 20; i++) { // dnsmasq needs a moment to bind
+        // dnsmasq needs a moment to bind, longer on a loaded machine: retry for up to 30 s
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
             r = run(new byte[0], "check", "--domain", "example.test", "--selector", selector, "--key", key.toString(),
                     "--dns", server);
             if (r.exit() == 0) {
                 return r;
             }
-            Thread.sleep(100);
+            Thread.sleep(200);
         }
         return r;
     }

@@ -1,5 +1,6 @@
 package io.sluice.daemon.ingress.smtp;
 
+import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
@@ -53,7 +54,10 @@ final class IngressSession implements MessageHandler {
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxRecipients;
+    private final FeedbackInbox feedback;
     private final List<String> recipients = new ArrayList<>();
+    /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
+    private final List<String> feedbackRecipients = new ArrayList<>();
     private String sender;
 
     /**
@@ -81,10 +85,11 @@ final class IngressSession implements MessageHandler {
     }
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
-                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients) {
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback) {
         this.context = context;
         this.rates = rates;
         this.domains = domains;
+        this.feedback = feedback;
         this.intake = intake;
         this.policy = policy;
         this.trace = trace;
@@ -124,6 +129,16 @@ final class IngressSession implements MessageHandler {
         } catch (AddressSyntaxException e) {
             throw new RejectException(501, "5.1.3 Bad recipient address syntax: " + e.getMessage());
         }
+        // bounces, complaints and mailto unsubscribes to our own addresses are taken from anyone
+        switch (feedback.route(address)) {
+            case INBOX -> {
+                feedbackRecipients.add(address);
+                return;
+            }
+            case UNKNOWN -> throw new RejectException(550, "5.1.1 <" + parsed + ">: no such feedback address");
+            case ELSEWHERE -> {
+            }
+        }
         if (!policy.mayRelay().test(context)) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
         }
@@ -132,6 +147,12 @@ final class IngressSession implements MessageHandler {
             if (verdict != DomainCheck.Verdict.ACCEPT) {
                 throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
             }
+        }
+        // "no means no": the session's tenant (the default one for relay clients)
+        var suppressed = feedback.suppression(policy.attributes().apply(context).get("tenant"), address);
+        if (suppressed.isPresent()) {
+            throw new RejectException(550, "5.7.1 <" + parsed + ">: recipient is suppressed ("
+                    + suppressed.get().reason().label() + ")");
         }
         recipients.add(address);
     }
@@ -162,6 +183,14 @@ final class IngressSession implements MessageHandler {
         HeaderSection headers = HeaderSection.scan(labelled.message(), labelled.length());
         if (headers.receivedCount() > MAX_RECEIVED) {
             throw refuse(554, "5.4.6 Too many Received headers (" + headers.receivedCount() + "): mail loop?");
+        }
+        if (!feedbackRecipients.isEmpty()) {
+            // issue 6: parsed, logged and acted on here; never queued
+            String done = feedback.receive(List.copyOf(feedbackRecipients), sender,
+                    java.util.Arrays.copyOf(read.bytes(), read.length()), clientAddress().getHostAddress());
+            if (recipients.isEmpty()) {
+                return done;
+            }
         }
         ZonedDateTime now = ZonedDateTime.now(clock);
         byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.TenantRates;
@@ -33,8 +34,8 @@ public final class SmtpIngress implements AutoCloseable {
     private final SMTPServer server;
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
-                      TenantRates rates, LimitSettings limitSettings, IngressSettings ingress,
-                       Clock clock) {
+                       TenantRates rates, LimitSettings limitSettings, IngressSettings ingress, Clock clock,
+                       FeedbackInbox feedback) {
         Set<String> pools = Set.copyOf(ingress.pools());
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
@@ -57,8 +58,9 @@ public final class SmtpIngress implements AutoCloseable {
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients()))
+                .messageHandlerFactory(ctx -> new IngressSession(ctx, intake,
+                        IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
                 .build();
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());

@@ -5,6 +5,7 @@ import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.config.SubmissionSettings;
 import io.sluice.daemon.config.SubmissionUser;
+import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.TenantRates;
@@ -41,7 +42,7 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             IngressSettings ingress, Clock clock) {
+                             IngressSettings ingress, Clock clock, FeedbackInbox feedback) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -99,7 +100,7 @@ public final class SubmissionIngress implements AutoCloseable {
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .messageHandlerFactory(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients()))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback))
                 .build();
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());

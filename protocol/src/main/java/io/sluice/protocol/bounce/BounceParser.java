@@ -1,0 +1,282 @@
+package io.sluice.protocol.bounce;
+
+import io.sluice.protocol.feedback.FeedbackParser;
+import io.sluice.protocol.feedback.FeedbackReport;
+import io.sluice.protocol.feedback.SesNotification;
+import io.sluice.protocol.mime.MimePart;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a mail that arrived at the bounce address (an asynchronous bounce) and says, per
+ * recipient, what happened. Stateless apart from its classifier; thread-safe.
+ *
+ * <p>Order of evidence, most structured first: a complaint report ({@link FeedbackParser}); an
+ * Amazon SES JSON notification; an RFC 3464 delivery-status part; then, for the many MTAs that
+ * send prose (qmail, Exim, old Sendmail, Exchange, webmail providers), the {@link ProseScanner}
+ * heuristics. Auto-replies (RFC 3834) and mail with no bounce evidence are reported as such, so
+ * the caller ignores them instead of suppressing someone by mistake.
+ */
+public final class BounceParser {
+
+    /* Senders of bounces (RFC 5321 §4.5.5 null path is seen as Return-Path: <>). */
+    private static final Pattern DAEMON_FROM = Pattern.compile(
+            "(?i)(mailer-daemon|mail-daemon|maildaemon|post_?master|mail delivery|delivery subsystem|mail administrator"
+                    + "|mailmaster|bounce|returned mail|mail system|nondeliver|non-deliver|mmp@|\\bmta\\b|daemon@)");
+    private static final Pattern BOUNCE_SUBJECT = Pattern.compile(
+            "(?i)(undeliver|undelivered|not delivered|could not be delivered|delivery status|delivery fail|delivery notification"
+                    + "|failure notice|failure delivery|returned mail|mail delivery|non[- ]?delivery|nondeliverable|delivery problem"
+                    + "|mail system error|returned to sender|delivery report|warning: could not send|message delayed|delayed mail"
+                    + "|permanent error|mail failure|rejected|bounce|mail error|error sending|delivery error|unable to deliver"
+                    + "|problem with delivery|delivery has failed|message not delivered|システムからの|配信|返送)");
+    private static final Pattern BOUNCE_BODY = Pattern.compile(
+            "(?i)(could not be delivered|couldn't be delivered|was not delivered|undeliverable|delivery (has )?failed"
+                    + "|permanent (fatal )?error|following (recipient|address)|unable to deliver|delivery to the following"
+                    + "|not be delivered|delivery status notification|returned to you|message was rejected|mail delivery failed"
+                    + "|requested action not taken|no such user|user unknown|invalid user|\\b[45]\\d\\d[ -][45]\\.\\d{1,3}\\.\\d{1,3}\\b)");
+    private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
+            "(?i)(out of (the )?office|auto(matic|matische)?[ -]?(reply|response|antwort|responder)|autoreply|vacation"
+                    + "|abwesenheit|absence|away from (my|the) (desk|office)|on leave|réponse automatique|respuesta automática)");
+
+    private static final Pattern URL = Pattern.compile("(?i)\\b((?:https?|ftp)://[^/\\s]+)\\S*");
+    /* RFC 5321 §4.2.1 multiline replies pasted into prose repeat "550-5.7.1 " mid-sentence. */
+    private static final Pattern CONTINUATION = Pattern.compile("(?<=\\S)\\s+[45]\\d\\d[- ][45]\\.\\d{1,3}\\.\\d{1,3}\\s+|(?<=\\S)\\s+[45]\\d\\d-\\s*");
+
+    private final BounceClassifier classifier;
+    private final FeedbackParser feedback = new FeedbackParser();
+
+    public BounceParser(BounceClassifier classifier) {
+        this.classifier = classifier;
+    }
+
+    /** A parser over the bundled rules. */
+    public BounceParser() {
+        this(BounceClassifier.bundled());
+    }
+
+    /** Parses raw message bytes. Never throws: malformed or hostile input gives NOT_BOUNCE. */
+    public BounceReport parse(byte[] raw) {
+        try {
+            return parse(MimePart.parse(raw));
+        } catch (RuntimeException | StackOverflowError malformed) {
+            return BounceReport.notBounce();
+        }
+    }
+
+    private BounceReport parse(MimePart message) {
+        Optional<FeedbackReport> complaint = feedback.parse(message);
+        if (complaint.isPresent()) {
+            return fromFeedback(complaint.get());
+        }
+        MimePart original = MessageParts.original(message);
+        byte[] originalHeaders = original == null ? new byte[0] : original.headerBytes();
+        String prose = MessageParts.humanText(message);
+
+        SesNotification ses = SesNotification.find(prose);
+        if (ses != null) {
+            return fromSes(ses, originalHeaders);
+        }
+        List<DeliveryStatus.Recipient> dsn = DeliveryStatus.recipients(message);
+        ProseScanner.Result scanned = ProseScanner.scan(prose, excluded(message));
+        if (originalHeaders.length == 0 && scanned.originalHeaders() != null) {
+            originalHeaders = scanned.originalHeaders().getBytes(StandardCharsets.UTF_8);
+        }
+        if (!dsn.isEmpty()) {
+            return fromDsn(dsn, scanned, originalHeaders);
+        }
+        if (!looksLikeBounce(message, prose)) {
+            // Checked after the bounce evidence: Postfix and others mark their bounces auto-replied too.
+            if (isAutoReply(message)) {
+                String author = MessageParts.address(message.header("From"));
+                Classification c = BounceClassifier.verdict(BounceReason.VACATION, 0, null);
+                return new BounceReport(BounceReport.Kind.AUTO_REPLY,
+                        List.of(new BouncedRecipient(author, "delivered", "", null, new Classification(c.category(), c.reason(), false, null, 0))),
+                        originalHeaders, null);
+            }
+            return BounceReport.notBounce();
+        }
+        return fromProse(message, original, scanned, originalHeaders);
+    }
+
+    private BounceReport fromFeedback(FeedbackReport report) {
+        List<BouncedRecipient> out = new ArrayList<>();
+        Classification c = new Classification(BounceReason.FEEDBACK.category(), BounceReason.FEEDBACK.sisimai(), false, null, 0);
+        List<String> rcpts = report.recipients();
+        if (rcpts.isEmpty()) {
+            rcpts = new ArrayList<>();
+            rcpts.add(null);
+        }
+        for (String r : rcpts) {
+            out.add(new BouncedRecipient(r, "delivered", report.feedbackType(), null, c));
+        }
+        return new BounceReport(BounceReport.Kind.FEEDBACK, out, report.originalHeaders(), report);
+    }
+
+    private BounceReport fromSes(SesNotification ses, byte[] originalHeaders) {
+        List<BouncedRecipient> out = new ArrayList<>();
+        for (SesNotification.Recipient r : ses.recipients()) {
+            String action = r.action() == null ? "failed" : r.action().toLowerCase(Locale.ROOT);
+            Classification c;
+            if (ses.type().equals("Delivery")) {
+                c = BounceClassifier.verdict(BounceReason.DELIVERED, 250, r.status());
+            } else if ("Suppressed".equalsIgnoreCase(ses.subType()) || "OnAccountSuppressionList".equalsIgnoreCase(ses.subType())) {
+                // SES refused to send because the address is on its suppression list: no remote verdict.
+                c = BounceClassifier.verdict(BounceReason.SUPPRESSED, 0, r.status());
+            } else {
+                Diagnostic d = Diagnostic.of(r.diagnostic());
+                c = classifier.classify(d.code(), r.status(), d.text());
+            }
+            out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), null, c));
+        }
+        return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
+    }
+
+    private BounceReport fromDsn(List<DeliveryStatus.Recipient> dsn, ProseScanner.Result scanned, byte[] originalHeaders) {
+        List<BouncedRecipient> out = new ArrayList<>();
+        for (DeliveryStatus.Recipient r : dsn) {
+            String action = r.action();
+            Classification c;
+            if (action.startsWith("deliver") || action.equals("relayed") || action.equals("expanded")) {
+                c = BounceClassifier.verdict(BounceReason.DELIVERED, 250, r.status());
+                c = new Classification(c.category(), c.reason(), false, r.status(), c.replyCode());
+            } else {
+                Diagnostic d = Diagnostic.of(r.diagnostic());
+                String text = d.text();
+                if (text.isBlank()) {
+                    // RFC 3464 makes Diagnostic-Code optional; the human-readable part often says more.
+                    text = scanned.diagnosticFor(r.address());
+                }
+                String status = r.status();
+                if (action.equals("delayed") && status != null && status.startsWith("5")) {
+                    status = "4" + status.substring(1); // §2.3.3: delayed is never final
+                }
+                // The prose often names the SMTP command that drew the reply when the DSN does not.
+                String stage = text + "\n" + scanned.diagnosticFor(r.address());
+                c = SmtpStage.adjust(classifyWithFallback(d.code(), status, text, scanned.preamble()), stage);
+            }
+            out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
+        }
+        return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
+    }
+
+    private BounceReport fromProse(MimePart message, MimePart original, ProseScanner.Result scanned, byte[] originalHeaders) {
+        List<BouncedRecipient> out = new ArrayList<>();
+        List<String> failed = failedRecipients(message);
+        if (!failed.isEmpty()) {
+            // Exim and Google name the failed recipients in a header: more reliable than any prose.
+            for (String a : failed) {
+                String text = scanned.diagnosticFor(a);
+                if (text.isBlank()) {
+                    text = scanned.explanation();
+                }
+                Diagnostic d = Diagnostic.find(text);
+                out.add(new BouncedRecipient(a, "failed", text.strip(), null,
+                        SmtpStage.adjust(classifyWithFallback(d.code(), null, text, scanned.preamble()), text)));
+            }
+            return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
+        }
+        for (ProseScanner.Block b : scanned.blocks()) {
+            Diagnostic d = Diagnostic.find(b.text());
+            out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
+                    SmtpStage.adjust(classifyWithFallback(d.code(), null, b.text(), scanned.preamble()), b.text())));
+        }
+        if (out.isEmpty()) {
+            // No address in the prose: fall back to whom our original was addressed.
+            String to = original == null ? null : MessageParts.address(original.header("To"));
+            String text = scanned.preamble();
+            Diagnostic d = Diagnostic.find(text);
+            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(d.code(), null, text, "")));
+        }
+        return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
+    }
+
+    /* A block that says only "<addr>:" gets its meaning from the paragraph above it. */
+    private Classification classifyWithFallback(int code, String status, String text, String context) {
+        // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
+        text = maskAddresses(text);
+        context = maskAddresses(context);
+        Classification c = classifier.classify(code, status, text);
+        if (isUndecided(c) && context != null && !context.isBlank()) {
+            Diagnostic d = Diagnostic.find(context);
+            Classification wider = classifier.classify(code != 0 ? code : d.code(), status, text + "\n" + context);
+            if (!isUndecided(wider)) {
+                return wider;
+            }
+        }
+        return c;
+    }
+
+    private static String maskAddresses(String s) {
+        if (s == null) {
+            return null;
+        }
+        // Keep a URL's host (spamhaus.org says a lot), drop its path ("#filtered" says nothing about us).
+        String masked = URL.matcher(MessageParts.ADDRESS.matcher(s).replaceAll("address@domain")).replaceAll("$1");
+        return CONTINUATION.matcher(masked).replaceAll(" ");
+    }
+
+    private static boolean isUndecided(Classification c) {
+        return c.reason().equals(BounceReason.UNDEFINED.sisimai()) || c.reason().equals(BounceReason.ON_HOLD.sisimai());
+    }
+
+    private static boolean isAutoReply(MimePart m) {
+        String auto = m.header("Auto-Submitted");
+        if (auto != null && auto.toLowerCase(Locale.ROOT).startsWith("auto-replied")) {
+            return true; // RFC 3834 §5.1
+        }
+        if (m.header("X-Autoreply") != null || m.header("X-Autorespond") != null || m.header("X-Vacation") != null) {
+            return true;
+        }
+        String precedence = m.header("Precedence");
+        if (precedence != null && precedence.toLowerCase(Locale.ROOT).contains("auto_reply")) {
+            return true;
+        }
+        String subject = m.decodedHeader("Subject");
+        return subject != null && AUTO_REPLY_SUBJECT.matcher(subject).find() && !BOUNCE_SUBJECT.matcher(subject).find();
+    }
+
+    private static boolean looksLikeBounce(MimePart m, String prose) {
+        String from = m.decodedHeader("From");
+        String subject = m.decodedHeader("Subject");
+        String returnPath = m.header("Return-Path");
+        boolean nullSender = returnPath != null && returnPath.replaceAll("\\s", "").equals("<>");
+        boolean daemon = from != null && DAEMON_FROM.matcher(from).find();
+        boolean bounceSubject = subject != null && BOUNCE_SUBJECT.matcher(subject).find();
+        boolean bounceBody = BOUNCE_BODY.matcher(prose.length() > 20_000 ? prose.substring(0, 20_000) : prose).find();
+        return (daemon && (bounceSubject || bounceBody)) || (bounceSubject && bounceBody)
+                || (nullSender && (bounceSubject || bounceBody)) || (daemon && nullSender);
+    }
+
+    private static List<String> failedRecipients(MimePart m) {
+        List<String> out = new ArrayList<>();
+        for (MimePart.Header h : m.headers()) {
+            if (h.name().equalsIgnoreCase("X-Failed-Recipients")) {
+                java.util.regex.Matcher a = MessageParts.ADDRESS.matcher(h.value());
+                while (a.find() && out.size() < 1000) {
+                    if (!out.contains(a.group())) {
+                        out.add(a.group());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /* The bounce's own author and addressee (our envelope sender) are never the failed recipient. */
+    private static List<String> excluded(MimePart m) {
+        List<String> out = new ArrayList<>();
+        // Not X-Original-To: some MTAs (DragonFly) put the failed recipient there.
+        for (String h : new String[] {"From", "To", "Reply-To", "Return-Path"}) {
+            String a = MessageParts.address(m.header(h));
+            if (a != null) {
+                out.add(a.toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,216 @@
+package io.sluice.protocol.bounce;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Byte-level specifications of the parser, independent of the corpus. */
+class BounceParserTest {
+
+    private final BounceParser parser = new BounceParser();
+
+    private BounceReport parse(String s) {
+        return parser.parse(s.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rfc3464DsnGivesOneVerdictPerRecipientAndTheOriginalHeaders() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mx.example.net
+                To: bounces+42@sender.example
+                Subject: Undelivered Mail Returned to Sender
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                I'm sorry to have to inform you that your message could not be delivered.
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: rfc822; gone@example.net
+                Original-Recipient: rfc822;Gone@example.net
+                Action: failed
+                Status: 5.1.1
+                Remote-MTA: dns; in.example.net
+                Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown
+
+                Final-Recipient: rfc822; full@example.net
+                Action: delayed
+                Status: 4.2.2
+                Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+
+                --B
+                Content-Type: text/rfc822-headers
+
+                From: news@sender.example
+                To: gone@example.net
+                Message-ID: <m1@sender.example>
+                X-Sluice-Trace: abc
+
+                --B--
+                """);
+        assertEquals(BounceReport.Kind.BOUNCE, r.kind());
+        assertEquals(2, r.recipients().size());
+        BouncedRecipient gone = r.recipients().get(0);
+        assertEquals("gone@example.net", gone.recipient());
+        assertEquals("in.example.net", gone.remoteMta());
+        assertEquals("userunknown", gone.classification().reason());
+        assertTrue(gone.classification().hard());
+        BouncedRecipient full = r.recipients().get(1);
+        assertEquals("delayed", full.action());
+        assertEquals("mailboxfull", full.classification().reason());
+        assertFalse(full.classification().hard());
+        assertTrue(new String(r.originalHeaders(), StandardCharsets.UTF_8).contains("X-Sluice-Trace: abc"));
+    }
+
+    @Test
+    void qmailStyleProseBounce() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mx.example.org
+                To: bounces@sender.example
+                Subject: failure notice
+
+                Hi. This is the qmail-send program at mx.example.org.
+                I'm afraid I wasn't able to deliver your message to the following addresses.
+                This is a permanent error; I've given up. Sorry it didn't work out.
+
+                <alice@example.org>:
+                192.0.2.1 does not like recipient.
+                Remote host said: 550 5.2.2 Mailbox full
+                Giving up on 192.0.2.1.
+
+                <bob@example.org>:
+                Sorry, no mailbox here by that name. (#5.1.1)
+
+                --- Below this line is a copy of the message.
+
+                Return-Path: <bounces@sender.example>
+                Message-ID: <m2@sender.example>
+                To: alice@example.org
+
+                hello
+                """);
+        assertEquals(List.of("alice@example.org", "bob@example.org"), r.recipients().stream().map(BouncedRecipient::recipient).toList());
+        assertEquals("mailboxfull", r.recipients().get(0).classification().reason());
+        assertEquals("userunknown", r.recipients().get(1).classification().reason());
+        assertTrue(new String(r.originalHeaders(), StandardCharsets.UTF_8).contains("Message-ID: <m2@sender.example>"));
+    }
+
+    @Test
+    void eximStyleBlocksAndTheMailFromStage() {
+        BounceReport r = parse("""
+                From: Mail Delivery System <Mailer-Daemon@mx.example.com>
+                To: bounces@sender.example
+                Subject: Mail delivery failed: returning message to sender
+                X-Failed-Recipients: carol@example.com
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of its
+                recipients. This is a permanent error. The following address(es) failed:
+
+                  carol@example.com
+                    host mx.example.com [192.0.2.9]
+                    SMTP error from remote mail server after MAIL FROM:<bounces@sender.example>:
+                    550 Sender domain does not exist
+                """);
+        BouncedRecipient carol = r.recipients().get(0);
+        assertEquals("carol@example.com", carol.recipient());
+        assertEquals("rejected", carol.classification().reason(), "a MAIL FROM refusal is about us, not about carol");
+        assertFalse(carol.classification().hard());
+    }
+
+    @Test
+    void autoReplyIsNotABounce() {
+        BounceReport r = parse("""
+                From: Dana <dana@example.com>
+                To: news@sender.example
+                Subject: Out of Office: Your newsletter
+                Auto-Submitted: auto-replied
+
+                I am away until Monday.
+                """);
+        assertEquals(BounceReport.Kind.AUTO_REPLY, r.kind());
+        assertEquals("dana@example.com", r.recipients().get(0).recipient());
+        assertFalse(r.isBounce());
+    }
+
+    @Test
+    void humanReplyIsNotABounce() {
+        BounceReport r = parse("""
+                From: Erin <erin@example.com>
+                To: news@sender.example
+                Subject: Re: Your newsletter
+
+                Thanks, the user unknown bug is fixed now.
+                """);
+        assertEquals(BounceReport.Kind.NOT_BOUNCE, r.kind());
+        assertTrue(r.recipients().isEmpty());
+    }
+
+    @Test
+    void sesBounceNotification() {
+        BounceReport r = parse("""
+                From: no-reply@sns.amazonaws.com
+                Subject: AWS Notification Message
+                Content-Type: text/plain
+
+                {"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General",
+                "bouncedRecipients":[{"emailAddress":"frank@example.com","action":"failed","status":"5.1.1",
+                "diagnosticCode":"smtp; 550 5.1.1 user unknown"}]}}
+                """);
+        assertEquals(BounceReport.Kind.BOUNCE, r.kind());
+        assertEquals("frank@example.com", r.recipients().get(0).recipient());
+        assertEquals("userunknown", r.recipients().get(0).classification().reason());
+    }
+
+    @Test
+    void forgedAndMalformedInputIsIgnoredWithoutExceptions() {
+        List<byte[]> inputs = List.of(
+                new byte[0],
+                "\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                "garbage without headers".getBytes(StandardCharsets.US_ASCII),
+                // truncated in the middle of the delivery-status part
+                ("Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\n"
+                        + "Content-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822;").getBytes(StandardCharsets.US_ASCII),
+                // a DSN with no recipient at all
+                ("From: MAILER-DAEMON@x\r\nContent-Type: multipart/report; boundary=x\r\n\r\n--x\r\n"
+                        + "Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n--x--\r\n").getBytes(StandardCharsets.US_ASCII),
+                // a huge header
+                ("Subject: " + "a".repeat(2_000_000) + "\r\n\r\nbody").getBytes(StandardCharsets.US_ASCII),
+                ("X-Many: 1\r\n".repeat(100_000) + "\r\nbody").getBytes(StandardCharsets.US_ASCII),
+                // nesting far deeper than any real mail
+                nested(200),
+                // broken base64 and quoted-printable
+                ("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!=A=\r\n").getBytes(StandardCharsets.US_ASCII),
+                ("Content-Type: text/plain; charset=no-such-charset\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=ZZ=\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] in : inputs) {
+            BounceReport r = parser.parse(in);
+            assertTrue(r.kind() == BounceReport.Kind.NOT_BOUNCE || r.kind() == BounceReport.Kind.BOUNCE);
+        }
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            byte[] noise = new byte[random.nextInt(4096)];
+            random.nextBytes(noise);
+            parser.parse(noise);
+        }
+    }
+
+    private static byte[] nested(int depth) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < depth; i++) {
+            s.append("Content-Type: multipart/mixed; boundary=b").append(i).append("\r\n\r\n--b").append(i).append("\r\n");
+        }
+        return s.append("Content-Type: text/plain\r\n\r\nuser unknown\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
