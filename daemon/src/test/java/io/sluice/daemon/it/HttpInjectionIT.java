@@ -51,7 +51,8 @@ class HttpInjectionIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("http-inject-it");
         sink = SmtpSink.builder().start();
-        daemon = DaemonProcess.in(dir).set("sluice.smarthost", "127.0.0.1:" + sink.port()).start();
+        daemon = DaemonProcess.in(dir).set("sluice.smarthost", "127.0.0.1:" + sink.port())
+                .set("sluice.admin.token", "admin-token").start();
     }
 
     @AfterAll
@@ -244,6 +245,23 @@ class HttpInjectionIT {
         assertEquals(10, JSON.readTree(sharedResponse.body()).path("ids").size(), "10 batches of 1000");
         System.out.printf("HTTP injection: 10000 recipients of one shared message durable in %.2f s = %.0f recipients/s%n",
                 seconds, 10_000 / seconds);
+    }
+
+    @Test
+    void aSuppressedRecipientIsReportedAndNotQueued() throws Exception {
+        HttpResponse<String> added = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + daemon.httpPort() + "/admin/suppressions"))
+                .header("Authorization", "Bearer admin-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"default\",\"address\":\"said-no@x.test\","
+                        + "\"reason\":\"manual\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, added.statusCode(), added.body());
+        HttpResponse<String> r = post("{\"envelope_sender\":\"a@src.test\",\"recipients\":[{\"email\":\"said-no@x.test\"},"
+                + "{\"email\":\"said-yes@x.test\"}],\"content\":{\"from\":\"a@src.test\",\"subject\":\"s\",\"text_body\":\"t\"}}");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode result = JSON.readTree(r.body());
+        assertEquals(1, result.path("success_count").asInt(), r.body());
+        assertEquals("said-no@x.test", result.path("failed_recipients").path(0).path("email").asText());
+        assertTrue(result.path("failed_recipients").path(0).path("reason").asText().startsWith("550 5.7.1"), r.body());
     }
 
     @Test

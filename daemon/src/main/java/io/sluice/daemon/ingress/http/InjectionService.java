@@ -2,6 +2,7 @@ package io.sluice.daemon.ingress.http;
 
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.SmtpSettings;
+import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a checked {@link InjectionRequest} into spooled messages. Recipients whose domain takes
- * no mail are left out and reported; the rest go in one {@link Intake#acceptAll} batch, so the
+ * no mail, or who are suppressed for the tenant ("no means no"), are left out and reported; the rest go in one {@link Intake#acceptAll} batch, so the
  * answer waits for one group commit, not one per message. Personalised requests (a recipient
  * with a name, substitutions or metadata) get one message per recipient; otherwise one message
  * per {@code batch-recipients} recipients.
@@ -42,10 +43,12 @@ public final class InjectionService {
     private final String hostname;
     private final Clock clock;
     private final TenantRates rates;
+    private final FeedbackInbox suppressions;
 
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, Clock clock) {
+                            TenantRates rates, FeedbackInbox suppressions, Clock clock) {
         this.rates = rates;
+        this.suppressions = suppressions;
         this.intake = intake;
         this.domains = domains;
         this.settings = settings;
@@ -76,7 +79,7 @@ public final class InjectionService {
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
-        checkDomains(request.recipients(), accepted, failed);
+        checkRecipients(request.tenant(), request.recipients(), accepted, failed);
         if (accepted.isEmpty()) {
             return new InjectionResult(0, failed.size(), failed, List.of());
         }
@@ -119,8 +122,9 @@ public final class InjectionService {
                 ids.stream().map(MessageId::value).toList());
     }
 
-    private void checkDomains(List<InjectionRequest.Recipient> recipients, List<InjectionRequest.Recipient> accepted,
-                              List<InjectionResult.FailedRecipient> failed) {
+    /** Like RCPT: the domain must take mail, and the address must not be suppressed for the tenant. */
+    private void checkRecipients(String tenant, List<InjectionRequest.Recipient> recipients,
+                                 List<InjectionRequest.Recipient> accepted, List<InjectionResult.FailedRecipient> failed) {
         Map<String, CompletableFuture<DomainCheck.Verdict>> verdicts = new LinkedHashMap<>();
         for (InjectionRequest.Recipient r : recipients) {
             verdicts.computeIfAbsent(domainOf(r.email()), domains::checkAsync);
@@ -129,7 +133,13 @@ public final class InjectionService {
             String domain = domainOf(r.email());
             DomainCheck.Verdict v = verdicts.get(domain).join();
             if (v == DomainCheck.Verdict.ACCEPT) {
-                accepted.add(r);
+                var suppressed = suppressions.suppression(tenant, r.email());
+                if (suppressed.isPresent()) {
+                    failed.add(new InjectionResult.FailedRecipient(r.email(),
+                            "550 5.7.1 recipient is suppressed (" + suppressed.get().reason().label() + ")"));
+                } else {
+                    accepted.add(r);
+                }
             } else {
                 failed.add(new InjectionResult.FailedRecipient(r.email(), v.code + " " + v.reason(domain)));
             }
