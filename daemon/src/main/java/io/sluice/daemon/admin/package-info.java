@@ -1,7 +1,10 @@
 /**
- * The admin HTTP API under {@code /admin} (docs/api.md): guarded by {@link
+ * The admin HTTP API under {@code /admin} (docs/api.md), guarded by {@link
  * io.sluice.daemon.admin.AdminAuthFilter} ({@code sluice.admin.token} as a bearer token;
- * loopback-only when unset). Here: the suppression list — query, add, remove, history of one
- * address, CSV export and streamed bulk import.
+ * loopback-only when unset). The egress side ({@link io.sluice.daemon.admin.AdminController}):
+ * what waits where and why, suspend and resume, warm-up progress, reload of pools, schedules
+ * and rules, read and steered through {@link io.sluice.daemon.delivery.EgressView}. The
+ * suppression side ({@link io.sluice.daemon.admin.SuppressionController}): query, add, remove,
+ * history of one address, CSV export and streamed bulk import. No state of its own.
  */
 package io.sluice.daemon.admin;

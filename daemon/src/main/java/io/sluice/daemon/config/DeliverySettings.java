@@ -29,6 +29,8 @@ import java.time.Duration;
  * @param dataTimeout              reply timeout after the final dot
  * @param tls                      {@code opportunistic}, {@code required} or {@code none}
  * @param ioThreads                Netty event-loop threads for the client
+ * @param allowPrivateMx           deliver to MX hosts on loopback or private addresses (tests);
+ *                                 otherwise such MX records bounce with 550 5.4.6
  */
 @ConfigurationProperties("sluice.delivery")
 public record DeliverySettings(
@@ -46,5 +48,6 @@ public record DeliverySettings(
         @Bindable(defaultValue = "5m") Duration commandTimeout,
         @Bindable(defaultValue = "10m") Duration dataTimeout,
         @Bindable(defaultValue = "opportunistic") String tls,
-        @Bindable(defaultValue = "2") @Min(1) int ioThreads) {
+        @Bindable(defaultValue = "2") @Min(1) int ioThreads,
+        @Bindable(defaultValue = "false") boolean allowPrivateMx) {
 }

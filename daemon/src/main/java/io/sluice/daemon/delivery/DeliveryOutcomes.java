@@ -54,11 +54,20 @@ public final class DeliveryOutcomes {
      * @param earliest  a retry is not due before this (e.g. the destination's rest), or null
      */
     public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest) {
+        return record(attempted, site, host, reply, earliest, null, null);
+    }
+
+    /**
+     * As above, naming the source that sent (null for the implicit one) and the provider rule,
+     * which go into the event.
+     */
+    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest,
+                       String source, String provider) {
         Instant now = clock.instant();
         Response response = Response.of(reply);
         if (reply.isPositive()) {
             spool.record(attempted.id(), new Outcome.Delivered(now));
-            publish("Delivery", attempted, site, host, response, now, null, null);
+            publish("Delivery", attempted, site, host, response, now, null, source, provider, null);
             return DONE;
         }
         // issue 6: classify every failure; the hygiene policy may suppress the recipient
@@ -66,13 +75,13 @@ public final class DeliveryOutcomes {
                 attempted.id().toString());
         if (reply.isPermanent()) {
             spool.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
-            publish("Bounce", attempted, site, host, response, now, null, verdict);
+            publish("Bounce", attempted, site, host, response, now, null, source, provider, verdict);
             return DONE;
         }
         Instant deadline = retry.deadline(attempted.receivedAt());
         if (!now.isBefore(deadline)) {
             spool.record(attempted.id(), new Outcome.Expired(now));
-            publish("Expiration", attempted, site, host, response, now, null, verdict);
+            publish("Expiration", attempted, site, host, response, now, null, source, provider, verdict);
             return DONE;
         }
         Duration delay = retry.delayAfter(attempted.attempts(), ThreadLocalRandom.current());
@@ -84,7 +93,7 @@ public final class DeliveryOutcomes {
             due = deadline; // one last attempt at the deadline, then expiry
         }
         spool.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
-        publish("TransientFailure", attempted, site, host, response, now, due, verdict);
+        publish("TransientFailure", attempted, site, host, response, now, due, source, provider, verdict);
         return new Next.RetryAt(attempted, due);
     }
 
@@ -114,9 +123,12 @@ public final class DeliveryOutcomes {
     }
 
     private void publish(String type, Delivery d, String site, String host, Response response, Instant now,
-                         Instant nextAttempt, Classification verdict) {
+                         Instant nextAttempt, String source, String provider, Classification verdict) {
         Event e = Event.delivery(type, now, d.id().message().value(), d.id().recipient(), d.sender(),
                 d.recipient(), site, host, response, d.attempts(), d.receivedAt(), nextAttempt);
+        if (source != null || provider != null) {
+            e = e.withEgress(source, provider);
+        }
         if (verdict != null) {
             e = e.withBounce(verdict.category().label(), verdict.reason());
         }

@@ -15,8 +15,21 @@ public sealed interface RouteDecision {
         }
     }
 
-    /** Hosts to try in order until one answers. */
-    record Targets(List<Target> targets) implements RouteDecision {
+    /**
+     * Hosts to try in order until one answers.
+     *
+     * @param mxHosts the MX host names (the smarthost's name), whose sorted set is the site
+     * @param ttlSeconds how long the DNS answer may be kept
+     */
+    record Targets(List<Target> targets, List<String> mxHosts, long ttlSeconds) implements RouteDecision {
+        public Targets(List<Target> targets) {
+            this(targets, targets.stream().map(Target::hostName).distinct().toList(), Long.MAX_VALUE);
+        }
+
+        /** The site: the sorted set of MX host names, so domains hosted alike share connections. */
+        public String site() {
+            return String.join(",", new java.util.TreeSet<>(mxHosts));
+        }
     }
 
     /** The destination can never take mail (null MX, no such domain): bounce with this reply. */

@@ -33,9 +33,11 @@ public final class Router implements AutoCloseable {
     private final String smarthostName;
     private final MxResolver resolver;
     private final ExecutorService dnsExecutor;
+    private final boolean allowPrivateMx;
 
     public Router(DeliverySettings delivery, DnsSettings dns, @Value("${sluice.smarthost:}") String smarthost) {
         this.port = delivery.port();
+        this.allowPrivateMx = delivery.allowPrivateMx();
         this.dnsExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "sluice-dns");
             t.setDaemon(true);
@@ -90,16 +92,37 @@ public final class Router implements AutoCloseable {
         }
         Route.Hosts hosts = (Route.Hosts) route;
         List<RouteDecision.Target> targets = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        boolean privateOnly = false;
         for (MxHost host : hosts.hosts()) {
+            names.add(host.name());
             for (InetAddress address : host.addresses()) {
+                if (!allowPrivateMx && isPrivate(address)) {
+                    privateOnly = true;
+                    continue;
+                }
                 targets.add(new RouteDecision.Target(host.name(), new InetSocketAddress(address, port)));
             }
+        }
+        if (targets.isEmpty() && privateOnly) {
+            // A misconfigured (or hostile) zone must not make us deliver into our own network.
+            return new RouteDecision.Refused(SmtpReply.of(550, "5.4.6",
+                    "the mail exchangers of " + domain + " point to loopback or private addresses"));
         }
         if (targets.isEmpty()) {
             return new RouteDecision.Unavailable(SmtpReply.of(451, "4.4.4",
                     "no address found for the mail exchangers of " + domain));
         }
-        return new RouteDecision.Targets(targets);
+        return new RouteDecision.Targets(targets, names, hosts.ttlSeconds());
+    }
+
+    /** Loopback, RFC 1918 / RFC 4193 private, link-local or unspecified. */
+    static boolean isPrivate(InetAddress a) {
+        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
     }
 
     static InetSocketAddress parseHostPort(String key, String value, int defaultPort) {

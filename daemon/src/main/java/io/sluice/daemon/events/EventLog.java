@@ -8,10 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -30,19 +27,31 @@ public final class EventLog implements AutoCloseable {
     private static final Event STOP = Event.reception(null, "stop", "", java.util.List.of(), 0, null, null);
 
     private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
+    private final List<java.util.function.Consumer<Event>> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JsonMapper json;
-    private final OutputStream out;
+    private final EventFiles files;
     private final Thread writer;
 
-    public EventLog(EventSettings settings, JsonMapper json) throws IOException {
+    public EventLog(EventSettings settings, JsonMapper json, java.time.Clock clock) throws IOException {
         this.json = json;
-        Path file = Path.of(settings.file()).toAbsolutePath();
-        Files.createDirectories(file.getParent());
-        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE);
+        this.files = new EventFiles(Path.of(settings.file()), settings.rotateSize(), settings.rotateInterval(),
+                settings.keep(), clock);
         this.writer = new Thread(this::writeLoop, "sluice-events");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /** The files behind the log, for shipping them elsewhere. */
+    EventFiles files() {
+        return files;
+    }
+
+    /**
+     * Called on the writer thread with every event once it is written, in order; must be quick
+     * and must not throw (metrics count events this way, off the delivery path).
+     */
+    public void subscribe(java.util.function.Consumer<Event> subscriber) {
+        subscribers.add(subscriber);
     }
 
     public void publish(Event event) {
@@ -66,14 +75,19 @@ public final class EventLog implements AutoCloseable {
                         continue;
                     }
                     try {
-                        out.write(json.writeValueAsBytes(e));
-                        out.write('\n');
+                        byte[] bytes = json.writeValueAsBytes(e);
+                        byte[] line = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+                        line[bytes.length] = '\n';
+                        files.write(line);
+                        for (java.util.function.Consumer<Event> s : subscribers) {
+                            s.accept(e);
+                        }
                     } catch (IOException ex) {
                         LOG.error("cannot write event {} for {}: {}", e.type(), e.id(), ex.toString());
                     }
                 }
                 batch.clear();
-                out.flush();
+                files.flush();
                 if (stop) {
                     return;
                 }
@@ -91,7 +105,7 @@ public final class EventLog implements AutoCloseable {
         pending.add(STOP);
         try {
             writer.join(5000);
-            out.close();
+            files.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {

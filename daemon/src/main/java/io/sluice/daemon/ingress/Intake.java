@@ -3,6 +3,7 @@ package io.sluice.daemon.ingress;
 import io.sluice.daemon.delivery.Delivery;
 import io.sluice.daemon.delivery.Dispatcher;
 import io.sluice.daemon.dkim.MessageSigner;
+import io.sluice.daemon.egress.SluiceHeaders;
 import io.sluice.daemon.events.Event;
 import io.sluice.daemon.events.EventLog;
 import io.sluice.queue.DeliveryId;
@@ -42,6 +43,7 @@ public final class Intake {
     }
 
     public MessageId accept(Envelope envelope, byte[] message, String peer) throws SpoolException {
+        envelope = SluiceHeaders.withAttributes(envelope, message); // tenant, campaign, pool, class
         envelope = dkim.withBodyHashes(envelope, message); // hash early: the bh lives in the spool
         MessageId id = spool.accept(envelope, message);
         announce(id, envelope, message.length, peer, null);

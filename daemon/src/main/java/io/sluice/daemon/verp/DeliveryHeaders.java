@@ -36,6 +36,14 @@ public final class DeliveryHeaders {
         this.returnPaths = returnPaths;
     }
 
+    /**
+     * True when each recipient gets its own MAIL FROM and header fields, so a message's
+     * recipients at one site cannot share a transaction.
+     */
+    public boolean perRecipient(String sender) {
+        return returnPaths.enabled() && !sender.isEmpty();
+    }
+
     public Outbound personalise(DeliveryId id, String sender, String recipient, Map<String, String> attributes,
                                 byte[] message) {
         if (!returnPaths.enabled() || sender.isEmpty()) {

@@ -44,6 +44,11 @@ public record ClientSettings(String ehloName, Duration connectTimeout, Duration 
         return new ClientSettings(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, mode);
     }
 
+    /** The same settings with another EHLO name (a source's own name). */
+    public ClientSettings withEhloName(String name) {
+        return new ClientSettings(name, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, tls);
+    }
+
     public ClientSettings withTimeouts(Duration connect, Duration greeting, Duration command, Duration data) {
         return new ClientSettings(ehloName, connect, greeting, command, data, tls);
     }

@@ -68,7 +68,22 @@ public final class SmtpClient implements AutoCloseable {
      * TLS, TIMEOUT, PROTOCOL or CLOSED
      */
     public CompletableFuture<SmtpConnection> connect(InetSocketAddress remote, InetAddress localAddressOrNull) {
+        return connect(remote, localAddressOrNull, settings);
+    }
+
+    /** The client's settings for everything but this session's EHLO name and TLS mode. */
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, InetAddress)}, with settings of this session's own
+     * (a sending source's EHLO name, a provider's TLS policy); build them from {@link #settings()}.
+     */
+    public CompletableFuture<SmtpConnection> connect(InetSocketAddress remote, InetAddress localAddressOrNull,
+                                                     ClientSettings settings) {
         Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(settings, "settings");
         SmtpSessionHandler session = new SmtpSessionHandler();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)

@@ -215,20 +215,92 @@ public final class SmtpConnection {
     }
 
     private CompletableFuture<TransactionResult> mail(Transaction t) {
+        SmtpReply refusal = refuseLocally(t);
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(new TransactionResult(refusal, List.of(), null));
+        }
+        if (extensions.containsKey("PIPELINING")) {
+            return pipelined(t);
+        }
         return command(mailCommand(t), settings.commandTimeout()).thenCompose(mail -> {
             if (!mail.reply().isPositive()) {
                 return CompletableFuture.completedFuture(new TransactionResult(mail.reply(), List.of(), null));
             }
             transactionOpen = true;
             List<RecipientReply> replies = new ArrayList<>(t.recipients().size());
-            return recipients(t, 0, replies).thenCompose(ignored -> {
-                boolean anyAccepted = replies.stream().anyMatch(r -> r.reply().isPositive());
-                if (!anyAccepted) {
-                    return CompletableFuture.completedFuture(new TransactionResult(mail.reply(), replies, null));
+            return recipients(t, 0, replies).thenCompose(ignored -> afterRecipients(t, mail.reply(), replies));
+        });
+    }
+
+    private CompletableFuture<TransactionResult> afterRecipients(Transaction t, SmtpReply mail,
+                                                                 List<RecipientReply> replies) {
+        boolean anyAccepted = replies.stream().anyMatch(r -> r.reply().isPositive());
+        if (!anyAccepted) {
+            return CompletableFuture.completedFuture(new TransactionResult(mail, replies, null));
+        }
+        return data(t).thenApply(dataReply -> new TransactionResult(mail, replies, dataReply));
+    }
+
+    /*
+     * RFC 2920: MAIL and every RCPT go out in one write; the replies come back in order. DATA is
+     * sent on its own once some RCPT was accepted, so a message never follows a transaction
+     * that has no recipient.
+     */
+    private CompletableFuture<TransactionResult> pipelined(Transaction t) {
+        List<CompletableFuture<ReplyLines>> pending = new ArrayList<>(t.recipients().size() + 1);
+        pending.add(session.expect(settings.commandTimeout(), "MAIL"));
+        for (int i = 0; i < t.recipients().size(); i++) {
+            pending.add(session.expect(settings.commandTimeout(), "RCPT"));
+        }
+        channel.write(new SmtpCommand(mailCommand(t)));
+        for (String recipient : t.recipients()) {
+            channel.write(new SmtpCommand("RCPT TO:<" + recipient + ">"));
+        }
+        channel.flush();
+        transactionOpen = true; // until a DATA reply ends it; RSET before the next otherwise
+        List<RecipientReply> replies = new ArrayList<>(t.recipients().size());
+        return pending.get(0).thenCompose(mail -> {
+            check421(mail.reply());
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int i = 0; i < t.recipients().size(); i++) {
+                String recipient = t.recipients().get(i);
+                CompletableFuture<ReplyLines> reply = pending.get(i + 1);
+                chain = chain.thenCompose(ignored -> reply.thenAccept(r -> {
+                    check421(r.reply());
+                    replies.add(new RecipientReply(recipient, r.reply()));
+                }));
+            }
+            return chain.thenCompose(ignored -> {
+                if (!mail.reply().isPositive()) {
+                    return CompletableFuture.completedFuture(new TransactionResult(mail.reply(), List.of(), null));
                 }
-                return data(t).thenApply(dataReply -> new TransactionResult(mail.reply(), replies, dataReply));
+                return afterRecipients(t, mail.reply(), replies);
             });
         });
+    }
+
+    /*
+     * Refusals we can make without asking: a message larger than the server's SIZE (RFC 1870 §6),
+     * or one that needs SMTPUTF8 (RFC 6531 §3.2) to a server that does not offer it.
+     */
+    private SmtpReply refuseLocally(Transaction t) {
+        String size = extensions.get("SIZE");
+        if (size != null && !size.isBlank()) {
+            try {
+                long limit = Long.parseLong(size.strip());
+                if (limit > 0 && t.size() > limit) {
+                    return SmtpReply.of(552, "5.3.4", "message of " + t.size() + " octets exceeds the "
+                            + limit + " octets " + remote.getHostString() + " accepts (SIZE)");
+                }
+            } catch (NumberFormatException ignored) {
+                // a malformed SIZE parameter is no limit we can trust
+            }
+        }
+        if (needsUtf8(t) && !extensions.containsKey("SMTPUTF8")) {
+            return SmtpReply.of(553, "5.6.7", "an address in this message needs SMTPUTF8, which "
+                    + remote.getHostString() + " does not offer");
+        }
+        return null;
     }
 
     /* Sequential RCPTs. With PIPELINING these would be written in one flush and their waiters queued. */

@@ -48,7 +48,9 @@ import org.xbill.DNS.Type;
  *       domain has neither, there is nowhere to deliver: {@link Route.NoSuchDomain}.</li>
  * </ol>
  *
- * <p>No cache is kept: every call queries the configured servers. Callbacks run on the executor
+ * <p>No cache is kept here: every call queries the configured servers, and {@link Route.Hosts}
+ * carries the smallest TTL of the MX and address records so the caller may keep the answer that
+ * long. Each host's addresses are shuffled (equal hosts' order is already random). Callbacks run on the executor
  * given to the constructor. Instances are immutable and safe to share between threads.
  */
 public final class MxResolver {
@@ -185,15 +187,25 @@ public final class MxResolver {
         // RFC 5321 §5.1: equal preferences in random order. Shuffle, then a stable sort.
         Collections.shuffle(real, ThreadLocalRandom.current());
         real.sort(Comparator.comparingInt(MXRecord::getPriority));
-        List<CompletableFuture<MxHost>> hosts = new ArrayList<>();
+        long mxTtl = real.stream().mapToLong(Record::getTTL).min().orElse(0);
+        List<CompletableFuture<Addresses>> lookups = new ArrayList<>();
         for (MXRecord m : real) {
-            hosts.add(addresses(m.getTarget())
-                    .thenApply(a -> new MxHost(text(m.getTarget()), m.getPriority(), a.addresses())));
+            lookups.add(addresses(m.getTarget()));
         }
-        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<MxHost> resolved = hosts.stream().map(CompletableFuture::join).toList();
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<MxHost> resolved = new ArrayList<>();
+            long ttl = mxTtl;
+            for (int i = 0; i < real.size(); i++) {
+                Addresses a = lookups.get(i).join();
+                List<InetAddress> shuffled = new ArrayList<>(a.addresses());
+                Collections.shuffle(shuffled, ThreadLocalRandom.current());
+                resolved.add(new MxHost(text(real.get(i).getTarget()), real.get(i).getPriority(), shuffled));
+                if (!a.addresses().isEmpty()) {
+                    ttl = Math.min(ttl, a.ttl());
+                }
+            }
             boolean any = resolved.stream().anyMatch(h -> !h.addresses().isEmpty());
-            return any ? new Route.Hosts(resolved, false)
+            return any ? new Route.Hosts(resolved, false, ttl)
                     : new Route.TemporaryFailure("MX hosts have no addresses");
         });
     }
@@ -202,7 +214,7 @@ public final class MxResolver {
     private CompletableFuture<Route> implicitMx(Name domain) {
         return addresses(domain).thenApply(a -> {
             if (!a.addresses().isEmpty()) {
-                return new Route.Hosts(List.of(new MxHost(text(domain), 0, a.addresses())), true);
+                return new Route.Hosts(List.of(new MxHost(text(domain), 0, a.addresses())), true, a.ttl());
             }
             if (a.failure() != null) {
                 return new Route.TemporaryFailure("address lookup for " + text(domain) + ": " + a.failure());
@@ -212,7 +224,10 @@ public final class MxResolver {
     }
 
     /* A and AAAA in parallel. failure is set when a lookup failed (not NXDOMAIN/NODATA). */
-    private record Addresses(List<InetAddress> addresses, String failure) {
+    private record Addresses(List<InetAddress> addresses, String failure, long ttl) {
+        Addresses(List<InetAddress> addresses, String failure) {
+            this(addresses, failure, Long.MAX_VALUE);
+        }
     }
 
     private CompletableFuture<Addresses> addresses(Name host) {
@@ -224,7 +239,7 @@ public final class MxResolver {
             String failure = a.failure() != null && b.failure() != null ? a.failure()
                     : all.isEmpty() && a.failure() != null ? a.failure()
                     : all.isEmpty() ? b.failure() : null;
-            return new Addresses(all, failure);
+            return new Addresses(all, failure, Math.min(a.ttl(), b.ttl()));
         });
     }
 
@@ -238,14 +253,17 @@ public final class MxResolver {
                 return new Addresses(List.of(), Type.string(type) + " " + Rcode.string(rcode));
             }
             List<InetAddress> found = new ArrayList<>();
+            long ttl = Long.MAX_VALUE;
             for (Record r : response.getSection(Section.ANSWER)) {
                 if (type == Type.A && r instanceof ARecord a) {
                     found.add(a.getAddress());
+                    ttl = Math.min(ttl, r.getTTL());
                 } else if (type == Type.AAAA && r instanceof AAAARecord aaaa) {
                     found.add(aaaa.getAddress());
+                    ttl = Math.min(ttl, r.getTTL());
                 }
             }
-            return new Addresses(found, null);
+            return new Addresses(found, null, ttl);
         }).exceptionally(e -> new Addresses(List.of(), Type.string(type) + " " + describe(e)));
     }
 

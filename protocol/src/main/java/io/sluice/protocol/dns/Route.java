@@ -10,9 +10,14 @@ public sealed interface Route {
      *
      * @param implicitMx true when the domain has no MX and its own A/AAAA records are used
      */
-    record Hosts(List<MxHost> hosts, boolean implicitMx) implements Route {
+    record Hosts(List<MxHost> hosts, boolean implicitMx, long ttlSeconds) implements Route {
         public Hosts {
             hosts = List.copyOf(hosts);
+        }
+
+        /** Hosts whose records carried no TTL worth keeping (ttlSeconds 0: ask again next time). */
+        public Hosts(List<MxHost> hosts, boolean implicitMx) {
+            this(hosts, implicitMx, 0);
         }
     }
 

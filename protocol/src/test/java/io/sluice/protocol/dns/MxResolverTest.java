@@ -67,8 +67,15 @@ class MxResolverTest {
         MxHost mx = hosts.hosts().get(0);
         assertEquals("mx1.example.test", mx.name());
         assertEquals(10, mx.preference());
-        // IPv4 first, then IPv6.
-        assertEquals(List.of(InetAddress.getByName("127.0.0.10"), InetAddress.getByName("::10")), mx.addresses());
+        // both families, in random order (so load spreads over a host's addresses)
+        assertEquals(java.util.Set.of(InetAddress.getByName("127.0.0.10"), InetAddress.getByName("::10")),
+                java.util.Set.copyOf(mx.addresses()));
+    }
+
+    @Test
+    void theAnswerCarriesTheSmallestTtlOfItsRecords() throws Exception {
+        Route.Hosts hosts = assertInstanceOf(Route.Hosts.class, resolve("example.test"));
+        assertTrue(hosts.ttlSeconds() > 0 && hosts.ttlSeconds() <= 60, "dnsmasq serves TTL 60: " + hosts.ttlSeconds());
     }
 
     @Test

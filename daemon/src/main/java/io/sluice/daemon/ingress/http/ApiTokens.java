@@ -4,8 +4,8 @@ import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.ApiToken;
 import io.sluice.daemon.config.ConfigException;
-import io.sluice.daemon.config.IngressSettings;
 import io.sluice.daemon.config.SubmissionUser;
+import io.sluice.daemon.ingress.KnownPools;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -48,13 +48,13 @@ public final class ApiTokens {
     private final List<Entry> tokens;
     private final Set<String> tenants;
     private final boolean required;
-    private final Set<String> pools;
+    private final KnownPools pools;
     private final Clock clock;
 
-    public ApiTokens(List<ApiToken> configured, List<SubmissionUser> users, ApiSettings settings, IngressSettings ingress,
+    public ApiTokens(List<ApiToken> configured, List<SubmissionUser> users, ApiSettings settings, KnownPools pools,
                      @Value("${micronaut.server.host:127.0.0.1}") String host, Clock clock) {
         this.clock = clock;
-        this.pools = Set.copyOf(ingress.pools());
+        this.pools = pools;
         this.tokens = configured.stream().map(t -> {
             String key = "sluice.api.tokens." + t.name();
             if (t.sha256() == null || !t.sha256().matches("[0-9a-fA-F]{64}")) {
@@ -70,7 +70,8 @@ public final class ApiTokens {
             }
             for (String pool : t.pools()) {
                 if (!pool.isBlank() && !pools.contains(pool)) {
-                    throw new ConfigException(key + ".pools", pool, "not one of sluice.ingress.pools " + pools);
+                    throw new ConfigException(key + ".pools", pool, "not a known pool " + pools.all()
+                            + " (sluice.egress.file pools, sluice.ingress.pools)");
                 }
             }
             return new Entry(t, HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT)), expires);
@@ -104,7 +105,7 @@ public final class ApiTokens {
             if (required) {
                 throw new Unauthorized("a bearer token is required (Authorization: Bearer <token>)");
             }
-            return new Caller("local", null, pools);
+            return new Caller("local", null, pools.all());
         }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new Unauthorized("only the Bearer scheme is accepted");

@@ -4,6 +4,7 @@ import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantRates;
@@ -67,7 +68,7 @@ final class IngressSession implements MessageHandler {
     record Policy(boolean authRequired, Predicate<MessageContext> mayRelay,
                   Function<MessageContext, Map<String, String>> attributes, Labels labels) {
         /** Clients of the relay networks are trusted with any known tenant and pool. */
-        static Policy relayNetworks(RelayNetworks relay, Set<String> pools) {
+        static Policy relayNetworks(RelayNetworks relay, KnownPools pools) {
             return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
                     ctx -> Map.of(), (ctx, attribute, value) -> "pool".equals(attribute) && !pools.contains(value)
                             ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null);

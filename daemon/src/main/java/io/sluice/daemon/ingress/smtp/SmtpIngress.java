@@ -7,6 +7,7 @@ import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -34,9 +35,8 @@ public final class SmtpIngress implements AutoCloseable {
     private final SMTPServer server;
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
-                       TenantRates rates, LimitSettings limitSettings, IngressSettings ingress, Clock clock,
+                       TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
                        FeedbackInbox feedback) {
-        Set<String> pools = Set.copyOf(ingress.pools());
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());

@@ -8,6 +8,7 @@ import io.sluice.daemon.config.SubmissionUser;
 import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -42,7 +43,7 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             IngressSettings ingress, Clock clock, FeedbackInbox feedback) {
+                             KnownPools known, Clock clock, FeedbackInbox feedback) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -68,7 +69,6 @@ public final class SubmissionIngress implements AutoCloseable {
         } else {
             tls = StartTls.fromPem(settings.tlsCert(), settings.tlsKey());
         }
-        Set<String> known = Set.copyOf(ingress.pools());
         IngressSession.Policy policy = new IngressSession.Policy(true,
                 ctx -> IngressSession.authenticated(ctx) && identity(ctx) != null,
                 ctx -> accounts.user(identity(ctx)).map(u -> Map.of("tenant", u.tenant())).orElse(Map.of()),

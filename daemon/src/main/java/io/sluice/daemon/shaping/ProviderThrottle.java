@@ -1,0 +1,66 @@
+package io.sluice.daemon.shaping;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The limits of one source towards one provider, across all sites: open connections, the
+ * message rate and the connection rate (GCRA, burst 1: never ahead of the rate), and an
+ * adaptive-backoff throttle that lowers the message rate and connections for a while.
+ */
+public final class ProviderThrottle {
+    public final AtomicInteger connections = new AtomicInteger();
+    private volatile ProviderRule rule;
+    private final Gcra messages;
+    private final Gcra connects;
+    private volatile Instant throttledUntil = Instant.MIN;
+    private volatile double factor = 1.0;
+
+    public ProviderThrottle(ProviderRule rule) {
+        this.rule = rule;
+        this.messages = new Gcra(rule.messageRate(), 1);
+        this.connects = new Gcra(rule.connectionRate(), 1);
+    }
+
+    public ProviderRule rule() {
+        return rule;
+    }
+
+    /** After a reload. */
+    public void update(ProviderRule fresh) {
+        this.rule = fresh;
+        connects.setRate(fresh.connectionRate());
+        messages.setRate(fresh.messageRate().scaled(factor));
+    }
+
+    public void throttle(double by, Instant until) {
+        factor = by;
+        throttledUntil = until;
+        messages.setRate(rule.messageRate().scaled(by));
+    }
+
+    public boolean throttled(Instant now) {
+        if (factor < 1.0 && !now.isBefore(throttledUntil)) {
+            factor = 1.0;
+            messages.setRate(rule.messageRate());
+        }
+        return factor < 1.0;
+    }
+
+    public Rate currentRate() {
+        return messages.rate();
+    }
+
+    public boolean tryMessage(long nanos) {
+        return messages.tryAcquire(nanos);
+    }
+
+    public boolean tryConnect(long nanos) {
+        return connects.tryAcquire(nanos);
+    }
+
+    /** Connections allowed now: the rule's cap, at most 1 while throttled. */
+    public int maxConnections(Instant now) {
+        return throttled(now) ? 1 : rule.maxConnections();
+    }
+}
