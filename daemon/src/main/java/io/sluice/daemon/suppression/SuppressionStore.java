@@ -98,12 +98,17 @@ public final class SuppressionStore implements AutoCloseable {
      * tenant's list or the global one. No allocation, no I/O, no lock.
      */
     public boolean isSuppressed(String tenant, String address) {
-        return matchingHash(tenant(tenant), address, clock.millis() / 1000) != 0;
+        return matchingHash(readTenant(tenant), address, clock.millis() / 1000) != 0;
+    }
+
+    /** For reads any name will do (a name no list can have matches nothing); null/blank is the default. */
+    private static String readTenant(String tenant) {
+        return tenant == null || tenant.isBlank() ? DEFAULT_TENANT : tenant;
     }
 
     /** The entry that suppresses {@code address} for {@code tenant}, if any (reads the log). */
     public Optional<SuppressionEntry> lookup(String tenant, String address) {
-        long hash = matchingHash(tenant(tenant), address, clock.millis() / 1000);
+        long hash = matchingHash(readTenant(tenant), address, clock.millis() / 1000);
         if (hash == 0) {
             return Optional.empty();
         }

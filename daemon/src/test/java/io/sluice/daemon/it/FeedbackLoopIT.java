@@ -41,6 +41,10 @@ class FeedbackLoopIT {
 
     @Test
     void bouncesComplaintsAndUnsubscribesSuppressAndNothingElseDoes(@TempDir Path dir) throws Exception {
+        io.sluice.dkim.DkimKey key = io.sluice.dkim.KeyGenerator.rsa(2048);
+        Path keyFile = dir.resolve("sender.pem");
+        Files.createDirectories(dir);
+        io.sluice.dkim.KeyGenerator.writePem(key, keyFile);
         try (ScriptedSmtpServer mx = new ScriptedSmtpServer()
                 .rcptReply("unknown@dest.test", "550 5.1.1 <unknown@dest.test>: Recipient address rejected: User unknown in virtual mailbox table")
                 .rcptReply("blocked@dest.test", "554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org")
@@ -56,6 +60,7 @@ class FeedbackLoopIT {
                      .set("sluice.feedback.address", "fbl@" + BOUNCE_DOMAIN)
                      .set("sluice.unsubscribe.enabled", "true")
                      .set("sluice.unsubscribe.url", "https://mail.example.test")
+                     .set("sluice.dkim.domains.sender.test.selectors.s1.key-file", keyFile)
                      .start()) {
             List<String> rcpts = List.of("unknown@dest.test", "blocked@dest.test", "later@dest.test", "dsn@dest.test",
                     "arf@dest.test", "click@dest.test", "mailto@dest.test");
@@ -81,6 +86,7 @@ class FeedbackLoopIT {
             assertTrue(dsnMail.sender().indexOf('@') <= 64, "local part within 64 octets");
             assertTrue(dsnMail.text().contains("X-Sluice-Trace: "), dsnMail.text());
             assertTrue(dsnMail.text().contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), dsnMail.text());
+            assertDkimCoversPerDeliveryFields(dsnMail.data(), io.sluice.dkim.DnsRecord.of(key).txtValue());
 
             // an asynchronous DSN (a real Postfix bounce, rewritten to our VERP address) suppresses
             String dsn = corpus("bounces/eml/lhost-postfix-04.eml")
@@ -158,6 +164,39 @@ class FeedbackLoopIT {
         }
     }
 
+    /**
+     * RFC 8058 §4: List-Unsubscribe and List-Unsubscribe-Post must be signed. dkimpy verifies the
+     * bytes as received, and fails once the List-Unsubscribe URL is altered.
+     */
+    private static void assertDkimCoversPerDeliveryFields(byte[] received, String txt) throws Exception {
+        String text = new String(received, StandardCharsets.ISO_8859_1);
+        Matcher h = Pattern.compile("[;\\s]h=([^;]+);").matcher(text.replaceAll("\\r\\n[ \\t]+", " "));
+        assertTrue(h.find(), text);
+        String signed = h.group(1).replace(" ", "").toLowerCase();
+        assertTrue(signed.contains("list-unsubscribe:") && signed.contains("list-unsubscribe-post"), signed);
+        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return;
+        }
+        assertEquals(0, dkimpy(received, txt), "dkimpy verifies the signature over the per-delivery fields");
+        byte[] altered = text.replace("https://mail.example.test/u/", "https://mail.example.test/x/")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(1, dkimpy(altered, txt), "altering List-Unsubscribe breaks the signature");
+    }
+
+    private static int dkimpy(byte[] message, String txt) throws Exception {
+        Path script = Path.of(System.getProperty("sluice.shared", "../../shared"), "tools", "dkim-verify", "verify-dkimpy.sh");
+        Path f = Files.createTempFile("feedback-dkim-", ".eml");
+        try {
+            Files.write(f, message);
+            Process p = new ProcessBuilder(script.toAbsolutePath().toString(), f.toString(), "s1", "sender.test", txt)
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor();
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
     /** A VERP return path the mx saw for a delivery that was accepted (for mails that must be ignored). */
     private static String acceptedReturnPath(ScriptedSmtpServer mx) throws InterruptedException {
         return mx.awaitFor("click@dest.test", WAIT).sender();
@@ -174,6 +213,7 @@ class FeedbackLoopIT {
         assertNotNull(h.get(0).path("at").asText());
     }
 
+    /** An HTTP request without credentials (loopback), JSON or CSV body by its first character. */
     static HttpResponse<String> admin(DaemonProcess daemon, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(local(daemon, path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -2,11 +2,9 @@ package io.sluice.daemon.ingress.http;
 
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.SmtpSettings;
-import io.sluice.daemon.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
-import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
@@ -30,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a checked {@link InjectionRequest} into spooled messages. Recipients whose domain takes
- * no mail, or who are suppressed for the tenant ("no means no"), are left out and reported; the rest go in one {@link Intake#acceptAll} batch, so the
+ * no mail are left out and reported; the rest go in one {@link Intake#acceptAll} batch, so the
  * answer waits for one group commit, not one per message. Personalised requests (a recipient
  * with a name, substitutions or metadata) get one message per recipient; otherwise one message
  * per {@code batch-recipients} recipients.
@@ -44,10 +42,10 @@ public final class InjectionService {
     private final String hostname;
     private final Clock clock;
     private final TenantRates rates;
-    private final FeedbackInbox suppressions;
+    private final io.sluice.daemon.suppression.SuppressionStore suppressions;
 
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, FeedbackInbox suppressions, Clock clock) {
+                            TenantRates rates, Clock clock, io.sluice.daemon.suppression.SuppressionStore suppressions) {
         this.rates = rates;
         this.suppressions = suppressions;
         this.intake = intake;
@@ -80,7 +78,8 @@ public final class InjectionService {
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
-        checkRecipients(request.tenant(), request.recipients(), accepted, failed);
+        // issue 6, "no means no": a suppressed recipient is reported as failed ("suppressed (reason)"), not queued
+        checkDomains(notSuppressed(request.tenant(), request.recipients(), failed), accepted, failed);
         if (accepted.isEmpty()) {
             return new InjectionResult(0, failed.size(), failed, List.of());
         }
@@ -123,9 +122,23 @@ public final class InjectionService {
                 ids.stream().map(MessageId::value).toList());
     }
 
-    /** Like RCPT: the domain must take mail, and the address must not be suppressed for the tenant. */
-    private void checkRecipients(String tenant, List<InjectionRequest.Recipient> recipients,
-                                 List<InjectionRequest.Recipient> accepted, List<InjectionResult.FailedRecipient> failed) {
+    private List<InjectionRequest.Recipient> notSuppressed(String tenant, List<InjectionRequest.Recipient> recipients,
+                                                           List<InjectionResult.FailedRecipient> failed) {
+        List<InjectionRequest.Recipient> out = new ArrayList<>(recipients.size());
+        for (InjectionRequest.Recipient r : recipients) {
+            var entry = suppressions.isSuppressed(tenant, r.email()) ? suppressions.lookup(tenant, r.email())
+                    : java.util.Optional.<io.sluice.daemon.suppression.SuppressionEntry>empty();
+            if (entry.isPresent()) {
+                failed.add(new InjectionResult.FailedRecipient(r.email(), "suppressed (" + entry.get().reason().label() + ")"));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private void checkDomains(List<InjectionRequest.Recipient> recipients, List<InjectionRequest.Recipient> accepted,
+                              List<InjectionResult.FailedRecipient> failed) {
         Map<String, CompletableFuture<DomainCheck.Verdict>> verdicts = new LinkedHashMap<>();
         for (InjectionRequest.Recipient r : recipients) {
             verdicts.computeIfAbsent(domainOf(r.email()), domains::checkAsync);
@@ -134,13 +147,7 @@ public final class InjectionService {
             String domain = domainOf(r.email());
             DomainCheck.Verdict v = verdicts.get(domain).join();
             if (v == DomainCheck.Verdict.ACCEPT) {
-                var suppressed = suppressions.suppression(tenant, r.email());
-                if (suppressed.isPresent()) {
-                    failed.add(new InjectionResult.FailedRecipient(r.email(),
-                            "550 5.7.1 recipient is suppressed (" + suppressed.get().reason().label() + ")"));
-                } else {
-                    accepted.add(r);
-                }
+                accepted.add(r);
             } else {
                 failed.add(new InjectionResult.FailedRecipient(r.email(), v.code + " " + v.reason(domain)));
             }
@@ -200,8 +207,7 @@ public final class InjectionService {
             out.write('\r');
             out.write('\n');
         }
-        // X-Sluice-* fields are instructions to Sluice (over HTTP: the JSON fields), never mail
-        byte[] message = SluiceHeaders.extract(out.toByteArray(), out.size()).message();
+        byte[] message = out.toByteArray();
         if (!startsWithHeader(message)) {
             throw new InvalidRequestException(List.of(new InvalidParam("content",
                     "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
