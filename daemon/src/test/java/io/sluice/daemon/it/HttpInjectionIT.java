@@ -13,7 +13,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -40,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code POST /api/v1/inject} against the packaged daemon, delivering through a smarthost into
  * postfix's smtp-sink; what arrives is parsed with Jakarta Mail.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpInjectionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -51,7 +55,8 @@ class HttpInjectionIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("http-inject-it");
         sink = SmtpSink.builder().start();
-        daemon = DaemonProcess.in(dir).set("sluice.smarthost", "127.0.0.1:" + sink.port()).start();
+        daemon = DaemonProcess.in(dir).set("sluice.smarthost", "127.0.0.1:" + sink.port())
+                .set("sluice.admin.token", "admin-token").start();
     }
 
     @AfterAll
@@ -106,9 +111,14 @@ class HttpInjectionIT {
         assertEquals(0, result.path("fail_count").asInt());
         assertEquals(3, result.path("ids").size(), "one message per personalised recipient");
 
-        List<SmtpSink.Message> got = sink.awaitMessages(3, Duration.ofSeconds(30));
+        List<SmtpSink.Message> got = List.of();
+        for (long deadline = System.nanoTime() + 60_000_000_000L; got.size() < 3 && System.nanoTime() < deadline; ) {
+            got = sink.messages().stream().filter(m -> m.rcptTo().get(0).endsWith("@personal.test")).toList();
+            Thread.sleep(100);
+        }
+        assertEquals(3, got.size(), "one message per recipient at the sink");
         Session session = Session.getInstance(new Properties());
-        for (SmtpSink.Message m : got.stream().filter(m -> m.rcptTo().get(0).endsWith("@personal.test")).toList()) {
+        for (SmtpSink.Message m : got) {
             for (String line : m.contentAsString().split("\r\n")) {
                 assertTrue(line.length() <= 998, "line too long on the wire");
             }
@@ -213,6 +223,7 @@ class HttpInjectionIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE) // last: its 20,000 deliveries would queue ahead of the other tests' mail at the sink
     void tenThousandPersonalisedRecipientsInOneRequest() throws Exception {
         ObjectNode req = JSON.createObjectNode();
         req.put("envelope_sender", "bulk@src.test");
@@ -244,6 +255,35 @@ class HttpInjectionIT {
         assertEquals(10, JSON.readTree(sharedResponse.body()).path("ids").size(), "10 batches of 1000");
         System.out.printf("HTTP injection: 10000 recipients of one shared message durable in %.2f s = %.0f recipients/s%n",
                 seconds, 10_000 / seconds);
+    }
+
+    @Test
+    void aSuppressedRecipientIsReportedAndNotQueued() throws Exception {
+        HttpResponse<String> added = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + daemon.httpPort() + "/admin/suppressions"))
+                .header("Authorization", "Bearer admin-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"default\",\"address\":\"said-no@x.test\","
+                        + "\"reason\":\"manual\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, added.statusCode(), added.body());
+        HttpResponse<String> r = post("{\"envelope_sender\":\"a@src.test\",\"recipients\":[{\"email\":\"said-no@x.test\"},"
+                + "{\"email\":\"said-yes@x.test\"}],\"content\":{\"from\":\"a@src.test\",\"subject\":\"s\",\"text_body\":\"t\"}}");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode result = JSON.readTree(r.body());
+        assertEquals(1, result.path("success_count").asInt(), r.body());
+        assertEquals("said-no@x.test", result.path("failed_recipients").path(0).path("email").asText());
+        assertTrue(result.path("failed_recipients").path(0).path("reason").asText().startsWith("suppressed ("), r.body());
+    }
+
+    @Test
+    void aRawMessageIsDeliveredAsGivenWithoutSluiceFields() throws Exception {
+        HttpResponse<String> r = post("{\"envelope_sender\":\"a@src.test\",\"recipients\":[{\"email\":\"raw@x.test\"}],"
+                + "\"campaign\":\"c1\",\"content\":\"From: a@src.test\\nX-Sluice-Pool: bulk\\nSubject: raw\\n\\nline one\\n\"}");
+        assertEquals(202, r.statusCode(), r.body());
+        SmtpSink.Message got = SinkWaits.await(sink, "for " + "raw@x.test", Duration.ofSeconds(30), x -> x.rcptTo().contains("raw@x.test"));
+        String text = got.contentAsString();
+        assertTrue(text.contains("From: a@src.test\r\nSubject: raw\r\n"), text);
+        assertTrue(text.endsWith("\r\n\r\nline one\r\n"), text);
+        assertFalse(text.contains("X-Sluice"), text);
     }
 
     @Test

@@ -98,8 +98,7 @@ class SubmissionIT {
         m.setSubject("über TLS", "UTF-8");
         m.setText("sent by Jakarta Mail\n", "UTF-8");
         Transport.send(m);
-        SmtpSink.Message got = sink.awaitMessages(1, Duration.ofSeconds(30)).stream()
-                .filter(x -> x.rcptTo().contains("jakarta@dest.test")).findFirst().orElseThrow();
+        SmtpSink.Message got = SinkWaits.await(sink, "for " + "jakarta@dest.test", Duration.ofSeconds(30), x -> x.rcptTo().contains("jakarta@dest.test"));
         assertTrue(got.contentAsString().contains("with ESMTPSA"), got.contentAsString());
     }
 
@@ -115,7 +114,7 @@ class SubmissionIT {
         assertEquals(0, swaks.exitValue(), transcript);
         assertTrue(transcript.contains("235 2.7.0"), transcript);
         assertTrue(transcript.contains("250 2.0.0 Ok: queued as "), transcript);
-        assertTrue(sink.awaitMessages(1, Duration.ofSeconds(30)).size() >= 1);
+        SinkWaits.await(sink, "from swaks", Duration.ofSeconds(30), x -> x.rcptTo().contains("swaks@dest.test"));
     }
 
     @Test
@@ -174,8 +173,7 @@ class SubmissionIT {
             String otherPool = s.command("X-Sluice-Pool: bulk\r\nSubject: x\r\n\r\nbody\r\n.");
             assertTrue(otherPool.startsWith("550 5.7.1"), otherPool);
         }
-        SmtpSink.Message got = sink.awaitMessages(1, Duration.ofSeconds(30)).stream()
-                .filter(x -> x.rcptTo().contains("labelled@dest.test")).findFirst().orElseThrow();
+        SmtpSink.Message got = SinkWaits.await(sink, "for " + "labelled@dest.test", Duration.ofSeconds(30), x -> x.rcptTo().contains("labelled@dest.test"));
         assertFalse(got.contentAsString().toLowerCase().contains("x-sluice-"), got.contentAsString());
         var reception = daemon.events().ofType("Reception").stream()
                 .filter(e -> e.path("recipients").toString().contains("\"labelled@dest.test\"")).findFirst().orElseThrow();

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.ApiToken;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.SubmissionUser;
 import io.sluice.daemon.ingress.KnownPools;
 import jakarta.inject.Singleton;
 
@@ -45,11 +46,12 @@ public final class ApiTokens {
     }
 
     private final List<Entry> tokens;
+    private final Set<String> tenants;
     private final boolean required;
     private final KnownPools pools;
     private final Clock clock;
 
-    public ApiTokens(List<ApiToken> configured, ApiSettings settings, KnownPools pools,
+    public ApiTokens(List<ApiToken> configured, List<SubmissionUser> users, ApiSettings settings, KnownPools pools,
                      @Value("${micronaut.server.host:127.0.0.1}") String host, Clock clock) {
         this.clock = clock;
         this.pools = pools;
@@ -75,6 +77,10 @@ public final class ApiTokens {
             return new Entry(t, HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT)), expires);
         }).toList();
         this.required = settings.requireTokens() || !loopback(host);
+        Set<String> all = new java.util.HashSet<>(Set.of("default"));
+        configured.forEach(t -> all.add(t.tenant()));
+        users.forEach(u -> all.add(u.tenant()));
+        this.tenants = Set.copyOf(all);
     }
 
     private static boolean loopback(String host) {
@@ -85,9 +91,9 @@ public final class ApiTokens {
         }
     }
 
-    /** Tenants a request may name: those of the tokens, and "default". */
+    /** Tenants a request may name: those of the tokens and submission users, and "default". */
     boolean knownTenant(String tenant) {
-        return "default".equals(tenant) || tokens.stream().anyMatch(e -> e.token().tenant().equals(tenant));
+        return tenants.contains(tenant);
     }
 
     boolean knownPool(String pool) {

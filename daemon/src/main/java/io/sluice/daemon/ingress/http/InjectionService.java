@@ -5,6 +5,7 @@ import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
+import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
@@ -207,7 +208,8 @@ public final class InjectionService {
             out.write('\r');
             out.write('\n');
         }
-        byte[] message = out.toByteArray();
+        // X-Sluice-* fields are instructions to Sluice (over HTTP: the JSON fields), never mail
+        byte[] message = SluiceHeaders.extract(out.toByteArray(), out.size()).message();
         if (!startsWithHeader(message)) {
             throw new InvalidRequestException(List.of(new InvalidParam("content",
                     "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
