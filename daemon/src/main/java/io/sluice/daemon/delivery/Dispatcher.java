@@ -474,7 +474,9 @@ public final class Dispatcher implements AutoCloseable {
                 || held(Suspensions.sourceProvider(path.source.name(), rule.name()), now);
         if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
             // the message rate is spent at the moment of sending, so the receiver never sees a burst
-            long waitNanos = Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime()));
+            // look again within a second at most: a reload or an ended throttle may raise the rate
+            long waitNanos = Math.min(1_000_000_000L,
+                    Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime())));
             paced.schedule(() -> work.execute(() -> session(path, connection, target, sent)), waitNanos,
                     TimeUnit.NANOSECONDS);
             return;

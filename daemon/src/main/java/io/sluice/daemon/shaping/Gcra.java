@@ -9,6 +9,8 @@ public final class Gcra {
     private volatile Rate rate;
     private final int burst;
     private long tat = Long.MIN_VALUE;
+    /** The latest time a caller gave us, to rescale what is owed when the rate changes. */
+    private long lastNow;
 
     public Gcra(Rate rate, int burst) {
         this.rate = rate;
@@ -19,13 +21,25 @@ public final class Gcra {
         return rate;
     }
 
-    /** Changes the rate from now on (adaptive backoff, reload). */
-    public void setRate(Rate rate) {
+    /**
+     * Changes the rate from now on (adaptive backoff, reload). What is owed under the old rate is
+     * carried over as the same number of events at the new one: after 1/h becomes 100/s, the next
+     * event is due in 10 ms, not in the rest of the hour.
+     */
+    public synchronized void setRate(Rate rate) {
+        Rate old = this.rate;
         this.rate = rate;
+        if (rate.unlimited() || old.unlimited()) {
+            tat = Long.MIN_VALUE;
+        } else if (tat != Long.MIN_VALUE && tat > lastNow) {
+            double owed = (double) (tat - lastNow) / old.intervalNanos();
+            tat = lastNow + (long) (owed * rate.intervalNanos());
+        }
     }
 
     /** Admits one event at {@code nowNanos} if the rate allows, and counts it. */
     public synchronized boolean tryAcquire(long nowNanos) {
+        lastNow = nowNanos;
         Rate r = rate;
         if (r.unlimited()) {
             return true;
@@ -45,6 +59,7 @@ public final class Gcra {
 
     /** Nanoseconds from {@code nowNanos} until an event would be admitted (0 if now). */
     public synchronized long waitNanos(long nowNanos) {
+        lastNow = nowNanos;
         Rate r = rate;
         if (r.unlimited() || tat == Long.MIN_VALUE) {
             return 0;

@@ -70,4 +70,16 @@ class GcraTest {
         assertEquals(4, t.maxConnections(now.plusSeconds(61)));
         assertEquals("100/m", t.currentRate().toString());
     }
+
+    @Test
+    void aRaisedRateTakesEffectAtOnceNotAfterWhatTheOldRateOwed() {
+        Gcra g = new Gcra(Rate.parse("1/h"), 1);
+        assertTrue(g.tryAcquire(0));
+        assertFalse(g.tryAcquire(SECOND), "the next one is an hour away at 1/h");
+        g.setRate(Rate.parse("100/s"));
+        assertTrue(g.tryAcquire(SECOND + SECOND / 100), "one owed event at 100/s is 10 ms, not the rest of the hour");
+        g.setRate(Rate.parse("1/s"));
+        assertFalse(g.tryAcquire(SECOND + SECOND / 50), "a lowered rate holds the next one back");
+        assertTrue(g.tryAcquire(3 * SECOND));
+    }
 }
