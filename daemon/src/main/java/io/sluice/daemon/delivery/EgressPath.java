@@ -80,9 +80,11 @@ final class EgressPath {
         recipients.add(first.recipient());
         for (java.util.Iterator<Delivery> it = ready.iterator(); it.hasNext() && batch.size() < max; ) {
             Delivery d = it.next();
+            // remove(Object) claims the node with a CAS; the iterator's own remove() does not, so a
+            // session polling this path at the same moment could take the same delivery: sent twice
             if (d.id().message().equals(first.id().message()) && d.sender().equals(first.sender())
-                    && recipients.add(d.recipient())) {
-                it.remove();
+                    && !recipients.contains(d.recipient()) && ready.remove(d)) {
+                recipients.add(d.recipient());
                 readyCount.decrementAndGet();
                 batch.add(d);
             }
