@@ -46,11 +46,15 @@ public final class Sluice {
             // new sessions and MAIL get 421 4.3.2; open transactions finish (sluice.shutdown.grace)
             context.findBean(io.sluice.daemon.ingress.smtp.SmtpDrain.class).ifPresent(drain -> drain.drain());
             context.close();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // whatever went wrong, the process must still end: a SIGTERM that leaves the JVM
+            // running would hang systemd until TimeoutStopSec (seen when a jar was replaced
+            // under a running daemon and class loading failed mid-close)
             LOG.error("error while stopping", e);
             status = 1;
+        } finally {
+            systemd.close();
+            System.exit(status);
         }
-        systemd.close();
-        System.exit(status);
     }
 }

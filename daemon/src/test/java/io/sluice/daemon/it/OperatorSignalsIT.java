@@ -78,32 +78,33 @@ class OperatorSignalsIT {
         Path notifyPath = dir.resolve("notify.sock");
         try (NotifySocket systemd = new NotifySocket(notifyPath);
              SmtpSink sink = SmtpSink.start()) {
-            DaemonProcess daemon = DaemonProcess.in(dir)
+            try (DaemonProcess daemon = DaemonProcess.in(dir)
                     .env("NOTIFY_SOCKET", notifyPath)
                     .set("sluice.smarthost", "127.0.0.1:" + sink.port())
                     .set("sluice.dkim.domains.sig.test.selectors.k1.key-file", keyFile)
-                    .start();
-            String ready = systemd.awaitContaining("READY=1");
-            assertTrue(ready.contains("MAINPID=" + daemon.pid()), ready);
+                    .start()) {
+                String ready = systemd.awaitContaining("READY=1");
+                assertTrue(ready.contains("MAINPID=" + daemon.pid()), ready);
 
-            byte[] before = send(daemon, sink, "before-reload");
-            verify(before, first, true);
+                byte[] before = send(daemon, sink, "before-reload");
+                verify(before, first, true);
 
-            // rotate the key under the same selector, then SIGHUP
-            DkimKey second = KeyGenerator.ed25519();
-            Files.delete(keyFile);
-            KeyGenerator.writePem(second, keyFile);
-            daemon.signal("HUP");
-            systemd.awaitContaining("RELOADING=1");
-            systemd.awaitContaining("READY=1");
-            byte[] after = send(daemon, sink, "after-reload");
-            verify(after, second, true);
-            verify(after, first, false);
-            assertEquals(200, daemon.healthStatus(), "still running after SIGHUP");
+                // rotate the key under the same selector, then SIGHUP
+                DkimKey second = KeyGenerator.ed25519();
+                Files.delete(keyFile);
+                KeyGenerator.writePem(second, keyFile);
+                daemon.signal("HUP");
+                systemd.awaitContaining("RELOADING=1");
+                systemd.awaitContaining("READY=1");
+                byte[] after = send(daemon, sink, "after-reload");
+                verify(after, second, true);
+                verify(after, first, false);
+                assertEquals(200, daemon.healthStatus(), "still running after SIGHUP");
 
-            int exit = daemon.stop();
-            assertNotNull(systemd.awaitContaining("STOPPING=1"));
-            assertEquals(0, exit, daemon.tail());
+                int exit = daemon.stop();
+                assertNotNull(systemd.awaitContaining("STOPPING=1"));
+                assertEquals(0, exit, daemon.tail());
+            }
         }
     }
 
