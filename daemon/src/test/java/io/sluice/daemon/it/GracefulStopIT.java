@@ -8,14 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GracefulStopIT {
     private static final int TOTAL = 5000;
     private static final int INJECTORS = 4;
-    private static final Pattern MESSAGE_ID = Pattern.compile("\r\nMessage-ID: <(drain-[a-z0-9]+)@src\\.test>\r\n");
 
     @Test
     void sigtermDrainsSessionsAndLosesNothing(@TempDir Path dir) throws Exception {
@@ -38,9 +32,9 @@ class GracefulStopIT {
                      .set("sluice.delivery.retry-initial", "1s")
                      .set("sluice.shutdown.grace", "20s")
                      .start()) {
-            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            Set<String> refusals = ConcurrentHashMap.newKeySet();
-            AtomicInteger next = new AtomicInteger();
+            AcknowledgedLoad load = new AcknowledgedLoad("drain-", TOTAL);
+            Set<String> acknowledged = load.acknowledged;
+            Set<String> refusals = load.refusals;
 
             // held back until after the restart, so that "delivered" means "recovered from the spool"
             assertEquals(200, admin(daemon, "/admin/suspend", "{\"scope\":\"domain:dest.test\",\"duration\":\"1h\"}"));
@@ -52,10 +46,8 @@ class GracefulStopIT {
             SmtpDialogue idle = SmtpDialogue.open(daemon.smtpPort());
             idle.command("EHLO idle.test");
 
-            Thread[] injectors = inject(daemon.smtpPort(), next, acknowledged, refusals);
-            while (acknowledged.size() < TOTAL * 2 / 5) {
-                Thread.sleep(5);
-            }
+            Thread[] injectors = load.start(daemon.smtpPort(), INJECTORS);
+            load.awaitAcknowledged(TOTAL * 2 / 5);
             Instant signalled = Instant.now();
             daemon.signal("TERM");
             Thread.sleep(1000);
@@ -86,7 +78,7 @@ class GracefulStopIT {
 
             daemon.startAgain();
             admin(daemon, "/admin/resume", "{\"scope\":\"domain:dest.test\"}");
-            Map<String, Integer> delivered = awaitAll(sink, acknowledged, Duration.ofSeconds(180));
+            Map<String, Integer> delivered = load.awaitDelivered(sink, Duration.ofSeconds(180));
             Set<String> lost = new TreeSet<>(acknowledged);
             lost.removeAll(delivered.keySet());
             System.out.printf("graceful stop: %d acknowledged, %d distinct delivered, %d lost, stopped in %s%n",
@@ -110,60 +102,5 @@ class GracefulStopIT {
         } catch (IOException e) {
             // the listener may already be closed
         }
-    }
-
-    /** Injectors that stop at the first refusal (421) or I/O error. */
-    private static Thread[] inject(int port, AtomicInteger next, Set<String> acknowledged, Set<String> refusals) {
-        Thread[] threads = new Thread[INJECTORS];
-        for (int i = 0; i < INJECTORS; i++) {
-            threads[i] = new Thread(() -> {
-                try (SmtpDialogue smtp = SmtpDialogue.open(port)) {
-                    smtp.command("EHLO injector.test");
-                    int n;
-                    while ((n = next.getAndIncrement()) < TOTAL) {
-                        String id = "drain-" + n;
-                        SmtpDialogue.Reply mail = smtp.command("MAIL FROM:<injector@src.test>");
-                        if (mail.code() != 250) {
-                            refusals.add(mail.toString());
-                            return;
-                        }
-                        smtp.command("RCPT TO:<sink-" + n + "@dest.test>");
-                        SmtpDialogue.Reply reply = smtp.data("Subject: " + id + "\r\nMessage-ID: <" + id
-                                + "@src.test>\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\n\r\n"
-                                + ("body of " + id + " ").repeat(40) + "\r\n");
-                        if (reply.code() == 250) {
-                            acknowledged.add(id);
-                        } else {
-                            refusals.add(reply.toString());
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    // the listener closed under us: what was acknowledged so far is recorded
-                }
-            }, "injector-" + i);
-            threads[i].start();
-        }
-        return threads;
-    }
-
-    private static Map<String, Integer> awaitAll(SmtpSink sink, Set<String> expected, Duration timeout)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        Map<String, Integer> seen;
-        do {
-            seen = new HashMap<>();
-            for (SmtpSink.Message m : sink.messages()) {
-                Matcher matcher = MESSAGE_ID.matcher(m.contentAsString());
-                if (matcher.find()) {
-                    seen.merge(matcher.group(1), 1, Integer::sum);
-                }
-            }
-            if (seen.keySet().containsAll(expected)) {
-                return seen;
-            }
-            Thread.sleep(1000);
-        } while (Instant.now().isBefore(deadline));
-        return seen;
     }
 }
