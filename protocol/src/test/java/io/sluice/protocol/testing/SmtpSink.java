@@ -90,10 +90,7 @@ public final class SmtpSink implements AutoCloseable {
     public List<Message> messages() {
         List<Message> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dumpDir)) {
-            // smtp-sink writes a dump while the DATA arrives: a file touched in the last half
-            // second may still be growing (seen with a 25 MB message), so it waits for the next look
-            long settled = System.currentTimeMillis() - 500;
-            List<Path> sorted = files.filter(Files::isRegularFile).filter(f -> f.toFile().lastModified() < settled)
+            List<Path> sorted = files.filter(Files::isRegularFile)
                     .sorted(Comparator.comparing((Path f) -> f.toFile().lastModified()).thenComparing(Path::toString))
                     .toList();
             for (Path file : sorted) {
