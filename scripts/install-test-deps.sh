@@ -22,6 +22,8 @@ have bc || need+=(bc)
 have mvn || need+=(maven)
 # the status page is rendered in headless Chromium (StatusPageIT)
 have chromium || need+=(chromium)
+# cluster mode's tests run real Redis servers (scripts/test.sh starts one on a loopback port)
+have redis-server || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
@@ -32,4 +34,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium"
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server"

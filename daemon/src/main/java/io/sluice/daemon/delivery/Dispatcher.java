@@ -6,6 +6,7 @@ import io.sluice.daemon.config.EgressSettings;
 import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.dkim.MessageSigner;
 import io.sluice.daemon.verp.DeliveryHeaders;
+import io.sluice.daemon.cluster.Shared;
 import io.sluice.daemon.egress.EgressPlan;
 import io.sluice.daemon.egress.Pool;
 import io.sluice.daemon.egress.Source;
@@ -18,6 +19,7 @@ import io.sluice.daemon.scheduler.ScheduledQueue;
 import io.sluice.daemon.scheduler.TimerWheel;
 import io.sluice.daemon.shaping.Backoff;
 import io.sluice.daemon.shaping.ProviderRule;
+import io.sluice.daemon.shaping.HoldBroadcast;
 import io.sluice.daemon.shaping.ProviderThrottle;
 import io.sluice.daemon.shaping.Rate;
 import io.sluice.daemon.shaping.ReplyRule;
@@ -98,6 +100,7 @@ public final class Dispatcher implements AutoCloseable {
     private final EgressSettings egress;
     private final Duration downFor;
     private final ProviderRule baseRule;
+    private final Shared shared;
 
     private volatile EgressPlan plan;
     private volatile ShapingRules rules;
@@ -126,8 +129,9 @@ public final class Dispatcher implements AutoCloseable {
 
     public Dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
                       DeliverySettings settings, MessageSigner dkim, EgressSettings egress, EventLog events,
-                      SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery) {
+                      SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared) {
         this.router = router;
+        this.shared = shared;
         this.perDelivery = perDelivery;
         this.dkim = dkim;
         this.client = client;
@@ -143,12 +147,24 @@ public final class Dispatcher implements AutoCloseable {
                 .toLowerCase(Locale.ROOT));
         this.plan = EgressPlan.load(path(egress.file()));
         this.rules = ShapingRules.load(baseRule, path(egress.rulesFile())).validated();
-        this.warmup = new WarmupBudgets(plan, clock, Path.of(spoolSettings.dir()).resolve("warmup-progress.txt"));
+        this.warmup = new WarmupBudgets(plan, clock, Path.of(spoolSettings.dir()).resolve("warmup-progress.txt"),
+                shared.warmup());
         this.wheel = new TimerWheel<>(Math.max(1, egress.tick().toMillis()), 1024, clock.millis());
         this.work = Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch"));
         this.paced = Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"));
         this.scheduler = daemonThreads("sluice-scheduler").newThread(this::run);
         this.scheduler.start();
+        shared.holds().listen(new HoldBroadcast.Receiver() {
+            @Override
+            public void suspend(String scope, Instant until) {
+                hold(scope, until);
+            }
+
+            @Override
+            public void resume(String scope) {
+                release(scope);
+            }
+        });
     }
 
     private static Path path(String file) {
@@ -356,7 +372,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private ProviderThrottle throttle(Source source, ProviderRule rule) {
         return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
-                k -> new ProviderThrottle(effective(source, rule)));
+                k -> new ProviderThrottle(effective(source, rule), shared.limits().share(k)));
     }
 
     /* The provider rule with the source's own limits for that provider, if it has any. */
@@ -724,6 +740,11 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Suspends a scope by an operator's hand (admin API); ready deliveries of a path go back to wait. */
     void suspendByOperator(String scope, Instant until) {
+        hold(scope, until);
+        shared.holds().suspended(scope, until);
+    }
+
+    private void hold(String scope, Instant until) {
         suspensions.suspend(scope, new Suspensions.Hold(until, "admin", "suspended by an operator"));
         publishShaping("Suspension", scope, null, "admin", null, until);
         if (scope.startsWith("path:")) {
@@ -735,6 +756,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     boolean resumeByOperator(String scope) {
+        boolean was = release(scope);
+        shared.holds().resumed(scope);
+        return was;
+    }
+
+    private boolean release(String scope) {
         boolean was = suspensions.resume(scope);
         if (was) {
             publishShaping("Resumption", scope, null, "admin", null, null);

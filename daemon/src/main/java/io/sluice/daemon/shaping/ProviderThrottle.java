@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The limits of one source towards one provider, across all sites: open connections, the
  * message rate and the connection rate (GCRA, burst 1: never ahead of the rate), and an
- * adaptive-backoff throttle that lowers the message rate and connections for a while.
+ * adaptive-backoff throttle that lowers the message rate and connections for a while. In a
+ * cluster the rate and the cap are global: a message or connection needs both this node's
+ * pacing and its {@link SharedLimits.Share share} of the cluster's limit.
  */
 public final class ProviderThrottle {
     public final AtomicInteger connections = new AtomicInteger();
@@ -15,9 +17,15 @@ public final class ProviderThrottle {
     private final Gcra connects;
     private volatile Instant throttledUntil = Instant.MIN;
     private volatile double factor = 1.0;
+    private final SharedLimits.Share share;
 
     public ProviderThrottle(ProviderRule rule) {
+        this(rule, SharedLimits.Share.UNSHARED);
+    }
+
+    public ProviderThrottle(ProviderRule rule, SharedLimits.Share share) {
         this.rule = rule;
+        this.share = share;
         this.messages = new Gcra(rule.messageRate(), 1);
         this.connects = new Gcra(rule.connectionRate(), 1);
     }
@@ -52,20 +60,33 @@ public final class ProviderThrottle {
     }
 
     public boolean tryMessage(long nanos) {
-        return messages.tryAcquire(nanos);
+        Rate r = messages.rate();
+        if (r.unlimited()) {
+            return true;
+        }
+        if (!share.tryMessage(r, nanos)) {
+            return false;
+        }
+        if (messages.tryAcquire(nanos)) {
+            return true;
+        }
+        share.giveBack();
+        return false;
     }
 
     /** Nanoseconds until the message rate admits one more. */
     public long waitMessageNanos(long nanos) {
-        return messages.waitNanos(nanos);
+        Rate r = messages.rate();
+        return r.unlimited() ? 0 : Math.max(messages.waitNanos(nanos), share.waitNanos(r, nanos));
     }
 
     public boolean tryConnect(long nanos) {
         return connects.tryAcquire(nanos);
     }
 
-    /** Connections allowed now: the rule's cap, at most 1 while throttled. */
+    /** Connections allowed now: the rule's cap, at most 1 while throttled, within this node's share. */
     public int maxConnections(Instant now) {
-        return throttled(now) ? 1 : rule.maxConnections();
+        int cap = throttled(now) ? 1 : rule.maxConnections();
+        return share.connectionAllowance(cap, connections.get());
     }
 }

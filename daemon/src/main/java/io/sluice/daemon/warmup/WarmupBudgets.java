@@ -48,10 +48,17 @@ public final class WarmupBudgets {
     private final Path file;
     private final Map<String, Progress> progress = new HashMap<>();
     private volatile EgressPlan plan;
+    private final SharedWarmup shared;
     private boolean dirty;
 
     public WarmupBudgets(EgressPlan plan, Clock clock, Path file) {
+        this(plan, clock, file, SharedWarmup.LOCAL);
+    }
+
+    /** @param shared the cluster's budgets (each unit needs the local counters and the cluster) */
+    public WarmupBudgets(EgressPlan plan, Clock clock, Path file, SharedWarmup shared) {
         this.plan = plan;
+        this.shared = shared;
         this.clock = clock;
         this.file = file;
         load();
@@ -73,7 +80,12 @@ public final class WarmupBudgets {
             return true;
         }
         long[] s = counters(p, provider);
-        if (s[0] >= schedule.dailyCap(provider, p.day) || s[2] >= schedule.hourlyCap(p.day)) {
+        long dailyCap = schedule.dailyCap(provider, p.day);
+        long hourlyCap = schedule.hourlyCap(p.day);
+        if (s[0] >= dailyCap || s[2] >= hourlyCap) {
+            return false;
+        }
+        if (!shared.tryTake(source.name(), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
             return false;
         }
         s[0]++;
@@ -90,6 +102,7 @@ public final class WarmupBudgets {
         Progress p = progress.get(source.name());
         long[] s = p == null ? null : p.sent.get(provider);
         if (s != null && s[0] > 0) {
+            shared.giveBack(source.name(), provider, p.epochDay, s[1]);
             s[0]--;
             if (s[2] > 0) {
                 s[2]--;

@@ -18,7 +18,8 @@ public final class ExternalTool {
             "opendkim", "opendkim",
             "opendkim-genkey", "opendkim-tools",
             "systemd-analyze", "systemd",
-            "ss", "iproute2");
+            "ss", "iproute2",
+            "redis-server", "redis-server");
 
     private ExternalTool() {
     }
