@@ -43,7 +43,8 @@ import java.util.stream.Stream;
 public final class SmtpSink implements AutoCloseable {
 
     /** One received transaction. */
-    public record Message(String mailFrom, List<String> rcptTo, String mailArgs, byte[] content, Path file) {
+    public record Message(String mailFrom, List<String> rcptTo, String mailArgs, byte[] content, Path file,
+                          long fileSize) {
         public String contentAsString() {
             return new String(content, StandardCharsets.UTF_8);
         }
@@ -105,11 +106,15 @@ public final class SmtpSink implements AutoCloseable {
         return found;
     }
 
-    /** Waits until at least {@code n} transactions are dumped; fails the test otherwise. */
+    /**
+     * Waits until at least {@code n} transactions are dumped and their files have stopped growing
+     * (a large message is written in pieces: a piece may end where a whole dump would); fails the
+     * test otherwise.
+     */
     public List<Message> awaitMessages(int n, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         List<Message> found = messages();
-        while (found.size() < n && System.nanoTime() < deadline) {
+        while ((found.size() < n || !settled(found)) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(25);
             } catch (InterruptedException e) {
@@ -123,6 +128,24 @@ public final class SmtpSink implements AutoCloseable {
                     + within + "; log: " + process.output());
         }
         return found;
+    }
+
+    /* True when no file of {@code found} changed size within a tenth of a second. */
+    private static boolean settled(List<Message> found) {
+        try {
+            Thread.sleep(100);
+            for (Message m : found) {
+                if (Files.size(m.file()) != m.fileSize()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /** What smtp-sink printed (errors, -v traces). */
@@ -164,7 +187,9 @@ public final class SmtpSink implements AutoCloseable {
                 break;
             }
         }
-        if (!received || mailArgs == null || !all.endsWith("\n")) {
+        // A finished dump ends with the message's last line and then smtp-sink's empty separator
+        // line; a file caught mid-write usually ends mid-line, and may end at a line's end.
+        if (!received || mailArgs == null || !all.endsWith("\n\n")) {
             return null;
         }
         // The message, minus the separator line smtp-sink appends, with CRLF restored.
@@ -176,7 +201,8 @@ public final class SmtpSink implements AutoCloseable {
             }
             content.write(b);
         }
-        return new Message(decode(path(mailArgs)), List.copyOf(rcpts), decode(mailArgs), content.toByteArray(), file);
+        return new Message(decode(path(mailArgs)), List.copyOf(rcpts), decode(mailArgs), content.toByteArray(), file,
+                bytes.length);
     }
 
     private static String path(String args) {
