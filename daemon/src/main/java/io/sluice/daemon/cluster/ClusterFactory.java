@@ -41,4 +41,10 @@ final class ClusterFactory {
     Shared localShared() {
         return Shared.LOCAL;
     }
+
+    @Singleton
+    @Requires(missingProperty = URI)
+    ClusterHealth singleNode() {
+        return ClusterHealth.OFF;
+    }
 }

@@ -70,11 +70,15 @@ public record ClusterSettings(String redisUri, String nodeId, String keyPrefix, 
     }
 
     private static Duration positive(PropertyResolver env, String key, Duration dflt) {
+        String raw = env.getProperty(key, String.class).orElse(null);
         Duration d;
         try {
-            d = env.getProperty(key, Duration.class).orElse(dflt);
+            d = raw == null ? dflt : env.getProperty(key, Duration.class).orElse(null);
         } catch (RuntimeException e) {
-            throw new ConfigException(key, env.getProperty(key, String.class).orElse(""), "not a duration (250ms, 10s)");
+            d = null;
+        }
+        if (d == null) {
+            throw new ConfigException(key, raw, "not a duration (250ms, 10s)");
         }
         if (d.isNegative() || d.isZero()) {
             throw new ConfigException(key, d.toString(), "must be > 0");

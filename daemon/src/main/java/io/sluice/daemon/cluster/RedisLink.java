@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * it was away. Commands are bounded by {@code sluice.cluster.timeout} and fail at once while
  * disconnected: no caller waits on an outage for longer than that.
  */
-public final class RedisLink implements AutoCloseable {
+public final class RedisLink implements ClusterHealth, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
     private final ClusterSettings settings;
@@ -82,6 +82,21 @@ public final class RedisLink implements AutoCloseable {
 
     /** True while Redis answers. */
     public boolean up() {
+        return up;
+    }
+
+    @Override
+    public String mode() {
+        return "cluster";
+    }
+
+    @Override
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    @Override
+    public boolean redisUp() {
         return up;
     }
 

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.serde.annotation.Serdeable;
+import io.sluice.daemon.cluster.ClusterHealth;
 import io.sluice.daemon.ingress.smtp.SmtpIngress;
 import io.sluice.queue.Spool;
 import io.sluice.queue.SpoolStatus;
@@ -18,14 +19,28 @@ import io.sluice.queue.SpoolStatus;
 public final class HealthController {
     private final SmtpIngress smtp;
     private final Spool spool;
+    private final ClusterHealth cluster;
 
-    public HealthController(SmtpIngress smtp, Spool spool) {
+    public HealthController(SmtpIngress smtp, Spool spool, ClusterHealth cluster) {
         this.smtp = smtp;
         this.spool = spool;
+        this.cluster = cluster;
     }
 
     @Serdeable
-    public record Health(String status, boolean smtpListening, int smtpPort, SpoolHealth spool) {
+    public record Health(String status, boolean smtpListening, int smtpPort, SpoolHealth spool, Cluster cluster) {
+    }
+
+    /**
+     * Cluster mode as /health shows it. A node whose Redis is down still delivers (under its
+     * outage share of each limit), so it stays UP: this part tells the operator, not the balancer.
+     */
+    @Serdeable
+    public record Cluster(String mode, String node, String redis) {
+        static Cluster of(ClusterHealth h) {
+            return "single".equals(h.mode()) ? new Cluster("single", null, null)
+                    : new Cluster(h.mode(), h.nodeId(), h.redisUp() ? "up" : "down");
+        }
     }
 
     /** The spool's state as /health shows it. */
@@ -42,7 +57,7 @@ public final class HealthController {
         SpoolStatus status = spool.status();
         boolean listening = smtp.isListening();
         String state = !listening ? "DOWN" : status.degraded() ? "DEGRADED" : "UP";
-        Health body = new Health(state, listening, smtp.port(), SpoolHealth.of(status));
+        Health body = new Health(state, listening, smtp.port(), SpoolHealth.of(status), Cluster.of(cluster));
         return "UP".equals(state) ? HttpResponse.ok(body) : HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(body);
     }
 }
