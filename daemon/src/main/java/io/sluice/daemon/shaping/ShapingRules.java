@@ -87,7 +87,9 @@ public final class ShapingRules {
                 positive(p.get("max-deliveries-per-connection"), base.maxDeliveriesPerConnection()),
                 rate(p.get("message-rate"), base.messageRate()),
                 rate(p.get("connection-rate"), base.connectionRate()),
-                tls(p.get("tls"), base.tls()));
+                tls(p.get("tls"), base.tls()),
+                rate(p.get("total-message-rate"), Rate.UNLIMITED),
+                positive(p.get("total-max-connections"), ProviderRule.NO_TOTAL));
     }
 
     private static int positive(YamlTree t, int fallback) {
@@ -129,7 +131,8 @@ public final class ShapingRules {
                 positive(limits.get("max-deliveries-per-connection"), rule.maxDeliveriesPerConnection()),
                 rate(limits.get("message-rate"), rule.messageRate()),
                 rate(limits.get("connection-rate"), rule.connectionRate()),
-                tls(limits.get("tls"), rule.tls()));
+                tls(limits.get("tls"), rule.tls()),
+                rule.totalMessageRate(), rule.totalMaxConnections()); // a provider's totals are not a source's to change
     }
 
     static ReplyRule reply(YamlTree r) {
