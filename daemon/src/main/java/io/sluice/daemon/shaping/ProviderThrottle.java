@@ -115,15 +115,16 @@ public final class ProviderThrottle {
             }
         }
         if (total.tryOpenConnection()) {
+            share.connectionsNow(connections.get());
             return true;
         }
-        share.released(connections.decrementAndGet());
+        share.connectionsNow(connections.decrementAndGet());
         return false;
     }
 
     /** A connection taken by {@link #tryOpenConnection} closed (or was never opened). */
     public void releaseConnection() {
-        share.released(connections.decrementAndGet());
+        share.connectionsNow(connections.decrementAndGet());
         total.releaseConnection();
     }
 

@@ -79,13 +79,14 @@ public final class ProviderTotal {
                 return false;
             }
             if (connections.compareAndSet(open, open + 1)) {
+                share.connectionsNow(open + 1);
                 return true;
             }
         }
     }
 
     public void releaseConnection() {
-        share.released(connections.decrementAndGet());
+        share.connectionsNow(connections.decrementAndGet());
     }
 
     /** Connections open to the provider from this node. */

@@ -60,8 +60,11 @@ public interface SharedLimits {
          */
         int connectionAllowance(int max, int open);
 
-        /** A connection counted by {@link #connectionAllowance} closed; {@code open} remain on this node. */
-        default void released(int open) {
+        /**
+         * A connection opened within the allowance, or one closed: {@code open} are open on this
+         * node now. A share keeps what is open reserved and gives the rest back.
+         */
+        default void connectionsNow(int open) {
         }
     }
 }
