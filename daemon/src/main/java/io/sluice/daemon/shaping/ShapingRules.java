@@ -125,6 +125,11 @@ public final class ShapingRules {
 
     /** {@code rule} with a source's own limits for it ({@code sources.NAME.limits.PROVIDER} in the egress file). */
     public static ProviderRule overridden(ProviderRule rule, YamlTree limits) {
+        for (String total : List.of("total-message-rate", "total-max-connections")) {
+            if (!limits.get(total).isNull()) {
+                throw limits.get(total).fail("a provider's total spans all sources: set it in the rules file");
+            }
+        }
         return new ProviderRule(rule.name(), rule.mxSuffixes(), rule.domains(),
                 positive(limits.get("max-connections-per-path"), rule.maxConnectionsPerPath()),
                 positive(limits.get("max-connections"), rule.maxConnections()),
@@ -132,7 +137,7 @@ public final class ShapingRules {
                 rate(limits.get("message-rate"), rule.messageRate()),
                 rate(limits.get("connection-rate"), rule.connectionRate()),
                 tls(limits.get("tls"), rule.tls()),
-                rule.totalMessageRate(), rule.totalMaxConnections()); // a provider's totals are not a source's to change
+                rule.totalMessageRate(), rule.totalMaxConnections());
     }
 
     static ReplyRule reply(YamlTree r) {

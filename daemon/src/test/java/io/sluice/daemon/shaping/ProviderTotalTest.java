@@ -110,5 +110,10 @@ class ProviderTotalTest {
         Files.writeString(file, "providers:\n  - name: x\n    total-max-connections: 0\n");
         e = assertThrows(ConfigException.class, () -> ShapingRules.load(ShapingRulesTest.BASE, file));
         assertTrue(e.getMessage().contains("providers[0].total-max-connections"), e.getMessage());
+        Files.writeString(file, "x: {total-message-rate: 10/s}\n");
+        e = assertThrows(ConfigException.class, () -> ShapingRules.overridden(ShapingRules.PLACEHOLDER,
+                io.sluice.daemon.config.YamlTree.load(file).get("x")));
+        assertTrue(e.getMessage().contains("total-message-rate"), "a source cannot set a provider's total: "
+                + e.getMessage());
     }
 }
