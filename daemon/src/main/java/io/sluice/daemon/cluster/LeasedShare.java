@@ -137,7 +137,8 @@ final class LeasedShare implements SharedLimits.Share {
             if (leasing) { // what was leased is forgotten: the outage share counts from now
                 leasing = false;
                 slots.set(0);
-                reserved = 0;
+                reserved = 0; // Redis may come back without this node's entry: announce it again
+                renew = true;
             }
             return;
         }
