@@ -32,7 +32,7 @@ final class ClusterFactory {
     @Singleton
     @Requires(property = URI)
     Shared clusterShared(RedisLink link) {
-        return new Shared(io.sluice.daemon.shaping.SharedLimits.LOCAL, io.sluice.daemon.warmup.SharedWarmup.LOCAL,
+        return new Shared(new RedisSharedLimits(link), io.sluice.daemon.warmup.SharedWarmup.LOCAL,
                 io.sluice.daemon.shaping.HoldBroadcast.LOCAL);
     }
 

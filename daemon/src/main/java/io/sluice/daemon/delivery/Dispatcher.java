@@ -21,6 +21,8 @@ import io.sluice.daemon.shaping.Backoff;
 import io.sluice.daemon.shaping.ProviderRule;
 import io.sluice.daemon.shaping.HoldBroadcast;
 import io.sluice.daemon.shaping.ProviderThrottle;
+import io.sluice.daemon.shaping.ProviderTotal;
+import io.sluice.daemon.shaping.SharedLimits;
 import io.sluice.daemon.shaping.Rate;
 import io.sluice.daemon.shaping.ReplyRule;
 import io.sluice.daemon.shaping.ShapingRules;
@@ -119,6 +121,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ConcurrentLinkedQueue<Object> inbound = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, EgressPath> paths = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ProviderThrottle> throttles = new ConcurrentHashMap<>();
+    /** A provider's limits across all sources (and nodes), by provider name. */
+    private final ConcurrentHashMap<String, ProviderTotal> totals = new ConcurrentHashMap<>();
     /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
     private final ConcurrentHashMap<java.net.InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
     private final Thread scheduler;
@@ -372,7 +376,23 @@ public final class Dispatcher implements AutoCloseable {
 
     private ProviderThrottle throttle(Source source, ProviderRule rule) {
         return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
-                k -> new ProviderThrottle(effective(source, rule), shared.limits().share(k)));
+                k -> new ProviderThrottle(effective(source, rule), sourceShare(source, rule), total(rule)));
+    }
+
+    /*
+     * A source's limits are shared with other nodes by its address (the reputation a provider sees),
+     * not its name, which each node chooses. A source without an address sends from whatever the
+     * host routes by: no other node can be sure to share it, so nothing is shared.
+     */
+    private SharedLimits.Share sourceShare(Source source, ProviderRule rule) {
+        return source.address() == null ? SharedLimits.Share.UNSHARED
+                : shared.limits().share(source.address().getHostAddress() + ">" + rule.name());
+    }
+
+    /* The provider's totals: one for all sources towards it. */
+    private ProviderTotal total(ProviderRule rule) {
+        return totals.computeIfAbsent(rule.name(),
+                name -> new ProviderTotal(rule, shared.limits().share(ProviderTotal.key(name))));
     }
 
     /* The provider rule with the source's own limits for that provider, if it has any. */
@@ -427,13 +447,13 @@ public final class Dispatcher implements AutoCloseable {
             if (!path.tryOpenSlot(path.connections, wanted)) {
                 return;
             }
-            if (!path.tryOpenSlot(path.throttle.connections, path.throttle.maxConnections(now))) {
+            if (!path.throttle.tryOpenConnection(now)) { // the source's cap and the provider's total
                 path.connections.decrementAndGet();
                 return;
             }
             if (!path.throttle.tryConnect(System.nanoTime())) {
                 path.connections.decrementAndGet();
-                path.throttle.connections.decrementAndGet();
+                path.throttle.releaseConnection();
                 return; // the scheduler tick pumps again
             }
             work.execute(() -> connect(path, path.targets, 0, null));
@@ -671,7 +691,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private void release(EgressPath path) {
         path.connections.decrementAndGet();
-        path.throttle.connections.decrementAndGet();
+        path.throttle.releaseConnection();
         if (path.readyCount.get() > 0) {
             pump(path);
         }
@@ -789,6 +809,7 @@ public final class Dispatcher implements AutoCloseable {
                 ProviderRule fresh = freshRules.byName(t.rule().name());
                 t.update(s == null ? fresh : effective(s, fresh));
             });
+            totals.forEach((name, t) -> t.update(freshRules.byName(name)));
             for (EgressPath p : new ArrayList<>(paths.values())) {
                 Delivery x;
                 while ((x = p.poll()) != null) {

@@ -57,6 +57,17 @@ public final class Gcra {
         return true;
     }
 
+    /**
+     * Returns the last admitted event's slot (it was not used after all: another limit said no),
+     * so the next caller may take it. Never admits more than the rate: it only undoes a count.
+     */
+    public synchronized void giveBack() {
+        Rate r = rate;
+        if (!r.unlimited() && tat != Long.MIN_VALUE) {
+            tat -= r.intervalNanos();
+        }
+    }
+
     /** Nanoseconds from {@code nowNanos} until an event would be admitted (0 if now). */
     public synchronized long waitNanos(long nowNanos) {
         lastNow = nowNanos;

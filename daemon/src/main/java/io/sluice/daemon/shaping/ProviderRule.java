@@ -14,14 +14,34 @@ import java.util.Locale;
  * @param messageRate                messages per source to this provider
  * @param connectionRate             new connections per source to this provider
  * @param tls                        opportunistic, required or none
+ * @param totalMessageRate           messages to this provider from all sources together (in a cluster:
+ *                                   from all nodes); {@link Rate#UNLIMITED} when absent
+ * @param totalMaxConnections        concurrent connections to this provider from all sources together (in
+ *                                   a cluster: all nodes); {@link #NO_TOTAL} when absent
  */
 public record ProviderRule(String name, List<String> mxSuffixes, List<String> domains, int maxConnectionsPerPath,
                            int maxConnections, int maxDeliveriesPerConnection, Rate messageRate,
-                           Rate connectionRate, String tls) {
+                           Rate connectionRate, String tls, Rate totalMessageRate, int totalMaxConnections) {
+
+    /** No provider-wide connection cap: only each source's own. */
+    public static final int NO_TOTAL = Integer.MAX_VALUE;
 
     public ProviderRule {
         mxSuffixes = mxSuffixes.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
         domains = domains.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** A rule without provider-wide totals. */
+    public ProviderRule(String name, List<String> mxSuffixes, List<String> domains, int maxConnectionsPerPath,
+                        int maxConnections, int maxDeliveriesPerConnection, Rate messageRate,
+                        Rate connectionRate, String tls) {
+        this(name, mxSuffixes, domains, maxConnectionsPerPath, maxConnections, maxDeliveriesPerConnection,
+                messageRate, connectionRate, tls, Rate.UNLIMITED, NO_TOTAL);
+    }
+
+    /** True when the provider has a limit across all sources. */
+    public boolean hasTotals() {
+        return !totalMessageRate.unlimited() || totalMaxConnections != NO_TOTAL;
     }
 
     boolean matchesDomain(String domain) {

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * message rate and the connection rate (GCRA, burst 1: never ahead of the rate), and an
  * adaptive-backoff throttle that lowers the message rate and connections for a while. In a
  * cluster the rate and the cap are global: a message or connection needs both this node's
- * pacing and its {@link SharedLimits.Share share} of the cluster's limit.
+ * pacing and its {@link SharedLimits.Share share} of the cluster's limit. And a message or a
+ * connection also needs the provider's {@link ProviderTotal} (all sources, all nodes).
  */
 public final class ProviderThrottle {
     public final AtomicInteger connections = new AtomicInteger();
@@ -18,14 +19,18 @@ public final class ProviderThrottle {
     private volatile Instant throttledUntil = Instant.MIN;
     private volatile double factor = 1.0;
     private final SharedLimits.Share share;
+    private final ProviderTotal total;
 
+    /** One source on one node: nothing shared, the rule's totals for this source alone. */
     public ProviderThrottle(ProviderRule rule) {
-        this(rule, SharedLimits.Share.UNSHARED);
+        this(rule, SharedLimits.Share.UNSHARED, new ProviderTotal(rule, SharedLimits.Share.UNSHARED));
     }
 
-    public ProviderThrottle(ProviderRule rule, SharedLimits.Share share) {
+    /** @param total the provider's totals, one object for all sources towards it */
+    public ProviderThrottle(ProviderRule rule, SharedLimits.Share share, ProviderTotal total) {
         this.rule = rule;
         this.share = share;
+        this.total = total;
         this.messages = new Gcra(rule.messageRate(), 1);
         this.connects = new Gcra(rule.connectionRate(), 1);
     }
@@ -59,25 +64,33 @@ public final class ProviderThrottle {
         return messages.rate();
     }
 
+    /** Takes one message slot: the source's rate (this node and its share), then the provider's total. */
     public boolean tryMessage(long nanos) {
         Rate r = messages.rate();
-        if (r.unlimited()) {
+        if (!r.unlimited()) {
+            if (!share.tryMessage(r, nanos)) {
+                return false;
+            }
+            if (!messages.tryAcquire(nanos)) {
+                share.giveBack();
+                return false;
+            }
+        }
+        if (total.tryMessage(nanos)) {
             return true;
         }
-        if (!share.tryMessage(r, nanos)) {
-            return false;
+        if (!r.unlimited()) { // the total said no: the source's slot goes back for the next message
+            messages.giveBack();
+            share.giveBack();
         }
-        if (messages.tryAcquire(nanos)) {
-            return true;
-        }
-        share.giveBack();
         return false;
     }
 
-    /** Nanoseconds until the message rate admits one more. */
+    /** Nanoseconds until the message rate (the source's and the provider total's) admits one more. */
     public long waitMessageNanos(long nanos) {
         Rate r = messages.rate();
-        return r.unlimited() ? 0 : Math.max(messages.waitNanos(nanos), share.waitNanos(r, nanos));
+        long own = r.unlimited() ? 0 : Math.max(messages.waitNanos(nanos), share.waitNanos(r, nanos));
+        return Math.max(own, total.waitMessageNanos(nanos));
     }
 
     public boolean tryConnect(long nanos) {
@@ -88,5 +101,34 @@ public final class ProviderThrottle {
     public int maxConnections(Instant now) {
         int cap = throttled(now) ? 1 : rule.maxConnections();
         return share.connectionAllowance(cap, connections.get());
+    }
+
+    /** Takes a connection slot of this source's cap and of the provider's total; false: no room now. */
+    public boolean tryOpenConnection(Instant now) {
+        while (true) {
+            int open = connections.get();
+            if (open >= maxConnections(now)) {
+                return false;
+            }
+            if (connections.compareAndSet(open, open + 1)) {
+                break;
+            }
+        }
+        if (total.tryOpenConnection()) {
+            share.connectionsNow(connections.get());
+            return true;
+        }
+        share.connectionsNow(connections.decrementAndGet());
+        return false;
+    }
+
+    /** A connection taken by {@link #tryOpenConnection} closed (or was never opened). */
+    public void releaseConnection() {
+        share.connectionsNow(connections.decrementAndGet());
+        total.releaseConnection();
+    }
+
+    public ProviderTotal total() {
+        return total;
     }
 }

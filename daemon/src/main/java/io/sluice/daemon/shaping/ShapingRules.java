@@ -87,7 +87,9 @@ public final class ShapingRules {
                 positive(p.get("max-deliveries-per-connection"), base.maxDeliveriesPerConnection()),
                 rate(p.get("message-rate"), base.messageRate()),
                 rate(p.get("connection-rate"), base.connectionRate()),
-                tls(p.get("tls"), base.tls()));
+                tls(p.get("tls"), base.tls()),
+                rate(p.get("total-message-rate"), Rate.UNLIMITED),
+                positive(p.get("total-max-connections"), ProviderRule.NO_TOTAL));
     }
 
     private static int positive(YamlTree t, int fallback) {
@@ -123,13 +125,19 @@ public final class ShapingRules {
 
     /** {@code rule} with a source's own limits for it ({@code sources.NAME.limits.PROVIDER} in the egress file). */
     public static ProviderRule overridden(ProviderRule rule, YamlTree limits) {
+        for (String total : List.of("total-message-rate", "total-max-connections")) {
+            if (!limits.get(total).isNull()) {
+                throw limits.get(total).fail("a provider's total spans all sources: set it in the rules file");
+            }
+        }
         return new ProviderRule(rule.name(), rule.mxSuffixes(), rule.domains(),
                 positive(limits.get("max-connections-per-path"), rule.maxConnectionsPerPath()),
                 positive(limits.get("max-connections"), rule.maxConnections()),
                 positive(limits.get("max-deliveries-per-connection"), rule.maxDeliveriesPerConnection()),
                 rate(limits.get("message-rate"), rule.messageRate()),
                 rate(limits.get("connection-rate"), rule.connectionRate()),
-                tls(limits.get("tls"), rule.tls()));
+                tls(limits.get("tls"), rule.tls()),
+                rule.totalMessageRate(), rule.totalMaxConnections());
     }
 
     static ReplyRule reply(YamlTree r) {

@@ -12,7 +12,12 @@ public interface SharedLimits {
     /** One node: nothing is shared. */
     SharedLimits LOCAL = key -> Share.UNSHARED;
 
-    /** This node's share of the global limits named {@code key} (a {@code source:SOURCE>PROVIDER} scope). */
+    /**
+     * This node's share of the global limits named {@code key}: {@code provider:NAME} for a
+     * provider's totals, {@code ADDRESS>PROVIDER} for one source address's limits towards a
+     * provider (the address, not the source's name: two nodes may name different addresses
+     * alike, and only the same address is the same reputation).
+     */
     Share share(String key);
 
     /** A node's share of one key's global limits. Thread-safe. */
@@ -54,5 +59,12 @@ public interface SharedLimits {
          * connection is wanted.
          */
         int connectionAllowance(int max, int open);
+
+        /**
+         * A connection opened within the allowance, or one closed: {@code open} are open on this
+         * node now. A share keeps what is open reserved and gives the rest back.
+         */
+        default void connectionsNow(int open) {
+        }
     }
 }
