@@ -154,8 +154,7 @@ public final class ClusterSuppression implements AutoCloseable {
                             : "epoch " + known + " is now " + epoch, node);
             cursor.restart(epoch);
             republishAll.set(true);
-        } else if (info != null && info.get("max-deleted-entry-id") != null
-                && SuppressionCursor.compareIds(String.valueOf(info.get("max-deleted-entry-id")), cursor.seen()) > 0) {
+        } else if (info != null && missedTrimmed(c, info)) {
             LOG.error("CLUSTER: suppression changes node {} had not read were trimmed from {} "
                     + "(sluice.cluster.suppression.stream-length); asking every node to republish its list", node, streamKey);
             Map<String, String> body = new LinkedHashMap<>();
@@ -163,6 +162,23 @@ public final class ClusterSuppression implements AutoCloseable {
             body.put("origin", node);
             c.xadd(streamKey, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), body);
         }
+    }
+
+    /**
+     * True when entries this node has not read may have been trimmed: the oldest entry left is
+     * newer than the last one read (which may cost a needless resync when trimming stopped exactly
+     * there), or, for a node that read nothing yet, the stream ever dropped an entry.
+     */
+    private boolean missedTrimmed(RedisCommands<String, String> c, Map<String, Object> info) {
+        String seen = cursor.seen();
+        if (SuppressionCursor.START.equals(seen)) {
+            Object added = info.get("entries-added");
+            Object length = info.get("length");
+            return added instanceof Long a && length instanceof Long l && a > l;
+        }
+        List<StreamMessage<String, String>> first = c.xrange(streamKey, io.lettuce.core.Range.create("-", "+"),
+                io.lettuce.core.Limit.from(1));
+        return !first.isEmpty() && SuppressionCursor.compareIds(first.get(0).getId(), seen) > 0;
     }
 
     /** XINFO STREAM as a map, or null when there is no stream yet. */
