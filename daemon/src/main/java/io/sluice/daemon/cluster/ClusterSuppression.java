@@ -61,6 +61,11 @@ public final class ClusterSuppression implements AutoCloseable {
     private volatile boolean running = true;
     /** True once the reader joined the stream in the current connection session. */
     private volatile boolean joined;
+    /**
+     * Redis's clock when this node first joined the stream (0 otherwise): the resync requests it
+     * finds older than that, reading the history, were answered by the nodes that were there.
+     */
+    private volatile long firstJoinMillis;
     private StatefulRedisConnection<String, String> readConnection;
     private StatefulRedisConnection<String, String> writeConnection;
 
@@ -115,7 +120,7 @@ public final class ClusterSuppression implements AutoCloseable {
                         XReadArgs.StreamOffset.from(streamKey, cursor.seen()));
                 if (batch != null && !batch.isEmpty()) {
                     for (StreamMessage<String, String> m : batch) {
-                        apply(m.getBody());
+                        apply(m.getId(), m.getBody());
                     }
                     cursor.seen(batch.get(batch.size() - 1).getId());
                 }
@@ -145,6 +150,8 @@ public final class ClusterSuppression implements AutoCloseable {
         String known = cursor.epoch();
         boolean lostOurs = SuppressionCursor.compareIds(last, cursor.added()) < 0;
         if (known == null) {
+            List<String> time = c.time();
+            firstJoinMillis = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
             LOG.info("cluster: node {} follows suppression changes in {} from the start", node, streamKey);
             cursor.joined(epoch);
         } else if (!known.equals(epoch) || lostOurs) {
@@ -194,12 +201,15 @@ public final class ClusterSuppression implements AutoCloseable {
         return info;
     }
 
-    private void apply(Map<String, String> body) {
+    private void apply(String id, Map<String, String> body) {
         String origin = body.get("origin");
         if (origin == null || origin.equals(node)) {
             return; // our own change, already here
         }
         if ("resync".equals(body.get("type"))) {
+            if (SuppressionCursor.compareIds(id, firstJoinMillis + "-0") < 0) {
+                return;
+            }
             LOG.warn("cluster: node {} missed trimmed suppression changes; node {} republishes its list", origin, node);
             republishAll.set(true);
             publishSoon();
