@@ -243,6 +243,12 @@ public final class ClusterSuppression implements AutoCloseable {
             if (writeConnection == null) {
                 writeConnection = link.connect();
             }
+            if (!java.util.Objects.equals(writeConnection.sync().get(epochKey), cursor.epoch())) {
+                // Redis came back empty so fast that no command of ours failed (Lettuce retries
+                // them after a reconnect): the reader joins again, which finds out what was lost
+                joined = false;
+                return;
+            }
             if (republishAll.getAndSet(false)) {
                 republishEverything();
             }

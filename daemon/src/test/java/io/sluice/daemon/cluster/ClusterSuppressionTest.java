@@ -195,6 +195,23 @@ class ClusterSuppressionTest {
     }
 
     @Test
+    void aRedisThatComesBackEmptyAtOnceIsNoticedAndRefilled() throws Exception {
+        try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
+            Node a = new Node("a", redis);
+            Node b = new Node("b", redis);
+            await("both joined", () -> a.sync.joined() && b.sync.joined());
+            b.close();
+            a.add("only-in-redis@dest.test");
+            await("a published it", () -> "only-in-redis@dest.test".equals(newestKey(redis)));
+
+            redis.kill();
+            redis.restart(); // b never read it, and Redis forgot it: only a's own log has it now
+            Node b2 = new Node("b", redis);
+            await("a noticed the loss and shared its list again", () -> b2.suppressed("only-in-redis@dest.test"));
+        }
+    }
+
+    @Test
     void aNodeWhoseUnreadChangesWereTrimmedAsksTheOthersToRepublish() throws Exception {
         try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
             Node a = new Node("a", redis, 1000);
