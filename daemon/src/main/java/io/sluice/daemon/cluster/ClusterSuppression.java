@@ -1,57 +1,68 @@
 package io.sluice.daemon.cluster;
 
-import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.Limit;
+import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.sluice.daemon.suppression.SuppressionChange;
-import io.sluice.daemon.suppression.SuppressionReason;
 import io.sluice.daemon.suppression.SuppressionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Shares suppression changes between nodes through one Redis stream ({@code <prefix>suppression}).
+ * Shares suppression changes between nodes through Redis: a hash {@code <prefix>suppression:list}
+ * holding the latest change of every (tenant, key) the cluster knows, and a stream
+ * {@code <prefix>suppression} of changes in the order Redis took them.
  *
- * <p>Every change made on this node (admin API, bounce, complaint, unsubscribe, import) is
- * appended to the stream by the <em>publisher</em>, which reads this node's suppression log from
- * a persistent outbox cursor: a change made while Redis is away, even across a restart, is
- * published when it returns. The <em>reader</em>, a thread with a connection of its own, follows
- * the stream (XREAD BLOCK from the last id it applied, also persistent) and applies other nodes'
- * changes to the local store with {@link SuppressionStore#applyReplicated}: last writer wins, no
- * event, not published again. The local store stays the persistent copy every lookup answers
- * from; Redis only carries changes, so an outage stops propagation, never enforcement.
+ * <p>Every change made on this node (admin API, bounce, complaint, unsubscribe, import) is sent
+ * by the <em>publisher</em>, which reads this node's suppression log from a persistent outbox
+ * cursor: a change made while Redis is away, even across a restart, is sent when it returns. One
+ * script per batch writes a change into the hash and the stream when it is newer than what the
+ * hash has (last writer wins). The <em>reader</em>, a thread with a connection of its own,
+ * follows the stream (XREAD BLOCK from the last id it applied, also persistent) and applies other
+ * nodes' changes to the local store with {@link SuppressionStore#applyReplicated}: no event, not
+ * published again. A node joining for the first time, or one whose unread entries were trimmed
+ * from the capped stream, reads the hash instead. The local store stays the persistent copy every
+ * lookup answers from; Redis only carries changes, so an outage stops propagation, never
+ * enforcement.
  *
- * <p>A Redis that lost the stream (restarted empty, or failed over before replicating our last
+ * <p>A Redis that lost its data (restarted empty, or failed over before replicating our last
  * entries) is noticed when a node joins it: the epoch key it remembered is gone or different, or
- * the stream's newest id is older than the last one this node added. That node then reads the
- * new stream from its start and republishes the latest change of every key it holds, so what any
- * surviving node knew is shared again. A node that finds entries it has not read trimmed from the
- * stream asks the others to republish likewise (a {@code resync} entry).
+ * the stream's newest id is older than the last one this node added. Every node then sends the
+ * latest change of every key it holds again and reads the stream from its start, so what any
+ * surviving node knew is shared again.
  */
 public final class ClusterSuppression implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSuppression.class);
     private static final int BATCH = 500;
     static final String CURSOR_FILE = "cluster-sync.properties";
+    private static final String PUBLISH_SHA = sha1(SuppressionWire.PUBLISH);
 
     private final RedisLink link;
     private final SuppressionStore store;
     private final String node;
     private final String streamKey;
     private final String epochKey;
+    private final String listKey;
     private final long streamLength;
     private final long blockMillis;
     private final SuppressionCursor cursor;
@@ -61,17 +72,12 @@ public final class ClusterSuppression implements AutoCloseable {
     private volatile boolean running = true;
     /** True once the reader joined the stream in the current connection session. */
     private volatile boolean joined;
-    /**
-     * Redis's clock when this node first joined the stream (0 otherwise): the resync requests it
-     * finds older than that, reading the history, were answered by the nodes that were there.
-     */
-    private volatile long firstJoinMillis;
     private StatefulRedisConnection<String, String> readConnection;
     private StatefulRedisConnection<String, String> writeConnection;
 
     /**
-     * @param streamLength entries Redis keeps in the stream (approximately); a node away for longer
-     *                     than that many changes asks the others to republish
+     * @param streamLength entries Redis keeps in the stream (approximately); a node that missed
+     *                     more reads the whole list hash instead
      */
     public ClusterSuppression(RedisLink link, SuppressionStore store, long streamLength) {
         this.link = link;
@@ -80,6 +86,7 @@ public final class ClusterSuppression implements AutoCloseable {
         this.node = settings.nodeId();
         this.streamKey = settings.key("suppression");
         this.epochKey = settings.key("suppression:epoch");
+        this.listKey = settings.key("suppression:list");
         this.streamLength = streamLength;
         // below the command timeout, so a quiet stream is not taken for an outage
         this.blockMillis = Math.max(10, settings.timeout().toMillis() / 2);
@@ -100,6 +107,7 @@ public final class ClusterSuppression implements AutoCloseable {
     // ---- the reader: its own thread and connection, because XREAD BLOCK holds the connection ----
 
     private void follow() {
+        boolean busy = false;
         while (running) {
             try {
                 if (!link.up()) {
@@ -115,12 +123,18 @@ public final class ClusterSuppression implements AutoCloseable {
                     join(c);
                     joined = true;
                     publishSoon();
+                } else if (busy && trimmedUnread(c)) {
+                    // fell behind by more than the stream keeps (a burst, or every node republishing)
+                    LOG.error("CLUSTER: suppression changes node {} had not read were trimmed from {} "
+                            + "(sluice.cluster.suppression.stream-length); it reads the whole list again", node, streamKey);
+                    readList(c);
                 }
                 List<StreamMessage<String, String>> batch = c.xread(XReadArgs.Builder.block(blockMillis).count(BATCH),
                         XReadArgs.StreamOffset.from(streamKey, cursor.seen()));
-                if (batch != null && !batch.isEmpty()) {
+                busy = batch != null && !batch.isEmpty();
+                if (busy) {
                     for (StreamMessage<String, String> m : batch) {
-                        apply(m.getId(), m.getBody());
+                        apply(m.getBody());
                     }
                     cursor.seen(batch.get(batch.size() - 1).getId());
                 }
@@ -138,87 +152,97 @@ public final class ClusterSuppression implements AutoCloseable {
     }
 
     /**
-     * Checks that the stream is the one this node last followed. A new epoch, or a stream whose
-     * newest id is older than our last entry, means Redis lost what it held: read the new stream
-     * from the start and share everything we know again.
+     * Checks that Redis still holds what this node last saw there. A new epoch, or a stream whose
+     * newest id is older than our last entry, means Redis lost it: share everything we know again
+     * and read the stream from its start (the other nodes do the same). A first join, or unread
+     * entries trimmed away, means we read the whole list hash instead of the stream's history.
      */
     private void join(RedisCommands<String, String> c) {
         c.setnx(epochKey, UUID.randomUUID().toString());
         String epoch = c.get(epochKey);
-        Map<String, Object> info = streamInfo(c);
-        String last = info == null ? SuppressionCursor.START : String.valueOf(info.get("last-generated-id"));
         String known = cursor.epoch();
-        boolean lostOurs = SuppressionCursor.compareIds(last, cursor.added()) < 0;
-        if (known == null) {
-            List<String> time = c.time();
-            firstJoinMillis = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-            LOG.info("cluster: node {} follows suppression changes in {} from the start", node, streamKey);
-            cursor.joined(epoch);
-        } else if (!known.equals(epoch) || lostOurs) {
-            LOG.error("CLUSTER: Redis lost the suppression stream {} ({}); node {} reads it again from the start and "
-                            + "republishes every suppression it holds", streamKey,
-                    known.equals(epoch) ? "its newest id " + last + " is older than ours " + cursor.added()
+        String last = lastId(c);
+        if (known != null && (!known.equals(epoch) || SuppressionCursor.compareIds(last, cursor.added()) < 0)) {
+            LOG.error("CLUSTER: Redis lost the suppression list {} ({}); node {} shares every suppression it holds "
+                            + "again and reads the other nodes' from the start", listKey,
+                    known.equals(epoch) ? "the stream's newest id " + last + " is older than ours " + cursor.added()
                             : "epoch " + known + " is now " + epoch, node);
             cursor.restart(epoch);
             republishAll.set(true);
-        } else if (info != null && missedTrimmed(c, info)) {
-            LOG.error("CLUSTER: suppression changes node {} had not read were trimmed from {} "
-                    + "(sluice.cluster.suppression.stream-length); asking every node to republish its list", node, streamKey);
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("type", "resync");
-            body.put("origin", node);
-            c.xadd(streamKey, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), body);
+            return;
         }
+        if (known == null) {
+            LOG.info("cluster: node {} joins the suppression list {}", node, listKey);
+            cursor.joined(epoch);
+            readList(c);
+        } else if (trimmedUnread(c)) {
+            LOG.error("CLUSTER: suppression changes node {} had not read were trimmed from {} while it was away "
+                    + "(sluice.cluster.suppression.stream-length); it reads the whole list again", node, streamKey);
+            readList(c);
+        }
+    }
+
+    /** The stream's newest id, or 0-0 when there is no stream. */
+    private String lastId(RedisCommands<String, String> c) {
+        if (c.exists(streamKey) == 0) {
+            return SuppressionCursor.START;
+        }
+        List<Object> raw = c.xinfoStream(streamKey);
+        for (int i = 0; i + 1 < raw.size(); i += 2) {
+            if ("last-generated-id".equals(String.valueOf(raw.get(i)))) {
+                return String.valueOf(raw.get(i + 1));
+            }
+        }
+        return SuppressionCursor.START;
     }
 
     /**
      * True when entries this node has not read may have been trimmed: the oldest entry left is
-     * newer than the last one read (which may cost a needless resync when trimming stopped exactly
-     * there), or, for a node that read nothing yet, the stream ever dropped an entry.
+     * newer than the last one read. (When trimming stopped exactly there this costs a needless
+     * read of the list, never a missed change.)
      */
-    private boolean missedTrimmed(RedisCommands<String, String> c, Map<String, Object> info) {
-        String seen = cursor.seen();
-        if (SuppressionCursor.START.equals(seen)) {
-            Object added = info.get("entries-added");
-            Object length = info.get("length");
-            return added instanceof Long a && length instanceof Long l && a > l;
-        }
-        List<StreamMessage<String, String>> first = c.xrange(streamKey, io.lettuce.core.Range.create("-", "+"),
-                io.lettuce.core.Limit.from(1));
-        return !first.isEmpty() && SuppressionCursor.compareIds(first.get(0).getId(), seen) > 0;
+    private boolean trimmedUnread(RedisCommands<String, String> c) {
+        List<StreamMessage<String, String>> first = c.xrange(streamKey, Range.create("-", "+"), Limit.from(1));
+        return !first.isEmpty() && SuppressionCursor.compareIds(first.get(0).getId(), cursor.seen()) > 0;
     }
 
-    /** XINFO STREAM as a map, or null when there is no stream yet. */
-    private Map<String, Object> streamInfo(RedisCommands<String, String> c) {
-        if (c.exists(streamKey) == 0) {
-            return null;
-        }
-        List<Object> raw = c.xinfoStream(streamKey);
-        Map<String, Object> info = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < raw.size(); i += 2) {
-            info.put(String.valueOf(raw.get(i)), raw.get(i + 1));
-        }
-        return info;
+    /**
+     * Applies every key's latest change from the list hash, then follows the stream from the id
+     * it had before the scan: a change published meanwhile is in the stream after that id, so
+     * none falls between (one found twice changes nothing).
+     */
+    private void readList(RedisCommands<String, String> c) {
+        String from = lastId(c);
+        long applied = 0;
+        ScanCursor at = ScanCursor.INITIAL;
+        MapScanCursor<String, String> page;
+        do {
+            page = c.hscan(listKey, at, ScanArgs.Builder.limit(BATCH));
+            for (String value : page.getMap().values()) {
+                try {
+                    SuppressionWire.Received r = SuppressionWire.fromListValue(value);
+                    if (!r.origin().equals(node) && store.applyReplicated(r.change(), r.origin())) {
+                        applied++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("cluster: ignored a malformed suppression list entry ({}): {}", e.getMessage(), value);
+                }
+            }
+            at = page;
+        } while (!page.isFinished());
+        cursor.seen(from);
+        LOG.info("cluster: node {} read the suppression list: {} changes applied; following from {}", node, applied, from);
     }
 
-    private void apply(String id, Map<String, String> body) {
-        String origin = body.get("origin");
-        if (origin == null || origin.equals(node)) {
+    private void apply(Map<String, String> entry) {
+        if (node.equals(entry.get("origin"))) {
             return; // our own change, already here
         }
-        if ("resync".equals(body.get("type"))) {
-            if (SuppressionCursor.compareIds(id, firstJoinMillis + "-0") < 0) {
-                return;
-            }
-            LOG.warn("cluster: node {} missed trimmed suppression changes; node {} republishes its list", origin, node);
-            republishAll.set(true);
-            publishSoon();
-            return;
-        }
         try {
-            store.applyReplicated(ClusterSuppression.decode(body), origin);
+            SuppressionWire.Received r = SuppressionWire.fromEntry(entry);
+            store.applyReplicated(r.change(), r.origin());
         } catch (RuntimeException e) {
-            LOG.warn("cluster: ignored a malformed suppression change from node {} ({}): {}", origin, e.getMessage(), body);
+            LOG.warn("cluster: ignored a malformed suppression change ({}): {}", e.getMessage(), entry);
         }
     }
 
@@ -243,25 +267,26 @@ public final class ClusterSuppression implements AutoCloseable {
             if (writeConnection == null) {
                 writeConnection = link.connect();
             }
-            if (!java.util.Objects.equals(writeConnection.sync().get(epochKey), cursor.epoch())) {
+            RedisCommands<String, String> c = writeConnection.sync();
+            if (!Objects.equals(c.get(epochKey), cursor.epoch())) {
                 // Redis came back empty so fast that no command of ours failed (Lettuce retries
                 // them after a reconnect): the reader joins again, which finds out what was lost
                 joined = false;
                 return;
             }
             if (republishAll.getAndSet(false)) {
-                republishEverything();
+                republishEverything(c);
             }
             long before;
             do {
                 before = cursor.published();
-                List<Map<String, String>> bodies = new ArrayList<>();
+                List<SuppressionChange> batch = new ArrayList<>();
                 long last = store.changesAfter(before, BATCH, logged -> {
                     if (logged.local()) {
-                        bodies.add(encode(logged.change()));
+                        batch.add(logged.change());
                     }
                 });
-                cursor.published(last, send(bodies));
+                cursor.published(last, send(c, batch));
             } while (cursor.published() != before);
         } catch (RuntimeException e) {
             // not link.failed(e): this is our own connection; the link notices a real outage itself
@@ -270,81 +295,61 @@ public final class ClusterSuppression implements AutoCloseable {
         }
     }
 
-    /** The latest change of every key this node holds, its own and replicated ones: after Redis lost the stream. */
-    private void republishEverything() {
+    /** The latest change of every key this node holds, its own and replicated ones: after Redis lost the list. */
+    private void republishEverything(RedisCommands<String, String> c) {
         long upTo = store.lastLogIndex();
-        List<Map<String, String>> bodies = new ArrayList<>();
+        List<SuppressionChange> batch = new ArrayList<>();
         long[] count = {0};
+        String[] lastId = {null};
         try {
             store.forEachLatest(change -> {
-                bodies.add(encode(change));
-                if (bodies.size() == BATCH) {
-                    send(bodies);
-                    count[0] += bodies.size();
-                    bodies.clear();
+                batch.add(change);
+                if (batch.size() == BATCH) {
+                    lastId[0] = Objects.requireNonNullElse(send(c, batch), lastId[0]);
+                    count[0] += batch.size();
+                    batch.clear();
                 }
             });
-            String id = send(bodies);
-            count[0] += bodies.size();
-            cursor.published(upTo, id);
+            lastId[0] = Objects.requireNonNullElse(send(c, batch), lastId[0]);
+            count[0] += batch.size();
+            cursor.published(upTo, lastId[0]);
         } catch (RuntimeException e) {
             republishAll.set(true); // again, from the top, at the next join
             throw e;
         }
-        LOG.warn("cluster: node {} republished {} suppression changes", node, count[0]);
+        LOG.warn("cluster: node {} shared its {} suppression keys again", node, count[0]);
     }
 
-    /** XADDs pipelined on our own connection; the id of the last, or null when there was none. */
-    private String send(List<Map<String, String>> bodies) {
-        if (bodies.isEmpty()) {
+    /**
+     * Runs the publish script over {@code changes} (one round trip for the batch); the id of the
+     * last stream entry it added, or null when none was newer than what Redis holds.
+     */
+    private String send(RedisCommands<String, String> c, List<SuppressionChange> changes) {
+        if (changes.isEmpty()) {
             return null;
         }
-        var async = writeConnection.async();
-        XAddArgs args = XAddArgs.Builder.maxlen(streamLength).approximateTrimming();
-        List<RedisFuture<String>> sent = new ArrayList<>(bodies.size());
-        for (Map<String, String> body : bodies) {
-            sent.add(async.xadd(streamKey, args, body));
+        List<String> args = new ArrayList<>(1 + changes.size() * SuppressionWire.ARGS);
+        args.add(Long.toString(streamLength));
+        for (SuppressionChange change : changes) {
+            SuppressionWire.addArgs(args, change, node);
         }
-        Duration wait = link.settings().timeout().multipliedBy(4);
-        if (!LettuceFutures.awaitAll(wait, sent.toArray(RedisFuture[]::new))) {
-            throw new IllegalStateException("XADD of " + bodies.size() + " suppression changes took over " + wait);
-        }
+        String[] keys = {listKey, streamKey};
+        String[] argv = args.toArray(String[]::new);
+        String last;
         try {
-            return sent.get(sent.size() - 1).get();
-        } catch (Exception e) {
+            last = c.evalsha(PUBLISH_SHA, ScriptOutputType.VALUE, keys, argv);
+        } catch (RedisNoScriptException e) {
+            last = c.eval(SuppressionWire.PUBLISH, ScriptOutputType.VALUE, keys, argv);
+        }
+        return last == null || last.isEmpty() ? null : last;
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    // ---- the stream entry: one field per part of the change, all text ----
-
-    private Map<String, String> encode(SuppressionChange c) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("type", "change");
-        m.put("origin", node);
-        m.put("action", c.action());
-        m.put("tenant", c.tenant());
-        m.put("key", c.key());
-        m.put("reason", c.reason() == null ? "" : c.reason().label());
-        m.put("source", c.source() == null ? "" : c.source());
-        m.put("note", c.note() == null ? "" : c.note());
-        m.put("at", Long.toString(c.at().toEpochMilli()));
-        m.put("expires", c.expires() == null ? "0" : Long.toString(c.expires().toEpochMilli()));
-        return m;
-    }
-
-    static SuppressionChange decode(Map<String, String> m) {
-        String action = m.get("action");
-        if (!SuppressionChange.ADD.equals(action) && !SuppressionChange.REMOVE.equals(action)) {
-            throw new IllegalArgumentException("action " + action);
-        }
-        String reason = m.getOrDefault("reason", "");
-        SuppressionReason r = reason.isEmpty() ? null : SuppressionReason.fromLabel(reason);
-        long expires = Long.parseLong(m.getOrDefault("expires", "0"));
-        String note = m.getOrDefault("note", "");
-        return new SuppressionChange(action, m.get("tenant"), m.get("key"), r, m.getOrDefault("source", "cluster"),
-                note.isEmpty() ? null : note, Instant.ofEpochMilli(Long.parseLong(m.get("at"))),
-                expires == 0 ? null : Instant.ofEpochMilli(expires));
     }
 
     private static void pause(long millis) {
