@@ -16,6 +16,11 @@ import java.util.Map;
 final class SuppressionWire {
     /** Joins the parts of a hash value; stripped from the free-text parts. */
     static final char SEP = '\u001f';
+    /**
+     * Longest note shared (the origin node keeps the whole of it): a remote reply can run to
+     * kilobytes, and Redis holds one per suppressed key.
+     */
+    static final int NOTE_MAX = 256;
     /** Arguments per change in {@link #PUBLISH}. */
     static final int ARGS = 10;
 
@@ -67,7 +72,8 @@ final class SuppressionWire {
         args.add(c.key());
         args.add(c.reason() == null ? "" : c.reason().label());
         args.add(text(c.source()));
-        args.add(text(c.note()));
+        String note = text(c.note());
+        args.add(note.length() > NOTE_MAX ? note.substring(0, NOTE_MAX) : note);
         args.add(c.expires() == null ? "0" : Long.toString(c.expires().toEpochMilli()));
     }
 
