@@ -120,6 +120,15 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
     }
 
     /**
+     * A connection of the caller's own, for commands that would hold up the shared one (XREAD
+     * BLOCK, a bulk of pipelined writes). It reconnects by itself; the caller closes it. Throws
+     * while Redis is unreachable.
+     */
+    public StatefulRedisConnection<String, String> connect() {
+        return client.connect();
+    }
+
+    /**
      * Runs a Lua script by its digest, loading it on the first NOSCRIPT (Redis restarted). Throws
      * what the command threw, after marking the link down; IllegalStateException while down.
      */

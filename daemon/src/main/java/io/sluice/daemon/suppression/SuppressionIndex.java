@@ -140,6 +140,16 @@ final class SuppressionIndex {
         }
     }
 
+    /** Calls {@code f} with the log index of every entry's latest change, removed ones included. */
+    void forEachLatest(java.util.function.LongConsumer f) {
+        Table t = table;
+        for (int j = 0; j <= t.mask; j++) {
+            if ((long) KEYS.getAcquire(t.slots, j << 1) != 0) {
+                f.accept(t.logIndex[j]);
+            }
+        }
+    }
+
     synchronized int active() {
         return active;
     }

@@ -16,8 +16,11 @@ import java.time.Instant;
  * rewritten (the audit trail). Record layout (raw bytes):
  * <pre>
  *   byte version(1), byte action (1 add, 2 remove), utf8 tenant, utf8 key, byte reason (0 none),
- *   utf8 source, utf8 note, long atMillis, long expiresMillis (0 never), long previous (-1 none)
+ *   utf8 source, utf8 note, long atMillis, long expiresMillis (0 never), long previous (-1 none),
+ *   utf8 origin (version 2 only)
  * </pre>
+ * {@code origin} names the cluster node a replicated change came from; empty (and absent in
+ * version 1 records) for a change made on this node, which is what a cluster publishes.
  * {@code previous} is the index of the prior change of the same (tenant, key), so the history of
  * one address is a walk back through a few records, not a scan. Appends and reads are guarded by
  * this object's lock (Chronicle appenders and tailers are thread-confined).
@@ -44,9 +47,14 @@ final class SuppressionLog implements AutoCloseable {
     }
 
     synchronized long append(SuppressionChange c, long previous) {
+        return append(c, previous, "");
+    }
+
+    /** Appends a change; {@code origin} is the node it was replicated from, empty for a local one. */
+    synchronized long append(SuppressionChange c, long previous, String origin) {
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> out = dc.wire().bytes();
-            out.writeByte((byte) 1);
+            out.writeByte((byte) 2);
             out.writeByte(c.isAdd() ? ACTION_ADD : ACTION_REMOVE);
             out.writeUtf8(c.tenant());
             out.writeUtf8(c.key());
@@ -56,6 +64,7 @@ final class SuppressionLog implements AutoCloseable {
             out.writeLong(c.at().toEpochMilli());
             out.writeLong(c.expires() == null ? 0 : c.expires().toEpochMilli());
             out.writeLong(previous);
+            out.writeUtf8(origin);
         }
         return appender.lastIndexAppended();
     }
@@ -92,8 +101,51 @@ final class SuppressionLog implements AutoCloseable {
         }
     }
 
-    /** The change at {@code index} and the index of its predecessor. */
-    record Read(SuppressionChange change, long previous) {
+    /**
+     * The change at {@code index}, the index of its predecessor, and the node it was replicated
+     * from (empty: made here).
+     */
+    record Read(long index, SuppressionChange change, long previous, String origin) {
+        boolean local() {
+            return origin.isEmpty();
+        }
+    }
+
+    /**
+     * Reads up to {@code max} changes after {@code after} (-1: from the start), in order. Returns
+     * the index of the last one read, or {@code after} when there is none.
+     */
+    long readAfter(long after, int max, java.util.function.Consumer<Read> sink) {
+        long last = after;
+        try (ExcerptTailer t = queue.createTailer()) {
+            t.singleThreadedCheckDisabled(true);
+            if (after >= 0) {
+                if (!t.moveToIndex(after)) {
+                    // the index is not in this queue (a store rebuilt from scratch): start over
+                    t.toStart();
+                } else {
+                    try (DocumentContext skip = t.readingDocument()) {
+                        // positioned at `after` itself, which was read already
+                    }
+                }
+            }
+            for (int n = 0; n < max; n++) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    Read r = decode(dc.index(), dc.wire().bytes());
+                    sink.accept(r);
+                    last = r.index();
+                }
+            }
+        }
+        return last;
+    }
+
+    /** The index of the last change appended, or -1 when the log is empty. */
+    long lastIndex() {
+        return queue.lastIndex();
     }
 
     synchronized Read read(long index) {
@@ -104,20 +156,25 @@ final class SuppressionLog implements AutoCloseable {
             if (!dc.isPresent()) {
                 return null;
             }
-            Bytes<?> in = dc.wire().bytes();
-            in.readByte();
-            byte action = in.readByte();
-            String tenant = in.readUtf8();
-            String key = in.readUtf8();
-            SuppressionReason reason = SuppressionReason.ofCode(in.readByte());
-            String source = in.readUtf8();
-            String note = in.readUtf8();
-            Instant at = Instant.ofEpochMilli(in.readLong());
-            long exp = in.readLong();
-            long previous = in.readLong();
-            return new Read(new SuppressionChange(action == ACTION_ADD ? SuppressionChange.ADD : SuppressionChange.REMOVE,
-                    tenant, key, reason, source, note, at, exp == 0 ? null : Instant.ofEpochMilli(exp)), previous);
+            return decode(dc.index(), dc.wire().bytes());
         }
+    }
+
+    private static Read decode(long index, Bytes<?> in) {
+        byte version = in.readByte();
+        byte action = in.readByte();
+        String tenant = in.readUtf8();
+        String key = in.readUtf8();
+        SuppressionReason reason = SuppressionReason.ofCode(in.readByte());
+        String source = in.readUtf8();
+        String note = in.readUtf8();
+        Instant at = Instant.ofEpochMilli(in.readLong());
+        long exp = in.readLong();
+        long previous = in.readLong();
+        String origin = version >= 2 ? in.readUtf8() : "";
+        return new Read(index, new SuppressionChange(action == ACTION_ADD ? SuppressionChange.ADD : SuppressionChange.REMOVE,
+                tenant, key, reason, source, note, at, exp == 0 ? null : Instant.ofEpochMilli(exp)), previous,
+                origin == null ? "" : origin);
     }
 
     @Override

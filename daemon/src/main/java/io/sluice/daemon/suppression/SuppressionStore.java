@@ -42,6 +42,8 @@ public final class SuppressionStore implements AutoCloseable {
     private final SuppressionIndex lists;
     private final Clock clock;
     private final Consumer<SuppressionChange> listener;
+    private final List<Runnable> localChangeWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Path dir;
     private final long rebuildMillis;
     private static final long GLOBAL_HASH = SuppressionIndex.tenantHash(GLOBAL);
     /** Set once any domain / global entry exists: until then a lookup is one probe, not four. */
@@ -49,6 +51,7 @@ public final class SuppressionStore implements AutoCloseable {
     private volatile boolean anyGlobal;
 
     private SuppressionStore(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener) {
+        this.dir = dir;
         this.clock = clock;
         this.listener = listener == null ? c -> { } : listener;
         this.log = new SuppressionLog(dir);
@@ -76,6 +79,11 @@ public final class SuppressionStore implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new SuppressionStore(dir, clock, expected, listener);
+    }
+
+    /** The directory holding the change log (cluster mode keeps its cursors beside it). */
+    public Path dir() {
+        return dir;
     }
 
     /** How long the index rebuild took at open. */
@@ -167,7 +175,7 @@ public final class SuppressionStore implements AutoCloseable {
     public Optional<SuppressionChange> add(String tenant, String key, SuppressionReason reason, String source,
                                            String note, Instant expires) {
         Optional<SuppressionChange> c = addQuietly(tenant, key, reason, source, note, expires);
-        c.ifPresent(listener);
+        c.ifPresent(this::announce);
         return c;
     }
 
@@ -178,14 +186,16 @@ public final class SuppressionStore implements AutoCloseable {
         long hash = SuppressionIndex.hash(t, k, 0);
         SuppressionIndex index = indexFor(t, k);
         Instant now = clock.instant();
-        if (index.isActive(hash, now.getEpochSecond())) {
-            SuppressionLog.Read current = log.read(index.latest(hash));
-            Instant had = current == null ? null : current.change().expires();
+        long latest = index.latest(hash);
+        SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
+        if (current != null && index.isActive(hash, now.getEpochSecond())) {
+            Instant had = current.change().expires();
             if (had == null || (expires != null && !expires.isAfter(had))) {
                 return Optional.empty();
             }
         }
-        SuppressionChange change = new SuppressionChange(SuppressionChange.ADD, t, k, reason, source, note, now, expires);
+        SuppressionChange change = new SuppressionChange(SuppressionChange.ADD, t, k, reason, source, note,
+                after(now, current), expires);
         long idx = log.append(change, index.latest(hash));
         noteKind(t, k);
         index.put(hash, idx, reason.code(), expires == null ? 0 : (expires.toEpochMilli() + 999) / 1000);
@@ -206,12 +216,120 @@ public final class SuppressionStore implements AutoCloseable {
                 return Optional.empty();
             }
             SuppressionChange change = new SuppressionChange(SuppressionChange.REMOVE, t, k, current.change().reason(),
-                    source, note, clock.instant(), null);
+                    source, note, after(clock.instant(), current), null);
             index.put(hash, log.append(change, latest), (byte) 0, 0);
             c = Optional.of(change);
         }
-        c.ifPresent(listener);
+        c.ifPresent(this::announce);
         return c;
+    }
+
+    private void announce(SuppressionChange change) {
+        listener.accept(change);
+        for (Runnable w : localChangeWatchers) {
+            w.run();
+        }
+    }
+
+    /**
+     * The time a new change of a key is stamped with: now, or just after the key's latest change
+     * when that one is stamped later (another node's clock runs ahead). A change made after seeing
+     * another is thus always the newer one, which is what replicas compare ({@link #applyReplicated}).
+     */
+    private static Instant after(Instant now, SuppressionLog.Read current) {
+        if (current == null || now.isAfter(current.change().at())) {
+            return now;
+        }
+        return current.change().at().plusMillis(1);
+    }
+
+    // ---- cluster mode: changes made on other nodes, and this node's changes to publish ----
+
+    /** A change as the log holds it: its position, and the node it was replicated from (empty: made here). */
+    public record LoggedChange(long index, SuppressionChange change, String origin) {
+        public boolean local() {
+            return origin.isEmpty();
+        }
+    }
+
+    /** Runs {@code watcher} after each change made on this node (not replicated ones); it must not block. */
+    public void onLocalChange(Runnable watcher) {
+        localChangeWatchers.add(watcher);
+    }
+
+    /**
+     * Up to {@code max} logged changes after log index {@code after} (-1: from the start), local
+     * and replicated, in order. Returns the index of the last one given, or {@code after}.
+     */
+    public long changesAfter(long after, int max, Consumer<LoggedChange> sink) {
+        return log.readAfter(after, max, r -> sink.accept(new LoggedChange(r.index(), r.change(), r.origin())));
+    }
+
+    /** The index of the newest logged change, or -1 for an empty log. */
+    public long lastLogIndex() {
+        return log.lastIndex();
+    }
+
+    /** The latest change of every (tenant, key) this store ever held, removals included. Reads the log. */
+    public void forEachLatest(Consumer<SuppressionChange> sink) {
+        java.util.function.LongConsumer each = idx -> {
+            SuppressionLog.Read r = log.read(idx);
+            if (r != null) {
+                sink.accept(r.change());
+            }
+        };
+        lists.forEachLatest(each);
+        index.forEachLatest(each);
+    }
+
+    /**
+     * Applies a change another node made (cluster mode). Last writer wins: the change applies only
+     * when it is newer than this node's latest change of the same key (same instant: an add beats a
+     * remove, so nodes converge on "no"), so applying one twice, late or out of order is harmless.
+     * It is logged with its origin, so lookups, history and a restart during a Redis outage see it
+     * and the publisher knows it is not this node's to send; the listener is not told (the origin
+     * node's event log already has the event, and webhooks must not see it once per node).
+     *
+     * @return true when it changed this store
+     */
+    public boolean applyReplicated(SuppressionChange change, String origin) {
+        if (origin == null || origin.isEmpty()) {
+            throw new IllegalArgumentException("a replicated change needs its origin");
+        }
+        if (change.at() == null || (change.isAdd() && change.reason() == null)) {
+            throw new IllegalArgumentException("incomplete change " + change);
+        }
+        String t = tenant(change.tenant());
+        String k = normalizeKey(change.key());
+        long hash = SuppressionIndex.hash(t, k, 0);
+        SuppressionIndex index = indexFor(t, k);
+        synchronized (this) {
+            long latest = index.latest(hash);
+            SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
+            if (current != null && !supersedes(change, current.change())) {
+                return false;
+            }
+            SuppressionChange c = new SuppressionChange(change.isAdd() ? SuppressionChange.ADD : SuppressionChange.REMOVE,
+                    t, k, change.reason(), change.source() == null ? "cluster" : change.source(), change.note(),
+                    change.at(), change.isAdd() ? change.expires() : null);
+            long idx = log.append(c, latest, origin);
+            if (c.isAdd()) {
+                noteKind(t, k);
+                index.put(hash, idx, c.reason().code(), c.expires() == null ? 0 : (c.expires().toEpochMilli() + 999) / 1000);
+            } else {
+                // kept even when nothing was suppressed here: a late, older add must not win over it
+                index.put(hash, idx, (byte) 0, 0);
+            }
+            return true;
+        }
+    }
+
+    static boolean supersedes(SuppressionChange incoming, SuppressionChange current) {
+        int cmp = incoming.at().compareTo(current.at());
+        if (cmp != 0) {
+            return cmp > 0;
+        }
+        return incoming.isAdd() && !current.isAdd();
     }
 
     /** Every change of {@code key} for {@code tenant}, newest first. */

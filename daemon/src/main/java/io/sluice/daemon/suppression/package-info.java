@@ -11,8 +11,10 @@
  * (mmap: survives a killed process; {@code sync()} after bulk imports), and replaying 10 million
  * small records at start takes seconds (see docs/benchmarks.md, "Suppression"). The index keeps
  * only a 64-bit hash and the log position per entry in primitive arrays: no object per entry, so
- * 10M entries fit in a few hundred MB and add nothing for the GC to trace. A Redis-backed store
- * for clusters would be a second implementation of the same calls.
+ * 10M entries fit in a few hundred MB and add nothing for the GC to trace. In cluster mode this
+ * store stays every node's persistent copy; {@code io.sluice.daemon.cluster.ClusterSuppression}
+ * only carries changes between nodes, applying others' with {@code applyReplicated} (last writer
+ * wins, logged with their origin node, no event).
  *
  * <p>Promises: {@link io.sluice.daemon.suppression.SuppressionStore#isSuppressed} allocates
  * nothing and takes no lock; a change is in the log before it is in the index; nothing in the
