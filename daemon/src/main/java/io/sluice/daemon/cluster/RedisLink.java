@@ -11,6 +11,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,11 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
 
     public RedisLink(ClusterSettings settings) {
         this.settings = settings;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        // Lettuce's default reconnect back-off grows to 30 s; a node runs on its outage share until
+        // it is back, so it should look again within a second (measured: 7.3 s with the default).
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         RedisURI uri = RedisURI.create(settings.redisUri());
         uri.setTimeout(settings.timeout());
         this.client = RedisClient.create(resources, uri);
