@@ -32,8 +32,8 @@ final class ClusterFactory {
     @Singleton
     @Requires(property = URI)
     Shared clusterShared(RedisLink link) {
-        return new Shared(io.sluice.daemon.shaping.SharedLimits.LOCAL, io.sluice.daemon.warmup.SharedWarmup.LOCAL,
-                io.sluice.daemon.shaping.HoldBroadcast.LOCAL);
+        return new Shared(io.sluice.daemon.shaping.SharedLimits.LOCAL, new RedisSharedWarmup(link),
+                new RedisHoldBroadcast(link));
     }
 
     @Singleton

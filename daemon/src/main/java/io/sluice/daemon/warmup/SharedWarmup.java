@@ -21,7 +21,8 @@ public interface SharedWarmup {
     };
 
     /**
-     * Takes one unit of {@code source}'s budget towards {@code provider} for UTC day
+     * Takes one unit of {@code source}'s budget (a source is named here by its bound address when
+     * it has one, else by its name: the same IP is the same reputation on every node) towards {@code provider} for UTC day
      * {@code epochDay} (cap {@code dailyCap}) and hour {@code hour} since the epoch (cap
      * {@code hourlyCap}); false when the cluster has none left for this node now.
      */

@@ -85,7 +85,7 @@ public final class WarmupBudgets {
         if (s[0] >= dailyCap || s[2] >= hourlyCap) {
             return false;
         }
-        if (!shared.tryTake(source.name(), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
+        if (!shared.tryTake(reputation(source), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
             return false;
         }
         s[0]++;
@@ -102,13 +102,21 @@ public final class WarmupBudgets {
         Progress p = progress.get(source.name());
         long[] s = p == null ? null : p.sent.get(provider);
         if (s != null && s[0] > 0) {
-            shared.giveBack(source.name(), provider, p.epochDay, s[1]);
+            shared.giveBack(reputation(source), provider, p.epochDay, s[1]);
             s[0]--;
             if (s[2] > 0) {
                 s[2]--;
             }
             dirty = true;
         }
+    }
+
+    /*
+     * What the cluster counts a budget against: the bound address when the source has one (two
+     * nodes sending from one IP share its reputation, whatever they call it), else its name.
+     */
+    private static String reputation(Source source) {
+        return source.address() != null ? source.address().getHostAddress() : source.name();
     }
 
     public synchronized List<Status> status() {
