@@ -3,6 +3,9 @@ package io.sluice.daemon.cluster;
 import io.lettuce.core.ScriptOutputType;
 import io.sluice.daemon.warmup.SharedWarmup;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +34,7 @@ import java.util.function.LongSupplier;
  * that day). What it sent meanwhile is part of its claim and lands in Redis when Redis returns.
  */
 public final class RedisSharedWarmup implements SharedWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSharedWarmup.class);
 
     /*
      * KEYS[1] the day's claims, KEYS[2] the hour's (absent when there is no hourly cap).
@@ -277,7 +281,10 @@ public final class RedisSharedWarmup implements SharedWarmup {
         try {
             sync();
         } catch (RuntimeException e) {
-            // eval marked the link down; the outage allowance takes over and the next sync retries
+            // a Redis failure marked the link down: the outage allowance takes over and the next sync retries
+            if (link.up()) {
+                LOG.warn("cluster warm-up sync failed: {}", e.toString(), e);
+            }
         }
     }
 
