@@ -120,8 +120,9 @@ class RedisSharedWarmupTest {
         assertTrue(leased <= 64, "a small chunk ahead: " + leased);
         String calls = inspect.sync().info("commandstats");
         long scripts = calls.lines().filter(l -> l.startsWith("cmdstat_evalsha:") || l.startsWith("cmdstat_eval:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll(".*calls=(\\d+),.*", "$1"))).sum();
+                .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"))).sum();
         assertTrue(scripts < 30, "no round trip per unit: " + scripts + " script calls for 60 units");
+        System.out.printf("warm-up lease: 60 units taken with %d script calls, %d leased ahead%n", scripts, leased);
 
         awaitTrue("idle lease returned", () -> a.leased(SOURCE, PROVIDER, DAY) == 0 && claimOf("a") == 60);
         assertEquals(60, claimsInTotal());
@@ -139,6 +140,7 @@ class RedisSharedWarmupTest {
             int ta = sentA.get();
             int tb = sentB.get();
             assertEquals(cap, ta + tb, "a sent " + ta + ", b sent " + tb);
+            System.out.printf("warm-up race: cap %d, node a %d + node b %d%n", cap, ta, tb);
             assertTrue(ta > 0 && tb > 0, "both sent: " + ta + " / " + tb);
             awaitTrue("leases settled", () -> claimsInTotal() == cap);
             assertEquals(Map.of("a", String.valueOf(ta), "b", String.valueOf(tb)), inspect.sync().hgetall(dayKey()));
@@ -220,6 +222,8 @@ class RedisSharedWarmupTest {
         int outageB = take(b, 1000, cap, NO_HOURLY_CAP, Duration.ofSeconds(3));
         assertEquals(42, outageA, "a: 0.25 x 170");
         assertEquals(45, outageB, "b: 0.25 x 180 (it last saw Redis before a sent)");
+        System.out.printf("warm-up outage: cap %d, share 0.25, before %d; during the outage a %d, b %d%n",
+                cap, 30, outageA, outageB);
 
         redis.restart(); // empty: everything Redis knew is gone
         inspect.close();
