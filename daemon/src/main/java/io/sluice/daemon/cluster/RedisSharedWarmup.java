@@ -24,8 +24,9 @@ import java.util.function.LongSupplier;
  * has not handed out yet; the sum of the claims never passes the cap because units are only
  * leased by {@link #SYNC}, which grants {@code min(want, cap - sum)} atomically. Delivery threads
  * take units from the local lease and never wait for Redis; the cluster thread refills a lease
- * that runs low, in chunks that grow with the node's pace, and hands unused units back after
- * {@code idleReturn} without demand, so that another node can send them. A node writes its
+ * that runs low, in chunks of what the node sends in two {@code sluice.cluster.lease} periods at
+ * its recent pace (2 to 64 units), and hands unused units back after {@code idleReturn} (1 s)
+ * without demand, so that another node can send them. A node writes its
  * claim as an absolute number, not an increment: a retried or timed-out write cannot count twice,
  * and after an outage (even one that emptied Redis) every node's next write restores the truth.
  *
@@ -94,6 +95,8 @@ public final class RedisSharedWarmup implements SharedWarmup {
     private final ClusterSettings settings;
     private final long idleNanos;
     private final long retryNanos;
+    private final long leaseNanos;
+    private final long syncNanos;
     private final LongSupplier nanos;
     private final Map<BudgetKey, Budget> budgets = new HashMap<>();
     private final Object syncing = new Object();
@@ -112,6 +115,8 @@ public final class RedisSharedWarmup implements SharedWarmup {
         this.settings = link.settings();
         this.idleNanos = idleReturn.toNanos();
         this.retryNanos = settings.lease().toNanos();
+        this.leaseNanos = settings.lease().toNanos();
+        this.syncNanos = settings.syncInterval().toNanos();
         this.nanos = nanos;
         this.startedAt = nanos.getAsLong();
         this.startupGrace = settings.timeout().multipliedBy(2).plusSeconds(2).toNanos();
@@ -143,7 +148,7 @@ public final class RedisSharedWarmup implements SharedWarmup {
         boolean dirty;      // the claim changed other than by a grant: write it
         boolean starved;    // a take found nothing
         long lastDemand;
-        long lastSync = Long.MIN_VALUE;
+        long lastSync;
         long retryAt = Long.MIN_VALUE;
         long takenSinceSync;
         long remainingDay = -1;  // cap - sum of claims at the last sync; -1: never synced
@@ -151,8 +156,9 @@ public final class RedisSharedWarmup implements SharedWarmup {
         long outageDay;     // units taken beyond the lease since the last sync
         long outageHour;
 
-        Budget(BudgetKey key) {
+        Budget(BudgetKey key, long now) {
             this.key = key;
+            this.lastSync = now;
         }
 
         boolean hourly() {
@@ -261,7 +267,7 @@ public final class RedisSharedWarmup implements SharedWarmup {
             newestDay = key.epochDay();
             budgets.keySet().removeIf(k -> k.epochDay() < newestDay); // yesterday's budgets expire in Redis
         }
-        return budgets.computeIfAbsent(key, Budget::new);
+        return budgets.computeIfAbsent(key, k -> new Budget(k, nanos.getAsLong()));
     }
 
     private void refillSoon() {
@@ -316,9 +322,12 @@ public final class RedisSharedWarmup implements SharedWarmup {
             b.available = 0; // nobody here wants them: let the other nodes have them
             b.dirty = true;
         }
+        // lease what this node sends in about one lease period at its recent pace (twice that ahead)
+        double perNano = b.takenSinceSync / (double) Math.max(now - b.lastSync, syncNanos);
+        long ahead = Math.max(1, (long) Math.ceil(perNano * leaseNanos));
         long want = 0;
-        if (demand && (b.starved || b.available <= b.takenSinceSync) && now >= b.retryAt) {
-            want = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * b.takenSinceSync));
+        if (demand && (b.starved || b.available < ahead) && now >= b.retryAt) {
+            want = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, 2 * ahead - b.available));
         }
         boolean stale = demand && now - b.lastSync >= REFRESH_NANOS;
         if (want == 0 && !b.dirty && !stale && b.adoptedDay && (b.adoptedHour || !b.hourly())) {

@@ -201,7 +201,8 @@ class RedisSharedWarmupTest {
     void aRestartedNodeKeepsWhatItHadClaimedThatDay() throws Exception {
         RedisSharedWarmup a = node("a", 0.5);
         assertEquals(30, take(a, 30, 50, NO_HOURLY_CAP, Duration.ofSeconds(10)));
-        links.remove(0).close(); // stops without handing anything back
+        awaitTrue("lease handed back", () -> claimOf("a") == 30);
+        links.remove(0).close();
         RedisSharedWarmup again = node("a", 0.5);
         assertEquals(20, take(again, 1000, 50, NO_HOURLY_CAP, Duration.ofSeconds(2)));
         awaitTrue("claims settled", () -> claimOf("a") == 50);

@@ -93,6 +93,96 @@ class ClusterWarmupIT {
         }
     }
 
+    @Test
+    void redisKilledMidRunAndRestartedEmptyTheCapHoldsWithinTheOutageBoundAndNothingIsLost(@TempDir Path dir)
+            throws Exception {
+        int cap = 60;
+        double share = 0.25;
+        int perNode = 100;
+        int port = FreePorts.tcp();
+        Path egress = dir.resolve("egress.yml");
+        Files.writeString(egress, """
+                schedules:
+                  first-day: {daily: [%d]}
+                sources:
+                  shared-ip: {address: 127.0.0.2, warmup: {schedule: first-day, start: %s}}
+                pools:
+                  main: {sources: {shared-ip: 1}}
+                """.formatted(cap, LocalDate.now(ZoneOffset.UTC)));
+        Path rules = dir.resolve("rules.yml");
+        Files.writeString(rules, """
+                providers:
+                  - name: slow
+                    mx-suffixes: [.warm.test]
+                    message-rate: 10/s
+                """);
+        String prefix = RedisServer.freshPrefix();
+        try (RedisServer redis = RedisServer.start(dir.resolve("redis"));
+             SmtpSink sink = SmtpSink.builder().listen("127.0.0.53", port).start();
+             Dnsmasq dns = Dnsmasq.builder().host("mx.warm.test", "127.0.0.53").mx("warm.test", "mx.warm.test", 10).start()) {
+            DaemonProcess[] nodes = new DaemonProcess[2];
+            try {
+                for (int i = 0; i < 2; i++) {
+                    nodes[i] = DaemonProcess.in(dir.resolve("node" + i))
+                            .set("sluice.dns.servers", "127.0.0.1:" + dns.port())
+                            .set("sluice.delivery.port", port)
+                            .set("sluice.egress.file", egress)
+                            .set("sluice.egress.rules-file", rules)
+                            .set("sluice.cluster.redis.uri", redis.uri())
+                            .set("sluice.cluster.key-prefix", prefix)
+                            .set("sluice.cluster.outage-share", share)
+                            .start();
+                }
+                for (int i = 0; i < perNode / 10; i++) {
+                    for (DaemonProcess n : nodes) {
+                        EgressEngineIT.send(n, EgressEngineIT.recipients("n" + n.httpPort() + "-" + i + "-", "warm.test", 10), "");
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (EgressEngineIT.recipientsAt(sink) < 10 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long beforeKill = EgressEngineIT.recipientsAt(sink);
+                redis.kill();
+                Thread.sleep(4000);
+                long duringOutage = EgressEngineIT.recipientsAt(sink) - beforeKill;
+                redis.restart(); // empty: the nodes' claims are all it will know
+                for (DaemonProcess n : nodes) {
+                    awaitLog(n, "is reachable again", Duration.ofSeconds(60));
+                }
+                long total = awaitSettled(sink, cap, Duration.ofSeconds(90), Duration.ofSeconds(5));
+                long bound = cap + 2 * (long) (share * cap);
+                System.out.printf("cluster warm-up, Redis killed after %d sent: %d more during the 4 s outage, "
+                        + "%d in total (cap %d, documented bound %d)%n", beforeKill, duringOutage, total, cap, bound);
+                assertTrue(total >= cap, "delivery went on to the cap after Redis returned: " + total);
+                assertTrue(total <= bound, "within cap + nodes x share x cap: " + total);
+                long delivered = 0;
+                long waiting = 0;
+                for (DaemonProcess n : nodes) {
+                    assertTrue(n.events().ofType("Bounce").isEmpty(), "nothing bounced");
+                    delivered += n.events().ofType("Delivery").size();
+                    waiting += admin(n, "GET", "/admin/queues", null).path("waiting").asLong();
+                }
+                assertEquals(total, delivered);
+                assertEquals(2L * perNode, delivered + waiting, "nothing lost: delivered + waiting");
+            } finally {
+                for (DaemonProcess n : nodes) {
+                    if (n != null) {
+                        n.close();
+                    }
+                }
+            }
+        }
+    }
+
+    static void awaitLog(DaemonProcess daemon, String text, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!Files.readString(daemon.log()).contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "no '" + text + "' in the log within " + within);
+            Thread.sleep(100);
+        }
+    }
+
     /** Recipients at the sink once the count has not moved for {@code quiet} (at least {@code atLeast} first). */
     static long awaitSettled(SmtpSink sink, long atLeast, Duration within, Duration quiet) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
