@@ -389,7 +389,7 @@ public final class RedisSharedWarmup implements SharedWarmup {
         }
     }
 
-    /** This node's leased, unsent units of the budget (for tests and the admin view). */
+    /** This node's leased, unsent units of the budget (tests look at it). */
     synchronized long leased(String source, String provider, long epochDay) {
         Budget b = budgets.get(new BudgetKey(source, provider, epochDay));
         return b == null ? 0 : b.available;
