@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -40,9 +41,15 @@ public final class RedisSharedWarmup implements SharedWarmup {
     /*
      * KEYS[1] the day's claims, KEYS[2] the hour's (absent when there is no hourly cap).
      * ARGV: node, day claim, hour claim, adopt day (1/0), adopt hour (1/0), want, day cap, hour cap,
-     * day expiry, hour expiry (unix seconds). "Adopt" adds the claim to what the node had in Redis
-     * before it restarted instead of replacing it. Returns {granted, day sum, hour sum, earlier day
-     * claim, earlier hour claim}.
+     * day expiry, hour expiry (unix seconds), the data-set token this node saw last ('' if none),
+     * a fresh token, day floor, hour floor (the other nodes' claims this node saw), hold the floors (1/0).
+     * "Adopt" adds the claim to what the node had in Redis before it restarted instead of
+     * replacing it. The field "~" of the day's hash is a token of the data set: another token than
+     * the one this node saw means Redis lost the hash (a restart without persistence, a failover),
+     * and then, until the other nodes have written their claims back, grants count against the
+     * larger of the sum and the floor (the other nodes' claims this node saw before the loss) plus
+     * its own. Returns {granted, day sum, hour sum, earlier day claim, earlier hour claim, lost (1/0),
+     * token, the other nodes' day claims, their hour claims}.
      */
     static final String SYNC = """
             local node = ARGV[1]
@@ -51,23 +58,37 @@ public final class RedisSharedWarmup implements SharedWarmup {
               if adopt == '1' then units = units + before end
               redis.call('HSET', key, node, units)
               redis.call('EXPIREAT', key, expireAt)
-              return before
+              return before, units
             end
             local function sum(key)
               local s = 0
-              for _, v in ipairs(redis.call('HVALS', key)) do s = s + tonumber(v) end
+              local kv = redis.call('HGETALL', key)
+              for i = 1, #kv, 2 do
+                if kv[i] ~= '~' then s = s + tonumber(kv[i + 1]) end
+              end
               return s
             end
+            local token = redis.call('HGET', KEYS[1], '~')
+            if not token then
+              token = ARGV[12]
+              redis.call('HSET', KEYS[1], '~', token)
+            end
+            local lost = ARGV[11] ~= '' and token ~= ARGV[11]
+            local floors = lost or ARGV[15] == '1'
             local hourly = #KEYS > 1
-            local beforeDay = claim(KEYS[1], tonumber(ARGV[2]), ARGV[4], ARGV[9])
-            local beforeHour = 0
-            if hourly then beforeHour = claim(KEYS[2], tonumber(ARGV[3]), ARGV[5], ARGV[10]) end
+            local beforeDay, ownDay = claim(KEYS[1], tonumber(ARGV[2]), ARGV[4], ARGV[9])
+            local beforeHour, ownHour = 0, 0
+            if hourly then beforeHour, ownHour = claim(KEYS[2], tonumber(ARGV[3]), ARGV[5], ARGV[10]) end
             local day = sum(KEYS[1])
             local hour = 0
-            local grant = math.min(tonumber(ARGV[6]), tonumber(ARGV[7]) - day)
+            local counted = day
+            if floors then counted = math.max(day, tonumber(ARGV[13]) + ownDay) end
+            local grant = math.min(tonumber(ARGV[6]), tonumber(ARGV[7]) - counted)
             if hourly then
               hour = sum(KEYS[2])
-              grant = math.min(grant, tonumber(ARGV[8]) - hour)
+              counted = hour
+              if floors then counted = math.max(hour, tonumber(ARGV[14]) + ownHour) end
+              grant = math.min(grant, tonumber(ARGV[8]) - counted)
             end
             if grant > 0 then
               redis.call('HINCRBY', KEYS[1], node, grant)
@@ -79,7 +100,8 @@ public final class RedisSharedWarmup implements SharedWarmup {
             else
               grant = 0
             end
-            return {grant, day, hour, beforeDay, beforeHour}
+            return {grant, day, hour, beforeDay, beforeHour, lost and 1 or 0, token,
+                    day - ownDay - grant, hour - ownHour - grant}
             """;
 
     /** Without demand for this long, a node hands its unused leased units back. */
@@ -153,6 +175,13 @@ public final class RedisSharedWarmup implements SharedWarmup {
         long takenSinceSync;
         long remainingDay = -1;  // cap - sum of claims at the last sync; -1: never synced
         long remainingHour = -1;
+        String token = "";  // the data set of Redis this node last wrote to ("" before the first write)
+        long seenDay = -1;  // the other nodes' claims at the last sync
+        long seenHour = -1;
+        boolean holdingFloor; // Redis lost the hash: grants count against the sums seen before, for a while
+        long floorDay = -1;
+        long floorHour = -1;
+        long floorUntil;
         long outageDay;     // units taken beyond the lease since the last sync
         long outageHour;
 
@@ -177,6 +206,8 @@ public final class RedisSharedWarmup implements SharedWarmup {
             usedHour = 0;
             outageHour = 0;
             remainingHour = -1;
+            seenHour = -1;
+            floorHour = -1;
             adoptedHour = false;
         }
 
@@ -198,7 +229,8 @@ public final class RedisSharedWarmup implements SharedWarmup {
 
     /** What one sync of a budget sends, taken under the lock. */
     private record Step(Budget budget, long hour, long claimDay, long claimHour, boolean adoptDay, boolean adoptHour,
-                        long want, long outageDay, long outageHour) {
+                        long want, long outageDay, long outageHour, String token, long floorDay, long floorHour,
+                        boolean holdFloor) {
     }
 
     @Override
@@ -323,7 +355,7 @@ public final class RedisSharedWarmup implements SharedWarmup {
             b.dirty = true;
         }
         // lease what this node sends in about one lease period at its recent pace (twice that ahead)
-        double perNano = b.takenSinceSync / (double) Math.max(now - b.lastSync, syncNanos);
+        double perNano = b.takenSinceSync / (double) Math.max(now - b.lastSync, leaseNanos);
         long ahead = Math.max(1, (long) Math.ceil(perNano * leaseNanos));
         long want = 0;
         if (demand && (b.starved || b.available < ahead) && now >= b.retryAt) {
@@ -333,8 +365,12 @@ public final class RedisSharedWarmup implements SharedWarmup {
         if (want == 0 && !b.dirty && !stale && b.adoptedDay && (b.adoptedHour || !b.hourly())) {
             return null;
         }
+        if (b.holdingFloor && now - b.floorUntil > 0) {
+            b.holdingFloor = false; // node-ttl passed: a node that has not written its claim back by now is gone
+        }
         return new Step(b, b.hour, b.claimDay(), b.claimHour(), !b.adoptedDay, b.hourly() && !b.adoptedHour, want,
-                b.outageDay, b.outageHour);
+                b.outageDay, b.outageHour, b.token, b.holdingFloor ? b.floorDay : b.seenDay,
+                b.holdingFloor ? b.floorHour : b.seenHour, b.holdingFloor);
     }
 
     private void run(Step s) {
@@ -350,34 +386,58 @@ public final class RedisSharedWarmup implements SharedWarmup {
         }
         String dayKey = settings.key("warmup:{" + k.source() + "|" + k.provider() + "}:" + k.epochDay());
         String[] keys = hourly ? new String[] {dayKey, dayKey + ":h" + s.hour()} : new String[] {dayKey};
-        List<Long> r = link.eval(SYNC, ScriptOutputType.MULTI, keys, settings.nodeId(),
+        List<Object> r = link.eval(SYNC, ScriptOutputType.MULTI, keys, settings.nodeId(),
                 String.valueOf(s.claimDay()), String.valueOf(s.claimHour()), s.adoptDay() ? "1" : "0",
                 s.adoptHour() ? "1" : "0", String.valueOf(s.want()), String.valueOf(dailyCap),
                 String.valueOf(hourlyCap), String.valueOf((k.epochDay() + 2) * 86_400),
-                String.valueOf((s.hour() + 2) * 3_600));
-        long granted = r.get(0);
+                String.valueOf((s.hour() + 2) * 3_600), s.token(), UUID.randomUUID().toString(),
+                String.valueOf(s.floorDay()), String.valueOf(s.floorHour()), s.holdFloor() ? "1" : "0");
+        long granted = (Long) r.get(0);
+        long daySum = (Long) r.get(1);
+        long hourSum = (Long) r.get(2);
+        boolean lost = (Long) r.get(5) == 1;
+        long othersDay = (Long) r.get(7);
+        long othersHour = (Long) r.get(8);
         reached = true;
+        LOG.debug("warm-up {}: claim {} (adopt {}), want {}: granted {}, the cluster's claims {} of {}",
+                keys[keys.length - 1], s.claimDay(), s.adoptDay(), s.want(), granted, daySum, dailyCap);
+        if (lost) {
+            LOG.warn("CLUSTER: Redis lost the warm-up counts of {}; node {} wrote its claim back and counts at least "
+                    + "the {} the other nodes had claimed, until they have written theirs back (or {} passed)", dayKey,
+                    settings.nodeId(), s.floorDay(), settings.nodeTtl());
+        }
         long now = nanos.getAsLong();
         synchronized (this) {
             boolean sameHour = s.hour() == b.hour;
             // whatever changed while the script ran is written at the next pass
             b.dirty = b.claimDay() != s.claimDay() || (hourly && (!sameHour || b.claimHour() != s.claimHour()));
+            b.token = (String) r.get(6);
+            if (lost) {
+                b.holdingFloor = true;
+                b.floorDay = s.floorDay();
+                b.floorHour = s.floorHour();
+                b.floorUntil = now + settings.nodeTtl().toNanos();
+            } else if (b.holdingFloor && othersDay >= b.floorDay && (!hourly || !sameHour || othersHour >= b.floorHour)) {
+                b.holdingFloor = false; // every claim it knew of is back
+            }
             if (s.adoptDay()) {
-                b.usedDay += r.get(3); // sent (or leased) before this node restarted: stays counted as sent
+                b.usedDay += (Long) r.get(3); // sent (or leased) before this node restarted: stays counted as sent
                 b.adoptedDay = true;
             }
             if (sameHour) {
                 if (s.adoptHour()) {
-                    b.usedHour += r.get(4);
+                    b.usedHour += (Long) r.get(4);
                     b.adoptedHour = true;
                 }
                 b.available += granted;
-                b.remainingHour = hourly ? Math.max(0, hourlyCap - r.get(2)) : -1;
+                b.seenHour = hourly ? othersHour : -1;
+                b.remainingHour = hourly ? Math.max(0, hourlyCap - hourSum - Math.max(0, floor(b, s.floorHour()) - othersHour)) : -1;
                 b.outageHour -= Math.min(b.outageHour, s.outageHour());
             } else if (granted > 0) {
                 b.dirty = true; // granted for an hour that has passed: not usable, the claim drops again
             }
-            b.remainingDay = Math.max(0, dailyCap - r.get(1));
+            b.seenDay = othersDay;
+            b.remainingDay = Math.max(0, dailyCap - daySum - Math.max(0, floor(b, s.floorDay()) - othersDay));
             b.outageDay -= Math.min(b.outageDay, s.outageDay());
             b.takenSinceSync = 0;
             b.lastSync = now;
@@ -387,6 +447,10 @@ public final class RedisSharedWarmup implements SharedWarmup {
                 b.retryAt = now + retryNanos; // the cluster has none left for now: ask again later, not at once
             }
         }
+    }
+
+    private static long floor(Budget b, long floor) {
+        return b.holdingFloor ? floor : -1;
     }
 
     /** This node's leased, unsent units of the budget (tests look at it). */

@@ -61,8 +61,12 @@ class RedisSharedWarmupTest {
     }
 
     RedisSharedWarmup node(String id, double outageShare) {
+        return node(id, outageShare, Duration.ofSeconds(10));
+    }
+
+    RedisSharedWarmup node(String id, double outageShare, Duration nodeTtl) {
         RedisLink link = new RedisLink(new ClusterSettings(redis.uri(), id, prefix, outageShare, Duration.ofMillis(250),
-                Duration.ofMillis(25), Duration.ofMillis(500), Duration.ofSeconds(10)));
+                Duration.ofMillis(25), Duration.ofMillis(500), nodeTtl));
         links.add(link);
         awaitTrue("link up", link::up);
         return new RedisSharedWarmup(link, IDLE, System::nanoTime);
@@ -78,7 +82,14 @@ class RedisSharedWarmupTest {
     }
 
     long claimsInTotal() {
-        return inspect.sync().hvals(dayKey()).stream().mapToLong(Long::parseLong).sum();
+        return claims().values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    /** Node id to claim (without the data-set token "~"). */
+    Map<String, String> claims() {
+        Map<String, String> all = new java.util.HashMap<>(inspect.sync().hgetall(dayKey()));
+        all.remove("~");
+        return all;
     }
 
     /** Takes until {@code want} units or until nothing came for {@code quiet}; how many it got. */
@@ -143,7 +154,7 @@ class RedisSharedWarmupTest {
             System.out.printf("warm-up race: cap %d, node a %d + node b %d%n", cap, ta, tb);
             assertTrue(ta > 0 && tb > 0, "both sent: " + ta + " / " + tb);
             awaitTrue("leases settled", () -> claimsInTotal() == cap);
-            assertEquals(Map.of("a", String.valueOf(ta), "b", String.valueOf(tb)), inspect.sync().hgetall(dayKey()));
+            assertEquals(Map.of("a", String.valueOf(ta), "b", String.valueOf(tb)), claims());
         } finally {
             pool.shutdownNow();
         }
@@ -239,5 +250,32 @@ class RedisSharedWarmupTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void whenRedisComesBackEmptyANodeCountsWhatItSawUntilTheOthersWroteTheirClaimsBackOrNodeTtlPassed()
+            throws Exception {
+        long cap = 60;
+        RedisSharedWarmup b = node("b", 0.5, Duration.ofSeconds(6));
+        RedisSharedWarmup a = node("a", 0.5, Duration.ofSeconds(6));
+        assertEquals(40, take(b, 40, cap, NO_HOURLY_CAP, Duration.ofSeconds(10)));
+        awaitTrue("b handed its lease back", () -> claimOf("b") == 40);
+        assertEquals(10, take(a, 10, cap, NO_HOURLY_CAP, Duration.ofSeconds(10)));
+        awaitTrue("a handed its lease back", () -> claimOf("a") == 10); // a saw 50 claimed
+        links.get(0).close(); // b is gone before Redis returns: it cannot write its 40 back
+
+        redis.kill();
+        awaitTrue("a noticed", () -> !links.get(1).up());
+        redis.restart();
+        inspect.close();
+        inspect = inspector.connect();
+        awaitTrue("a is back", () -> links.get(1).up());
+        long back = System.nanoTime();
+        int within = take(a, 1000, cap, NO_HOURLY_CAP, Duration.ofSeconds(2));
+        long took = (System.nanoTime() - back) / 1_000_000;
+        assertTrue(took < 5500, "the floor is held for node-ttl (6 s) and this check ran within it: " + took + " ms");
+        assertEquals(10, within, "only what remained of the 60 after the 50 a had seen, not b's 40 again");
+        Thread.sleep(6500); // node-ttl: b never wrote back, so it is forgotten (documented)
+        assertEquals(40, take(a, 1000, cap, NO_HOURLY_CAP, Duration.ofSeconds(2)));
     }
 }

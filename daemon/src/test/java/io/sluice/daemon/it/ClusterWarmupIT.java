@@ -131,6 +131,7 @@ class ClusterWarmupIT {
                             .set("sluice.cluster.redis.uri", redis.uri())
                             .set("sluice.cluster.key-prefix", prefix)
                             .set("sluice.cluster.outage-share", share)
+                            .set("logger.levels.io.sluice.daemon.cluster", "DEBUG")
                             .start();
                 }
                 for (int i = 0; i < perNode / 10; i++) {
@@ -169,6 +170,10 @@ class ClusterWarmupIT {
                 for (DaemonProcess n : nodes) {
                     if (n != null) {
                         n.close();
+                        Path keep = Path.of("target", "cluster-it-logs");
+                        Files.createDirectories(keep);
+                        Files.copy(n.log(), keep.resolve("node-" + n.httpPort() + ".log"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
