@@ -33,7 +33,9 @@ import java.util.function.LongSupplier;
  *
  * <p>While Redis is unreachable a node sends what it had leased and, on top of it, at most
  * {@code outage-share} of the budget it last saw remaining (of the cap, if it never saw Redis
- * that day). What it sent meanwhile is part of its claim and lands in Redis when Redis returns.
+ * that day). What it sent meanwhile is part of its claim and lands in Redis when Redis returns;
+ * if Redis returns empty, a node counts the other nodes' claims it saw until they have written
+ * theirs back (at most {@code node-ttl}). The exact bounds are in docs/scaling.md.
  */
 public final class RedisSharedWarmup implements SharedWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSharedWarmup.class);
