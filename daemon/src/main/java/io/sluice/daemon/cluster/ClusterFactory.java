@@ -32,8 +32,7 @@ final class ClusterFactory {
     @Singleton
     @Requires(property = URI)
     Shared clusterShared(RedisLink link) {
-        return new Shared(new RedisSharedLimits(link), io.sluice.daemon.warmup.SharedWarmup.LOCAL,
-                io.sluice.daemon.shaping.HoldBroadcast.LOCAL);
+        return new Shared(new RedisSharedLimits(link), new RedisSharedWarmup(link), new RedisHoldBroadcast(link));
     }
 
     @Singleton

@@ -21,7 +21,9 @@ public interface SharedWarmup {
     };
 
     /**
-     * Takes one unit of {@code source}'s budget towards {@code provider} for UTC day
+     * Takes one unit of {@code source}'s budget (a source is named here by its bound address: the
+     * same IP is the same reputation on every node; a source without one is not shared) towards
+     * {@code provider} for UTC day
      * {@code epochDay} (cap {@code dailyCap}) and hour {@code hour} since the epoch (cap
      * {@code hourlyCap}); false when the cluster has none left for this node now.
      */

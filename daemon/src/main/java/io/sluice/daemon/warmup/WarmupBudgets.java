@@ -85,7 +85,8 @@ public final class WarmupBudgets {
         if (s[0] >= dailyCap || s[2] >= hourlyCap) {
             return false;
         }
-        if (!shared.tryTake(source.name(), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
+        if (source.address() != null
+                && !shared.tryTake(reputation(source), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
             return false;
         }
         s[0]++;
@@ -102,13 +103,25 @@ public final class WarmupBudgets {
         Progress p = progress.get(source.name());
         long[] s = p == null ? null : p.sent.get(provider);
         if (s != null && s[0] > 0) {
-            shared.giveBack(source.name(), provider, p.epochDay, s[1]);
+            if (source.address() != null) {
+                shared.giveBack(reputation(source), provider, p.epochDay, s[1]);
+            }
             s[0]--;
             if (s[2] > 0) {
                 s[2]--;
             }
             dirty = true;
         }
+    }
+
+    /*
+     * What the cluster counts a budget against: the bound address (two nodes sending from one IP
+     * share its reputation, whatever they call it). Only the implicit source has none, and it
+     * never warms up; were one to, each node's default address is its own IP, so its budget
+     * would be the node's own.
+     */
+    private static String reputation(Source source) {
+        return source.address().getHostAddress();
     }
 
     public synchronized List<Status> status() {

@@ -101,6 +101,41 @@ class WarmupBudgetsTest {
     }
 
     @Test
+    void theClusterKnowsAWarmingSourceByItsAddress(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("egress.yml");
+        Files.writeString(file, """
+                schedules:
+                  tiny: {daily: [3]}
+                sources:
+                  bound:
+                    address: 127.0.0.21
+                    warmup: {schedule: tiny, start: 2026-11-28}
+                pools:
+                  main:
+                    sources: {bound: 1}
+                """);
+        EgressPlan plan = EgressPlan.load(file);
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        SharedWarmup exhausted = new SharedWarmup() {
+            @Override
+            public boolean tryTake(String source, String provider, long epochDay, long dailyCap, long hour,
+                                   long hourlyCap) {
+                asked.add(source);
+                return false;
+            }
+
+            @Override
+            public void giveBack(String source, String provider, long epochDay, long hour) {
+            }
+        };
+        WarmupBudgets budgets = new WarmupBudgets(plan, new TestClock(Instant.parse("2026-11-28T10:00:00Z")), null,
+                exhausted);
+        assertEquals(0, take(budgets, plan.sources().get("bound"), "default", 5), "the cluster has none left");
+        assertEquals(java.util.List.of("127.0.0.21", "127.0.0.21", "127.0.0.21", "127.0.0.21", "127.0.0.21"), asked,
+                "the cluster knows a source by its address");
+    }
+
+    @Test
     void theShippedScheduleRunsSixteenDays() {
         assertEquals(50, WarmupSchedule.DEFAULT.dailyCap("any", 1));
         assertEquals(100_000, WarmupSchedule.DEFAULT.dailyCap("any", 16));
