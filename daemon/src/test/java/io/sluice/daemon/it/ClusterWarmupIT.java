@@ -52,11 +52,8 @@ class ClusterWarmupIT {
         return JSON.readTree(r.body());
     }
 
-    @Test
-    void aWarmingSourceSharedByTwoNodesSendsItsCapInTotal(@TempDir Path dir) throws Exception {
-        int cap = 40;
-        int perNode = 70;
-        int port = FreePorts.tcp();
+    /* The egress file both nodes use: one source on 127.0.0.2, on day 1 of a schedule capped at {@code cap}. */
+    private static Path warmingSource(Path dir, int cap) throws java.io.IOException {
         Path egress = dir.resolve("egress.yml");
         Files.writeString(egress, """
                 schedules:
@@ -66,6 +63,15 @@ class ClusterWarmupIT {
                 pools:
                   main: {sources: {shared-ip: 1}}
                 """.formatted(cap, LocalDate.now(ZoneOffset.UTC)));
+        return egress;
+    }
+
+    @Test
+    void aWarmingSourceSharedByTwoNodesSendsItsCapInTotal(@TempDir Path dir) throws Exception {
+        int cap = 40;
+        int perNode = 70;
+        int port = FreePorts.tcp();
+        Path egress = warmingSource(dir, cap);
         String prefix = RedisServer.freshPrefix();
         try (RedisServer redis = RedisServer.shared(dir.resolve("redis"));
              SmtpSink sink = SmtpSink.builder().listen("127.0.0.51", port).start();
@@ -100,15 +106,7 @@ class ClusterWarmupIT {
         double share = 0.25;
         int perNode = 100;
         int port = FreePorts.tcp();
-        Path egress = dir.resolve("egress.yml");
-        Files.writeString(egress, """
-                schedules:
-                  first-day: {daily: [%d]}
-                sources:
-                  shared-ip: {address: 127.0.0.2, warmup: {schedule: first-day, start: %s}}
-                pools:
-                  main: {sources: {shared-ip: 1}}
-                """.formatted(cap, LocalDate.now(ZoneOffset.UTC)));
+        Path egress = warmingSource(dir, cap);
         Path rules = dir.resolve("rules.yml");
         Files.writeString(rules, """
                 providers:
