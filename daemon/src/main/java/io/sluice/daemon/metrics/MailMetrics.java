@@ -2,6 +2,7 @@ package io.sluice.daemon.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.sluice.daemon.cluster.ClusterHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
@@ -30,7 +31,7 @@ public final class MailMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Timer endToEnd;
 
-    public MailMetrics(MeterRegistry registry, EventLog events, Spool spool, EgressView egress) {
+    public MailMetrics(MeterRegistry registry, EventLog events, Spool spool, EgressView egress, ClusterHealth cluster) {
         this.registry = registry;
         this.endToEnd = Timer.builder("sluice.delivery.latency")
                 .description("reception to remote 2xx, per delivered recipient")
@@ -53,6 +54,12 @@ public final class MailMetrics {
                 .description("deliveries on ready queues").register(registry);
         Gauge.builder("sluice.connections.outbound", egress, e -> e.depth().connections())
                 .description("open delivery connections").register(registry);
+        if (!"single".equals(cluster.mode())) {
+            // an alert on this is how an operator hears of an outage the node itself rides out
+            Gauge.builder("sluice.cluster.redis.up", cluster, c -> c.redisUp() ? 1 : 0)
+                    .description("1 while this cluster node reaches Redis; 0 while it runs on its outage share")
+                    .register(registry);
+        }
         events.subscribe(this::count);
     }
 

@@ -28,6 +28,7 @@ class ClusterModeIT {
                 .start()) {
             assertEquals(200, daemon.healthStatus());
             assertTrue(daemon.healthBody().contains("\"mode\":\"single\""), daemon.healthBody());
+            assertFalse(metrics(daemon).contains("sluice_cluster_redis_up"), "no cluster gauge on a single node");
         }
         String loaded = Files.readString(classes);
         // the seams themselves are loaded (so the log does show this daemon's classes) ...
@@ -48,16 +49,30 @@ class ClusterModeIT {
                      .start()) {
             await("the node joins", Duration.ofSeconds(15), () -> body(node).contains("\"redis\":\"up\""));
             assertTrue(body(node).contains("\"node\":\"node-a\""), body(node));
+            assertTrue(metrics(node).contains("sluice_cluster_redis_up 1.0"), "gauge while up");
 
             redis.kill();
             await("the node sees Redis gone", Duration.ofSeconds(15), () -> body(node).contains("\"redis\":\"down\""));
             assertEquals(200, node.healthStatus(), "a node without Redis still delivers: UP");
+            assertTrue(metrics(node).contains("sluice_cluster_redis_up 0.0"), "gauge while down");
             await("the outage is logged", Duration.ofSeconds(5),
                     () -> log(node).contains("CLUSTER: Redis at " + redis.uri() + " is unreachable"));
 
             redis.restart();
             await("the node sees Redis back", Duration.ofSeconds(15), () -> body(node).contains("\"redis\":\"up\""));
             await("the return is logged", Duration.ofSeconds(5), () -> log(node).contains("is reachable again"));
+        }
+    }
+
+    private static String metrics(DaemonProcess d) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + d.httpPort() + "/prometheus")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (Exception e) {
+            throw new AssertionError("GET /prometheus: " + e, e);
         }
     }
 
