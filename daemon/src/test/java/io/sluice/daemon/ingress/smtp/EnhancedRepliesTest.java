@@ -11,6 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class EnhancedRepliesTest {
 
     @Test
+    void acceptedSessionsSendRepliesWithoutWaitingForAcks() throws IOException {
+        try (java.net.ServerSocket server = EnhancedReplies.serverSocket()) {
+            server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                    server.getLocalPort());
+                 java.net.Socket accepted = server.accept()) {
+                // pipelined replies are separate writes; Nagle would hold each behind the last ACK
+                org.junit.jupiter.api.Assertions.assertTrue(accepted.getTcpNoDelay());
+            }
+        }
+    }
+
+    @Test
     void repliesWithoutEnhancedCodeGetOne() {
         assertEquals("500 5.5.2 Error: command not implemented\r\n",
                 EnhancedReplies.rewrite("500 Error: command not implemented\r\n"));
