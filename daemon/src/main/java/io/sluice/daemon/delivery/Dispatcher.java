@@ -20,9 +20,6 @@ import io.sluice.daemon.scheduler.TimerWheel;
 import io.sluice.daemon.shaping.Backoff;
 import io.sluice.daemon.shaping.ProviderRule;
 import io.sluice.daemon.shaping.HoldBroadcast;
-import io.sluice.daemon.shaping.ProviderThrottle;
-import io.sluice.daemon.shaping.ProviderTotal;
-import io.sluice.daemon.shaping.SharedLimits;
 import io.sluice.daemon.shaping.Rate;
 import io.sluice.daemon.shaping.ReplyRule;
 import io.sluice.daemon.shaping.ShapingRules;
@@ -34,7 +31,6 @@ import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.SmtpConnection;
 import io.sluice.protocol.client.TlsMode;
 import io.sluice.protocol.client.Transaction;
-import io.sluice.protocol.client.TransactionResult;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.Spool;
 import io.sluice.queue.SpoolException;
@@ -120,9 +116,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Object> inbound = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, EgressPath> paths = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ProviderThrottle> throttles = new ConcurrentHashMap<>();
-    /** A provider's limits across all sources (and nodes), by provider name. */
-    private final ConcurrentHashMap<String, ProviderTotal> totals = new ConcurrentHashMap<>();
+    /** Every source's limits towards every provider, and each provider's totals. */
+    private final ProviderLimits limits;
     /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
     private final ConcurrentHashMap<java.net.InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
     private final Thread scheduler;
@@ -136,6 +131,7 @@ public final class Dispatcher implements AutoCloseable {
                       SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared) {
         this.router = router;
         this.shared = shared;
+        this.limits = new ProviderLimits(shared.limits());
         this.perDelivery = perDelivery;
         this.dkim = dkim;
         this.client = client;
@@ -369,36 +365,9 @@ public final class Dispatcher implements AutoCloseable {
 
     private EgressPath path(Source source, String site, ProviderRule rule, List<RouteDecision.Target> targets) {
         EgressPath p = paths.computeIfAbsent(source.name() + ">" + site,
-                k -> new EgressPath(source, site, throttle(source, rule), targets));
+                k -> new EgressPath(source, site, limits.throttle(source, rule), targets));
         p.targets = targets;
         return p;
-    }
-
-    private ProviderThrottle throttle(Source source, ProviderRule rule) {
-        return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
-                k -> new ProviderThrottle(effective(source, rule), sourceShare(source, rule), total(rule)));
-    }
-
-    /*
-     * A source's limits are shared with other nodes by its address (the reputation a provider sees),
-     * not its name, which each node chooses. A source without an address sends from whatever the
-     * host routes by: no other node can be sure to share it, so nothing is shared.
-     */
-    private SharedLimits.Share sourceShare(Source source, ProviderRule rule) {
-        return source.address() == null ? SharedLimits.Share.UNSHARED
-                : shared.limits().share(source.address().getHostAddress() + ">" + rule.name());
-    }
-
-    /* The provider's totals: one for all sources towards it. */
-    private ProviderTotal total(ProviderRule rule) {
-        return totals.computeIfAbsent(rule.name(),
-                name -> new ProviderTotal(rule, shared.limits().share(ProviderTotal.key(name))));
-    }
-
-    /* The provider rule with the source's own limits for that provider, if it has any. */
-    private static ProviderRule effective(Source source, ProviderRule rule) {
-        var limits = source.limits().get(rule.name());
-        return limits == null ? rule : ShapingRules.overridden(rule, limits);
     }
 
     /* The domain's route from the cache, or a lookup started (answered on this thread later). */
@@ -803,13 +772,7 @@ public final class Dispatcher implements AutoCloseable {
             rules = freshRules;
             warmup.replacePlan(freshPlan);
             routes.clear();
-            throttles.forEach((k, t) -> {
-                String sourceName = k.substring("source:".length(), k.lastIndexOf('>'));
-                Source s = freshPlan.sources().get(sourceName);
-                ProviderRule fresh = freshRules.byName(t.rule().name());
-                t.update(s == null ? fresh : effective(s, fresh));
-            });
-            totals.forEach((name, t) -> t.update(freshRules.byName(name)));
+            limits.reload(freshPlan, freshRules);
             for (EgressPath p : new ArrayList<>(paths.values())) {
                 Delivery x;
                 while ((x = p.poll()) != null) {
