@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProviderThrottle {
     public final AtomicInteger connections = new AtomicInteger();
     private volatile ProviderRule rule;
-    private final Gcra messages;
+    private final SharedRate messages;
     private final Gcra connects;
     private volatile Instant throttledUntil = Instant.MIN;
     private volatile double factor = 1.0;
@@ -31,7 +31,7 @@ public final class ProviderThrottle {
         this.rule = rule;
         this.share = share;
         this.total = total;
-        this.messages = new Gcra(rule.messageRate(), 1);
+        this.messages = new SharedRate(rule.messageRate(), share);
         this.connects = new Gcra(rule.connectionRate(), 1);
     }
 
@@ -66,31 +66,19 @@ public final class ProviderThrottle {
 
     /** Takes one message slot: the source's rate (this node and its share), then the provider's total. */
     public boolean tryMessage(long nanos) {
-        Rate r = messages.rate();
-        if (!r.unlimited()) {
-            if (!share.tryMessage(r, nanos)) {
-                return false;
-            }
-            if (!messages.tryAcquire(nanos)) {
-                share.giveBack();
-                return false;
-            }
+        if (!messages.tryTake(nanos)) {
+            return false;
         }
         if (total.tryMessage(nanos)) {
             return true;
         }
-        if (!r.unlimited()) { // the total said no: the source's slot goes back for the next message
-            messages.giveBack();
-            share.giveBack();
-        }
+        messages.giveBack(); // the total said no: the source's slot goes back for the next message
         return false;
     }
 
     /** Nanoseconds until the message rate (the source's and the provider total's) admits one more. */
     public long waitMessageNanos(long nanos) {
-        Rate r = messages.rate();
-        long own = r.unlimited() ? 0 : Math.max(messages.waitNanos(nanos), share.waitNanos(r, nanos));
-        return Math.max(own, total.waitMessageNanos(nanos));
+        return Math.max(messages.waitNanos(nanos), total.waitMessageNanos(nanos));
     }
 
     public boolean tryConnect(long nanos) {
@@ -126,9 +114,5 @@ public final class ProviderThrottle {
     public void releaseConnection() {
         share.connectionsNow(connections.decrementAndGet());
         total.releaseConnection();
-    }
-
-    public ProviderTotal total() {
-        return total;
     }
 }

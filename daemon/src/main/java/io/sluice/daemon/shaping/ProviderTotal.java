@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProviderTotal {
     private final AtomicInteger connections = new AtomicInteger();
-    private final Gcra messages;
+    private final SharedRate messages;
     private final SharedLimits.Share share;
     private volatile int maxConnections;
 
     public ProviderTotal(ProviderRule rule, SharedLimits.Share share) {
         this.share = share;
-        this.messages = new Gcra(rule.totalMessageRate(), 1);
+        this.messages = new SharedRate(rule.totalMessageRate(), share);
         this.maxConnections = rule.totalMaxConnections();
     }
 
@@ -38,32 +38,11 @@ public final class ProviderTotal {
 
     /** Takes one message slot of the provider's total rate (this node's pacing and its cluster share). */
     public boolean tryMessage(long nanos) {
-        Rate r = messages.rate();
-        if (r.unlimited()) {
-            return true;
-        }
-        if (!share.tryMessage(r, nanos)) {
-            return false;
-        }
-        if (messages.tryAcquire(nanos)) {
-            return true;
-        }
-        share.giveBack();
-        return false;
-    }
-
-    /** Returns the slot of the last {@link #tryMessage} (the source's own limit said no). */
-    public void giveBack() {
-        Rate r = messages.rate();
-        if (!r.unlimited()) {
-            messages.giveBack();
-            share.giveBack();
-        }
+        return messages.tryTake(nanos);
     }
 
     public long waitMessageNanos(long nanos) {
-        Rate r = messages.rate();
-        return r.unlimited() ? 0 : Math.max(messages.waitNanos(nanos), share.waitNanos(r, nanos));
+        return messages.waitNanos(nanos);
     }
 
     /** Takes one connection slot of the provider's total cap if there is room (on this node, in its share). */
