@@ -50,13 +50,7 @@ class AdminApiIT {
     void operatorsSeeAndSteerTheEgressEngine(@TempDir Path dir) throws Exception {
         int port = FreePorts.tcp();
         String today = LocalDate.now(ZoneOffset.UTC).toString();
-        Path egress = dir.resolve("egress.yml");
-        Files.writeString(egress, """
-                sources:
-                  warm: {address: 127.0.0.41, warmup: {schedule: default, start: %s}}
-                pools:
-                  main: {sources: {warm: 1}}
-                """.formatted(today));
+        Path egress = EgressFiles.oneWarmingSource(dir, "127.0.0.41");
         String token = "s3cret-token";
         try (SmtpSink sink = SmtpSink.builder().listen("127.0.0.42", port).start();
              Dnsmasq dns = Dnsmasq.builder().host("mx.held.test", "127.0.0.42").mx("held.test", "mx.held.test", 10).start();

@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +36,7 @@ class StatusPageIT {
     void theStatusPageShowsRealNumbers(@TempDir Path dir) throws Exception {
         Path chromium = ExternalTool.require("chromium");
         int port = FreePorts.tcp();
-        Path egress = dir.resolve("egress.yml");
-        Files.writeString(egress, """
-                sources:
-                  warm: {address: 127.0.0.41, warmup: {schedule: default, start: %s}}
-                pools:
-                  main: {sources: {warm: 1}}
-                """.formatted(LocalDate.now(ZoneOffset.UTC)));
+        Path egress = EgressFiles.oneWarmingSource(dir, "127.0.0.41");
         try (SmtpSink sink = SmtpSink.builder().listen("127.0.0.42", port).start();
              Dnsmasq dns = Dnsmasq.builder().host("mx.page.test", "127.0.0.42").mx("page.test", "mx.page.test", 10).start();
              DaemonProcess daemon = DaemonProcess.in(dir.resolve("daemon"))
