@@ -54,7 +54,8 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean up;
-    private volatile boolean everUp;
+    /** Whether a check has run: the first one's outcome is a join (or a failure to), later ones a return. */
+    private boolean checked;
     private volatile boolean closed;
 
     public RedisLink(ClusterSettings settings) {
@@ -197,6 +198,8 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
         if (closed) {
             return;
         }
+        boolean first = !checked;
+        checked = true;
         try {
             if (connection == null) {
                 connection = client.connect();
@@ -224,7 +227,9 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
             connection.sync().ping();
             if (!up) {
                 up = true;
-                if (everUp) {
+                if (first) {
+                    LOG.info("cluster: node {} joined through Redis at {}", settings.nodeId(), settings.redisUri());
+                } else {
                     LOG.warn("CLUSTER: Redis at {} is reachable again; node {} reconciles and shares limits again",
                             settings.redisUri(), settings.nodeId());
                     for (Runnable hook : reconnectHooks) {
@@ -234,16 +239,12 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
                             LOG.warn("cluster reconcile step failed (retried at the next return): {}", e.toString());
                         }
                     }
-                } else {
-                    everUp = true;
-                    LOG.info("cluster: node {} joined through Redis at {}", settings.nodeId(), settings.redisUri());
                 }
             }
         } catch (RuntimeException e) {
-            if (!everUp && up == false && connection == null) {
+            if (first) {
                 LOG.error("CLUSTER: cannot reach Redis at {} ({}); node {} runs on local limits until it can",
                         settings.redisUri(), e.toString(), settings.nodeId());
-                everUp = true; // log the start-up failure once; the return is logged as a reconnect
             }
             failed(e);
         }

@@ -85,8 +85,7 @@ public final class WarmupBudgets {
         if (s[0] >= dailyCap || s[2] >= hourlyCap) {
             return false;
         }
-        if (source.address() != null
-                && !shared.tryTake(reputation(source), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
+        if (!shared.tryTake(reputation(source), provider, p.epochDay, dailyCap, s[1], hourlyCap)) {
             return false;
         }
         s[0]++;
@@ -103,9 +102,7 @@ public final class WarmupBudgets {
         Progress p = progress.get(source.name());
         long[] s = p == null ? null : p.sent.get(provider);
         if (s != null && s[0] > 0) {
-            if (source.address() != null) {
-                shared.giveBack(reputation(source), provider, p.epochDay, s[1]);
-            }
+            shared.giveBack(reputation(source), provider, p.epochDay, s[1]);
             s[0]--;
             if (s[2] > 0) {
                 s[2]--;
@@ -116,9 +113,8 @@ public final class WarmupBudgets {
 
     /*
      * What the cluster counts a budget against: the bound address (two nodes sending from one IP
-     * share its reputation, whatever they call it). Only the implicit source has none, and it
-     * never warms up; were one to, each node's default address is its own IP, so its budget
-     * would be the node's own.
+     * share its reputation, whatever they call it). Every warming source has one: only the
+     * implicit source has none, and it never warms up.
      */
     private static String reputation(Source source) {
         return source.address().getHostAddress();
