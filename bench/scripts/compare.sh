@@ -13,7 +13,8 @@
 #
 # Environment: OUT (default /tmp/sluice-compare), KEY_REPEAT (runs of the 2 KB no-DKIM rows and
 # the 2 KB limit, default 3), RUN_POSTFIX (1), RUN_HARAKA (0), SIZES ("2KB 20KB 100KB"),
-# SLUICE_SHARED (the shared tools directory, default ../shared beside the checkout).
+# PEER_BASELINE (path of the peers' baseline script, peer-baseline.sh; the postfix relay row is
+# measured only when it is given: the script is not part of this checkout).
 # Needs: bench/target/sluice-bench.jar and daemon/target/sluice.jar
 #   (mvn -q -DskipTests package -pl bench,daemon -am), postfix's smtp-source/smtp-sink.
 set -u
@@ -25,9 +26,7 @@ RUN_HARAKA=${RUN_HARAKA:-0}
 SIZES=${SIZES:-2KB 20KB 100KB}
 bench="$here/bin/sluice-bench"
 export SLUICE_JAR=${SLUICE_JAR:-$here/daemon/target/sluice.jar}
-for d in "${SLUICE_SHARED:-}" "$here/../shared" "$here/../../shared"; do
-  [ -n "$d" ] && [ -f "$d/tools/peers/peer-baseline.sh" ] && { SHARED=$d; break; }
-done
+PEER_BASELINE=${PEER_BASELINE:-}
 [ -f "$here/bench/target/sluice-bench.jar" ] && [ -f "$SLUICE_JAR" ] \
   || { echo "compare.sh: build first: mvn -q -DskipTests package -pl bench,daemon -am" >&2; exit 2; }
 command -v smtp-source >/dev/null && command -v smtp-sink >/dev/null \
@@ -70,10 +69,10 @@ timeout 120 "$bench" run --direct -n 20000 -c 10 --warmup 5000 --name tool-direc
   | grep '^RESULT' | tee -a "$RES"
 
 # ------------------------------------------------------------------ 3. postfix (and Haraka)
-if [ "$RUN_POSTFIX" = 1 ] && [ -n "${SHARED:-}" ]; then
+if [ "$RUN_POSTFIX" = 1 ] && [ -f "$PEER_BASELINE" ]; then
   log "postfix relay (peer-baseline.sh, 2KB)"
   W="$OUT/peers" N_RELAY=10000 LIMIT=80 RUN_DIRECT=0 RUN_HARAKA=$RUN_HARAKA RUN_FSYNC_CHECK=0 RUN_SLUICE=0 \
-    timeout 600 bash "$SHARED/tools/peers/peer-baseline.sh" 2> "$OUT/peers.log" | tee "$OUT/peers.txt" \
+    timeout 600 bash "$PEER_BASELINE" 2> "$OUT/peers.log" | tee "$OUT/peers.txt" \
     | awk '/^(postfix|haraka)-relay-2KB-[^ ]* msgs_per_s=/ && !/best_of/ {
         for (i=2;i<=NF;i++){split($i,a,"="); v[a[1]]=a[2]}
         printf "RESULT name=%s delivered_per_s=%s accepted_per_s=%s daemon_cpu_ms_per_msg=%s\n", $1, v["msgs_per_s"], v["inject_msgs_per_s"], v["relay_cpu_ms_per_msg"]}' \

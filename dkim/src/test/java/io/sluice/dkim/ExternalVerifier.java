@@ -10,16 +10,16 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The two independent verifiers, run as external processes through the shared wrappers
- * ({@code ../shared/tools/dkim-verify/} beside the checkout). A missing tool aborts the test locally and fails it
+ * The two independent verifiers, run as external processes through the project's wrappers
+ * ({@code scripts/dkim-verify/}). A missing tool aborts the test locally and fails it
  * loudly when {@code CI=true}, so CI can never pass by skipping.
  */
 enum ExternalVerifier {
     DKIMPY("verify-dkimpy.sh"),
     OPENDKIM("verify-opendkim.sh");
 
-    static final Path TOOLS = Path.of(System.getProperty("sluice.dkim.verifiers",
-            System.getProperty("sluice.shared", "../../shared") + "/tools/dkim-verify")).toAbsolutePath().normalize();
+    static final Path TOOLS = Path.of(System.getProperty("sluice.repo", ".."), "scripts", "dkim-verify")
+            .toAbsolutePath().normalize();
 
     private final String script;
     private volatile Boolean available;

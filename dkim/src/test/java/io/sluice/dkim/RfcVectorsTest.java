@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The published vectors: RFC 8463 Appendix A (both signatures) and RFC 6376 Appendix A.2. */
 class RfcVectorsTest {
 
-    static final Path VECTORS = Path.of(System.getProperty("sluice.shared", "../../shared"), "corpora", "dkim", "vectors")
+    static final Path VECTORS = Path.of(System.getProperty("sluice.repo", ".."), "testdata", "corpora", "dkim", "vectors")
             .toAbsolutePath().normalize();
     private static final Instant RFC8463_T = Instant.ofEpochSecond(1528637909L);
     private static final List<String> RFC8463_H =

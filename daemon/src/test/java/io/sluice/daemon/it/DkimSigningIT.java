@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DkimSigningIT {
 
-    private static final Path TOOLS = Path.of(System.getProperty("sluice.dkim.verifiers",
-            System.getProperty("sluice.shared", "../../shared") + "/tools/dkim-verify")).toAbsolutePath().normalize();
+    private static final Path TOOLS = Path.of(System.getProperty("sluice.repo", ".."), "scripts", "dkim-verify")
+            .toAbsolutePath().normalize();
     private static final List<String> CANONS = List.of("relaxed/relaxed", "simple/simple", "relaxed/simple", "simple/relaxed");
 
     /** A signature we expect on a message: who signed and the record a verifier needs. */

@@ -184,7 +184,7 @@ class FeedbackLoopIT {
     }
 
     private static int dkimpy(byte[] message, String txt) throws Exception {
-        Path script = Path.of(System.getProperty("sluice.shared", "../../shared"), "tools", "dkim-verify", "verify-dkimpy.sh");
+        Path script = Path.of(System.getProperty("sluice.repo", ".."), "scripts", "dkim-verify", "verify-dkimpy.sh");
         Path f = Files.createTempFile("feedback-dkim-", ".eml");
         try {
             Files.write(f, message);
@@ -267,7 +267,7 @@ class FeedbackLoopIT {
     }
 
     private static String corpus(String name) throws IOException {
-        Path p = Path.of(System.getProperty("sluice.shared", "../../shared"), "corpora", name);
+        Path p = Path.of(System.getProperty("sluice.repo", ".."), "testdata", "corpora", name);
         return Files.readString(p, StandardCharsets.ISO_8859_1);
     }
 }

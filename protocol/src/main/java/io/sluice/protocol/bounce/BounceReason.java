@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * The classifier's own, finer reasons. Each maps to one {@link BounceCategory} (what Sluice does)
  * and one Sisimai reason name (what operators and other tools compare against; see
- * {@code shared/corpora/bounces/reasons.tsv}), and knows the RFC 3463 status to report when the
+ * {@code testdata/corpora/bounces/reasons.tsv}), and knows the RFC 3463 status to report when the
  * reply carried none.
  *
  * <p>Finer than Sisimai where the reaction differs: a DNS block list and a "we don't take mail from

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The parser and the bundled rules against Sisimai's labelled bounces
- * ({@code shared/corpora/bounces/expected.tsv}): hard-vs-soft agreement on every row, and the
+ * ({@code testdata/corpora/bounces/expected.tsv}): hard-vs-soft agreement on every row, and the
  * Sisimai reason on the rows where two Sisimai versions agree. Prints the confusion table.
  */
 class BounceCorpusTest {

@@ -1,26 +1,21 @@
 package io.sluice.protocol.bounce;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds {@code shared/corpora} beside the repository: {@code ../../shared/corpora} from the module
- * directory (surefire's working directory). Missing corpora skip the test locally and fail it when
- * {@code CI=true}, as the real-peer tests in {@code io.sluice.protocol.testing} do.
+ * Finds the test corpora in the checkout ({@code testdata/corpora}; the {@code sluice.repo} system
+ * property names the checkout root, the module directory's parent by default). They are part of
+ * the repository, so a missing directory is a broken checkout and fails the test.
  */
 public final class Corpora {
 
     private Corpora() {}
 
     public static Path root() {
-        Path p = Path.of(System.getProperty("sluice.shared", "../../shared"), "corpora").toAbsolutePath().normalize();
+        Path p = Path.of(System.getProperty("sluice.repo", ".."), "testdata", "corpora").toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("corpora not found at " + p);
-            }
-            Assumptions.abort("corpora not found at " + p);
+            throw new AssertionError("test corpora not found at " + p + " (testdata/corpora in the checkout)");
         }
         return p;
     }
