@@ -1,8 +1,8 @@
 /**
- * Sending identities: {@link io.sluice.daemon.egress.Source} (a local IP to bind and its EHLO
- * name), weighted {@link io.sluice.daemon.egress.Pool}s, and the
- * {@link io.sluice.daemon.egress.EgressPlan} read from {@code sluice.egress.file} that says which
- * pool a tenant, campaign or X-Sluice-Pool header uses. Without a file: one implicit source that
- * binds nothing, as before pools existed.
+ * Outbound delivery: routing (smarthost or MX), the dispatcher that groups due deliveries by
+ * destination and reuses connections, retry timing, and the recording of every outcome.
+ * Promises: an outcome is journaled before its event is published and before anything is
+ * retried; a destination that does not answer is rested, not hammered; a delivery leaves the
+ * spool only with a final outcome (delivered, bounced, expired).
  */
 package io.sluice.daemon.egress;

@@ -1,6 +1,6 @@
 package io.sluice.daemon.ingress.smtp;
 
-import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
