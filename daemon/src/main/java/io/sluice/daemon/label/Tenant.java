@@ -10,11 +10,12 @@ public record Tenant(String name) {
 
     /** The envelope attribute (and event field) that carries the tenant's name. */
     public static final String ATTRIBUTE = "tenant";
+    // before DEFAULT: the constructor of the constant reads it
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     /** The name of the tenant of mail that names none. */
     public static final String DEFAULT_NAME = "default";
     public static final Tenant DEFAULT = new Tenant(DEFAULT_NAME);
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public Tenant {
         if (name == null || !NAME.matcher(name).matches()) {
