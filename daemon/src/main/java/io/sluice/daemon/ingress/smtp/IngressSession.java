@@ -81,6 +81,11 @@ final class IngressSession implements MessageHandler {
         String refusal(MessageContext context, String attribute, String value);
     }
 
+    /** What the SMTP server itself allows: a backstop one past our own limit, which answers first. */
+    static int serverRecipientCap(int maxRecipients) {
+        return maxRecipients == Integer.MAX_VALUE ? maxRecipients : maxRecipients + 1;
+    }
+
     static boolean authenticated(MessageContext context) {
         return context instanceof Session session && session.isAuthenticated();
     }
@@ -104,8 +109,10 @@ final class IngressSession implements MessageHandler {
         if (policy.authRequired() && !authenticated(context)) {
             throw new RejectException(530, "5.7.0 Authentication required (STARTTLS, then AUTH)");
         }
+        // Only a session that may relay sends for a tenant; a stranger (who can reach only the
+        // feedback addresses) must not spend the default tenant's budget by opening transactions.
         String tenant = policy.attributes().apply(context).getOrDefault("tenant", TenantRates.DEFAULT_TENANT);
-        if (!rates.tryAcquire(tenant, 1)) {
+        if (policy.mayRelay().test(context) && !rates.tryAcquire(tenant, 1)) {
             throw new RejectException(451, "4.7.0 Message rate for tenant " + tenant + " exceeded ("
                     + rates.perMinute() + " per minute); try again later");
         }
