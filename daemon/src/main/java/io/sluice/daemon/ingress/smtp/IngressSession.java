@@ -45,6 +45,7 @@ final class IngressSession implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IngressSession.class);
     /** RFC 5321 §6.3: a loop shows as many Received fields; 50 is far past any real path. */
     static final int MAX_RECEIVED = 50;
+    static final String ADDRESS_LITERAL_REFUSAL = "address literals are not delivered; use the domain name";
 
     private final MessageContext context;
     private final Intake intake;
@@ -150,11 +151,14 @@ final class IngressSession implements MessageHandler {
         if (!policy.mayRelay().test(context)) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
         }
-        if (!parsed.isAddressLiteral()) {
-            DomainCheck.Verdict verdict = domains.check(parsed.domain());
-            if (verdict != DomainCheck.Verdict.ACCEPT) {
-                throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
-            }
+        if (parsed.isAddressLiteral()) {
+            // delivery routes by domain (MX, smarthost, egress rules): a literal would be accepted
+            // only to bounce later, so say no while the client can still act on it
+            throw new RejectException(550, "5.1.2 <" + parsed + ">: " + ADDRESS_LITERAL_REFUSAL);
+        }
+        DomainCheck.Verdict verdict = domains.check(parsed.domain());
+        if (verdict != DomainCheck.Verdict.ACCEPT) {
+            throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
         }
         // "no means no": the session's tenant (the default one for relay clients)
         var suppressed = feedback.suppression(policy.attributes().apply(context).get("tenant"), address);
