@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.DeliverySettings;
 import io.sluice.daemon.config.DnsSettings;
+import io.sluice.protocol.dns.SpecialPurposeAddresses;
 import io.sluice.protocol.dns.MxHost;
 import io.sluice.protocol.dns.MxResolver;
 import io.sluice.protocol.dns.Route;
@@ -116,13 +117,13 @@ public final class Router implements AutoCloseable {
         return new RouteDecision.Targets(targets, names, hosts.ttlSeconds());
     }
 
-    /** Loopback, RFC 1918 / RFC 4193 private, link-local or unspecified. */
+    /**
+     * Not global unicast by the IANA special-purpose registries: loopback, private, shared
+     * (100.64/10), link-local, multicast, documentation, and the translation forms (NAT64, 6to4,
+     * IPv4-mapped) judged by the IPv4 address inside them.
+     */
     static boolean isPrivate(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
+        return !SpecialPurposeAddresses.isGlobalUnicast(a);
     }
 
     static InetSocketAddress parseHostPort(String key, String value, int defaultPort) {

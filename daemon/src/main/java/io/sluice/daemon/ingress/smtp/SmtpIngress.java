@@ -58,6 +58,9 @@ public final class SmtpIngress implements AutoCloseable {
                 // address checks happen in IngressSession, with precise replies
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
+                // the builder's own default (1,000) would silently cap max-recipients; one more than
+                // ours so IngressSession answers first, with its precise 452 4.5.3
+                .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,

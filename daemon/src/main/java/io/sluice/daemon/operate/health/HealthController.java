@@ -46,9 +46,10 @@ public final class HealthController {
     /** The spool's state as /health shows it. */
     @Serdeable
     public record SpoolHealth(long freeBytes, long minFreeBytes, boolean degraded, long liveMessages,
-                              long liveDeliveries) {
+                              long liveDeliveries, long quarantinedRecords) {
         static SpoolHealth of(SpoolStatus s) {
-            return new SpoolHealth(s.freeBytes(), s.minFreeBytes(), s.degraded(), s.liveMessages(), s.liveDeliveries());
+            return new SpoolHealth(s.freeBytes(), s.minFreeBytes(), s.degraded(), s.liveMessages(), s.liveDeliveries(),
+                    s.quarantinedRecords());
         }
     }
 

@@ -44,6 +44,8 @@ public final class MailMetrics {
         spoolGauge("sluice.spool.live.deliveries", "deliveries not yet final", spool, SpoolStatus::liveDeliveries);
         spoolGauge("sluice.spool.free.bytes", "free disk under the spool", spool, SpoolStatus::freeBytes);
         spoolGauge("sluice.spool.disk.bytes", "apparent size of the spool files", spool, SpoolStatus::diskBytesUsed);
+        spoolGauge("sluice.spool.quarantined.records", "spool records the last start could not read (kept under quarantine/)",
+                spool, SpoolStatus::quarantinedRecords);
         Gauge.builder("sluice.spool.degraded", spool, s -> s.status().degraded() ? 1 : 0)
                 .description("1 while free disk is below sluice.spool.min-free").register(registry);
         Gauge.builder("sluice.queue.scheduled", egress, e -> e.depth().waiting())
