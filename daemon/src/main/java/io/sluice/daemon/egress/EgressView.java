@@ -78,7 +78,7 @@ public final class EgressView {
     public Depth depth() {
         long ready = 0;
         long connections = 0;
-        for (EgressPath p : dispatcher.paths().values()) {
+        for (EgressPath p : dispatcher.paths()) {
             ready += p.readyCount.get();
             connections += p.connections.get();
         }
@@ -102,7 +102,7 @@ public final class EgressView {
     private List<PathInfo> paths(String site) {
         Instant now = dispatcher.clock().instant();
         List<PathInfo> out = new ArrayList<>();
-        for (EgressPath p : dispatcher.paths().values()) {
+        for (EgressPath p : dispatcher.paths()) {
             if (site == null || site.equals(p.site)) {
                 out.add(new PathInfo(p.key, p.source.describe(), p.site, p.provider(), p.readyCount.get(),
                         p.connections.get(), p.isDown(now) ? p.downUntil() : null, p.throttle.currentRate().toString()));
@@ -150,7 +150,7 @@ public final class EgressView {
         String domain = Delivery.domainOf(domainOrAddress.contains("@") ? domainOrAddress : "x@" + domainOrAddress);
         return dispatcher.onScheduler(d -> {
             Instant now = d.clock().instant();
-            DomainRoute route = d.routes().get(domain);
+            DomainRoute route = d.routes().known(domain);
             int waiting = 0;
             for (ScheduledQueue<Delivery> q : d.queues().queues()) {
                 if (q.key().domain().equals(domain)) {

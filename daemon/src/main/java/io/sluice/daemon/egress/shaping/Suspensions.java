@@ -39,6 +39,11 @@ public final class Suspensions {
         return holds.isEmpty();
     }
 
+    /** True when a hold is in force on {@code scope} at {@code now}; cheap while nothing is held. */
+    public boolean holds(String scope, Instant now) {
+        return !holds.isEmpty() && holding(scope, now) != null;
+    }
+
     /** The hold in force on {@code scope} at {@code now}, or null (an expired one is dropped). */
     public Hold holding(String scope, Instant now) {
         Hold h = holds.get(scope);
