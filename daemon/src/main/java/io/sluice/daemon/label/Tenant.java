@@ -12,9 +12,9 @@ public record Tenant(String name) {
     public static final String ATTRIBUTE = "tenant";
     /** The name of the tenant of mail that names none. */
     public static final String DEFAULT_NAME = "default";
-    public static final Tenant DEFAULT = new Tenant(DEFAULT_NAME);
-
+    /* before DEFAULT: static fields initialise in order, and DEFAULT's constructor checks its name */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    public static final Tenant DEFAULT = new Tenant(DEFAULT_NAME);
 
     public Tenant {
         if (name == null || !NAME.matcher(name).matches()) {
