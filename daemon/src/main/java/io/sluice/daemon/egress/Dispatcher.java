@@ -7,6 +7,7 @@ import io.sluice.daemon.egress.schedule.TimerWheel;
 import io.sluice.daemon.egress.shaping.ShapingRules;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.sources.EgressPlan;
+import io.sluice.daemon.egress.warmup.ProgressWriter;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.Event;
 
@@ -27,8 +28,9 @@ import java.util.function.Function;
  * {@link SchedulerLoop} (the thread, its {@link Mailbox} and tick), {@link Placement} (scheduled
  * queue to egress path), {@link RouteCache}, {@link EgressPaths}, {@link Sessions} (connections,
  * TLS, pacing, batching), {@link SendAssembly} (VERP, header fields, DKIM), {@link AttemptOutcomes}
- * (outcomes and reply rules) and {@link OperatorControl} (holds, reload). Making it reads no file
- * and starts no thread; {@link #start()} does (wired by {@link EgressWiring}).
+ * (outcomes and reply rules) and {@link OperatorControl} (holds, reload); warm-up progress is
+ * written by a {@link ProgressWriter}. Making it reads no file and starts no thread;
+ * {@link #start()} does (wired by {@link EgressWiring}).
  */
 public final class Dispatcher implements AutoCloseable {
 
@@ -50,6 +52,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Sessions sessions;
     private final OperatorControl control;
     private final SchedulerLoop scheduler;
+    private final EgressSnapshot.Publisher snapshots = new EgressSnapshot.Publisher();
+    private final ProgressWriter progress;
 
     Dispatcher(Wiring w) {
         this.wiring = w;
@@ -65,12 +69,14 @@ public final class Dispatcher implements AutoCloseable {
         this.control = new OperatorControl(holds, w.shared().holds(), after, paths, w.files(), config, w.warmup(),
                 routes, placement, mailbox);
         this.scheduler = new SchedulerLoop(mailbox, w.clock(), w.egress().tick(), queues, wheel, placement, sessions,
-                paths, routes, config, w.warmup());
+                paths, routes, config, snapshots);
+        this.progress = new ProgressWriter(w.warmup());
     }
 
-    /** Starts the scheduler thread and takes other nodes' holds. */
+    /** Starts the scheduler thread and the warm-up writer, and takes other nodes' holds. */
     void start() {
         control.listen();
+        progress.start();
         scheduler.start();
     }
 
@@ -104,6 +110,11 @@ public final class Dispatcher implements AutoCloseable {
     /** One scheduler round on the caller's thread: for unit tests, which do not start the thread. */
     void tick() {
         scheduler.tick();
+    }
+
+    /** What the scheduler last published: read without waiting for it. */
+    EgressSnapshot snapshot() {
+        return snapshots.latest();
     }
 
     Suspensions suspensions() {
@@ -161,7 +172,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         mailbox.close();
         scheduler.join();
-        wiring.warmup().persist();
+        progress.close(); // the last warm-up progress
         wiring.paced().shutdownNow();
         if (wiring.work() instanceof ExecutorService work) {
             work.shutdown();

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * What the admin API shows of the egress engine and what it may change: queues, suspensions,
- * warm-up progress, the rule in force for a domain, reload. Reads of the scheduler's own state
- * run on the scheduler thread.
+ * warm-up progress, the rule in force for a domain, reload. Queue counts come from the snapshot
+ * the scheduler publishes (no waiting); "why" still runs on the scheduler thread and may wait for
+ * it, so its callers run on a blocking executor, never on an HTTP event loop.
  */
 @Singleton
 public final class EgressView {
@@ -65,7 +66,6 @@ public final class EgressView {
         this.dispatcher = dispatcher;
     }
 
-    /** The largest {@code limit} scheduled queues, and every path. */
     /** Totals for metrics: deliveries waiting in scheduled queues and timers, ready, and open connections. */
     public record Depth(long waiting, long timers, long ready, long connections) {
     }
@@ -75,6 +75,7 @@ public final class EgressView {
         return dispatcher.plan().pools().keySet();
     }
 
+    /** Totals from the scheduler's last snapshot and the paths' live counters; never waits. */
     public Depth depth() {
         long ready = 0;
         long connections = 0;
@@ -82,21 +83,15 @@ public final class EgressView {
             ready += p.readyCount.get();
             connections += p.connections.get();
         }
-        long[] scheduled = dispatcher.onScheduler(d -> new long[]{d.queues().waiting(), d.wheel().size()});
-        return new Depth(scheduled[0], scheduled[1], ready, connections);
+        EgressSnapshot s = dispatcher.snapshot();
+        return new Depth(s.waiting(), s.timers(), ready, connections);
     }
 
+    /** The largest {@code limit} scheduled queues (from the scheduler's last snapshot) and every path; never waits. */
     public Queues queues(int limit) {
-        return dispatcher.onScheduler(d -> {
-            List<ScheduledInfo> scheduled = new ArrayList<>();
-            for (ScheduledQueue<Delivery> q : d.queues().queues()) {
-                QueueKey k = q.key();
-                scheduled.add(new ScheduledInfo(k.tenant(), k.campaign(), k.domain(), k.transactional(), q.size()));
-            }
-            scheduled.sort(Comparator.comparingInt(ScheduledInfo::waiting).reversed());
-            return new Queues(d.queues().waiting(), d.queues().queueCount(), d.wheel().size(),
-                    scheduled.subList(0, Math.min(limit, scheduled.size())), paths(null));
-        });
+        EgressSnapshot s = dispatcher.snapshot();
+        return new Queues(s.waiting(), s.scheduledQueues(), s.timers(),
+                s.scheduled().subList(0, Math.min(limit, s.scheduled().size())), paths(null));
     }
 
     private List<PathInfo> paths(String site) {

@@ -2,7 +2,6 @@ package io.sluice.daemon.egress;
 
 import io.sluice.daemon.egress.schedule.FairQueues;
 import io.sluice.daemon.egress.schedule.TimerWheel;
-import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The scheduler thread: each tick it takes the {@link Mailbox}, fires due timers into their
  * scheduled queues, lets {@link Placement} move queue heads to ready queues in fair order, opens
- * connections for paths with ready work. It alone touches the timers, the scheduled queues and the route cache.
+ * connections for paths with ready work, and publishes what it holds as an
+ * {@link EgressSnapshot} for operators. It alone touches the timers, the scheduled queues and the route cache.
  * Made idle; {@link #start()} starts the thread. Unit tests call {@link #tick()} themselves.
  */
 final class SchedulerLoop {
@@ -30,14 +30,13 @@ final class SchedulerLoop {
     private final EgressPaths paths;
     private final RouteCache routes;
     private final EgressConfig.InForce config;
-    private final WarmupBudgets warmup;
-    private long lastPersist;
+    private final EgressSnapshot.Publisher snapshots;
     private Thread thread;
     private long lastPrune;
 
     SchedulerLoop(Mailbox mailbox, Clock clock, Duration tick, FairQueues<Delivery> queues, TimerWheel<Delivery> wheel,
                   Placement placement, Sessions sessions, EgressPaths paths, RouteCache routes,
-                  EgressConfig.InForce config, WarmupBudgets warmup) {
+                  EgressConfig.InForce config, EgressSnapshot.Publisher snapshots) {
         this.mailbox = mailbox;
         this.clock = clock;
         this.tick = tick;
@@ -48,7 +47,7 @@ final class SchedulerLoop {
         this.paths = paths;
         this.routes = routes;
         this.config = config;
-        this.warmup = warmup;
+        this.snapshots = snapshots;
     }
 
     void start() {
@@ -98,10 +97,7 @@ final class SchedulerLoop {
             lastPrune = now;
             routes.prune(clock.instant());
         }
-        if (now - lastPersist >= 1000) {
-            lastPersist = now;
-            warmup.persist();
-        }
+        snapshots.maybePublish(now, queues, wheel);
     }
 
     /** Stops the thread after its current tick (the mailbox is closed first). */
