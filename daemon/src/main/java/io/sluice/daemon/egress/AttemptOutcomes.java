@@ -2,6 +2,7 @@ package io.sluice.daemon.egress;
 
 import io.sluice.daemon.egress.schedule.QueueKey;
 import io.sluice.daemon.egress.shaping.Backoff;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ReplyRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
@@ -95,10 +96,10 @@ final class AttemptOutcomes {
         return reply;
     }
 
-    void publishShaping(String type, String scope, String provider, String rule, SmtpReply reply, Instant until) {
+    void publishShaping(String type, HoldScope scope, String provider, String rule, SmtpReply reply, Instant until) {
         LOG.info("{} of {} by {}{}{}", type, scope, rule, until == null ? "" : " until " + until,
                 reply == null ? "" : ": " + reply);
-        events.accept(Event.shaping(type, clock.instant(), scope, provider, rule,
+        events.accept(Event.shaping(type, clock.instant(), scope.toString(), provider, rule,
                 reply == null ? null : Response.of(reply), until));
     }
 

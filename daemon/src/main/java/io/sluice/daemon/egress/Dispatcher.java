@@ -4,6 +4,7 @@ import io.sluice.daemon.cluster.Shared;
 import io.sluice.daemon.config.EgressSettings;
 import io.sluice.daemon.egress.schedule.FairQueues;
 import io.sluice.daemon.egress.schedule.TimerWheel;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ShapingRules;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.sources.EgressPlan;
@@ -157,11 +158,11 @@ public final class Dispatcher implements AutoCloseable {
         return wiring.clock();
     }
 
-    void suspendByOperator(String scope, Instant until) {
+    void suspendByOperator(HoldScope scope, Instant until) {
         control.suspend(scope, until);
     }
 
-    boolean resumeByOperator(String scope) {
+    boolean resumeByOperator(HoldScope scope) {
         return control.resume(scope);
     }
 

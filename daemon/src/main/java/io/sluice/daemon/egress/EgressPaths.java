@@ -30,8 +30,9 @@ final class EgressPaths {
         return p;
     }
 
-    EgressPath get(String key) {
-        return paths.get(key);
+    /** The path from the source named {@code source} to {@code site}, or null when none is in use. */
+    EgressPath get(String source, String site) {
+        return paths.get(source + ">" + site);
     }
 
     Collection<EgressPath> all() {

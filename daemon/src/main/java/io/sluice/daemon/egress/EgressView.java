@@ -6,7 +6,7 @@ import io.sluice.daemon.egress.sources.Source;
 import io.sluice.daemon.egress.schedule.QueueKey;
 import io.sluice.daemon.egress.schedule.ScheduledQueue;
 import io.sluice.daemon.egress.shaping.ProviderRule;
-import io.sluice.daemon.egress.shaping.Suspensions;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import jakarta.inject.Singleton;
 
@@ -50,7 +50,8 @@ public final class EgressView {
                          int maxDeliveriesPerConnection, String messageRate, String connectionRate, String tls) {
         static Limits of(ProviderRule r) {
             return new Limits(r.name(), r.maxConnectionsPerPath(), r.maxConnections(), r.maxDeliveriesPerConnection(),
-                    r.messageRate().toString(), r.connectionRate().toString(), r.tls());
+                    r.messageRate().toString(), r.connectionRate().toString(),
+                    r.tls().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -110,7 +111,7 @@ public final class EgressView {
     public List<Hold> suspensions() {
         List<Hold> out = new ArrayList<>();
         dispatcher.suspensions().all(dispatcher.clock().instant()).forEach((scope, h) ->
-                out.add(new Hold(scope, h.until(), h.rule(), h.reason())));
+                out.add(new Hold(scope.toString(), h.until(), h.rule(), h.reason())));
         return out;
     }
 
@@ -119,22 +120,14 @@ public final class EgressView {
      * @throws IllegalArgumentException for another scope
      */
     public Hold suspend(String scope, Duration duration) {
-        checkScope(scope);
+        HoldScope parsed = HoldScope.parse(scope);
         Instant until = dispatcher.clock().instant().plus(duration);
-        dispatcher.suspendByOperator(scope, until);
-        return new Hold(scope, until, "admin", "suspended by an operator");
+        dispatcher.suspendByOperator(parsed, until);
+        return new Hold(parsed.toString(), until, "admin", "suspended by an operator");
     }
 
     public boolean resume(String scope) {
-        checkScope(scope);
-        return dispatcher.resumeByOperator(scope);
-    }
-
-    private static void checkScope(String scope) {
-        if (scope == null || !scope.matches("(domain|tenant|campaign):[^\\s]+|(path|source):[^\\s>]+>[^\\s]+")) {
-            throw new IllegalArgumentException("scope must be domain:D, tenant:T, campaign:C, path:SOURCE>SITE "
-                    + "or source:SOURCE>PROVIDER, not " + scope);
-        }
+        return dispatcher.resumeByOperator(HoldScope.parse(scope));
     }
 
     public List<WarmupBudgets.Status> warmup() {
@@ -171,14 +164,16 @@ public final class EgressView {
                 describe = "unavailable: " + ((RouteDecision.Unavailable) route.decision()).reply();
             }
             List<Hold> holds = new ArrayList<>();
-            for (Hold h : suspensions()) {
-                String s = h.scope();
-                if (s.equals("domain:" + domain) || s.startsWith("tenant:") || s.startsWith("campaign:")
-                        || (site != null && s.startsWith("path:") && s.endsWith(">" + site))
-                        || s.startsWith("source:") && s.endsWith(">" + rule.name())) {
-                    holds.add(h);
+            String provider = rule.name();
+            String atSite = site;
+            d.suspensions().all(now).forEach((s, h) -> {
+                if (s.equals(new HoldScope.Domain(domain)) || s instanceof HoldScope.Tenant
+                        || s instanceof HoldScope.Campaign
+                        || s instanceof HoldScope.Path p && p.site().equals(atSite)
+                        || s instanceof HoldScope.SourceProvider sp && sp.provider().equals(provider)) {
+                    holds.add(new Hold(s.toString(), h.until(), h.rule(), h.reason()));
                 }
-            }
+            });
             Pool pool = d.plan().poolFor(null, null, null);
             List<String> sources = new ArrayList<>();
             for (Source s : pool.sources()) {

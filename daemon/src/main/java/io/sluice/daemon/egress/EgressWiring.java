@@ -13,6 +13,8 @@ import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.outcome.tokens.DeliveryHeaders;
 import io.sluice.protocol.client.SmtpClient;
+import io.sluice.protocol.client.TlsMode;
+import io.sluice.daemon.config.ConfigException;
 import io.sluice.queue.Spool;
 import jakarta.inject.Singleton;
 
@@ -38,7 +40,7 @@ final class EgressWiring {
                           SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared) {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), settings.connectionsPerDestination(),
                 1000, settings.messagesPerConnection(), Rate.UNLIMITED, Rate.UNLIMITED,
-                settings.tls().trim().toLowerCase(Locale.ROOT));
+                tlsMode(settings));
         EgressFiles files = new EgressFiles(EgressFiles.path(egress.file()), EgressFiles.path(egress.rulesFile()), base);
         EgressConfig config = files.read();
         WarmupBudgets warmup = new WarmupBudgets(config.plan(), clock,
@@ -50,6 +52,14 @@ final class EgressWiring {
                 Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"))));
         dispatcher.start();
         return dispatcher;
+    }
+
+    static TlsMode tlsMode(DeliverySettings settings) {
+        try {
+            return TlsMode.valueOf(settings.tls().trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("sluice.delivery.tls", settings.tls(), "must be one of opportunistic, required, none");
+        }
     }
 
     private static ThreadFactory daemonThreads(String name) {

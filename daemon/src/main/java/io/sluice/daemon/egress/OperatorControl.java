@@ -1,6 +1,7 @@
 package io.sluice.daemon.egress;
 
 import io.sluice.daemon.egress.shaping.HoldBroadcast;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import org.slf4j.Logger;
@@ -48,41 +49,46 @@ final class OperatorControl {
         broadcast.listen(new HoldBroadcast.Receiver() {
             @Override
             public void suspend(String scope, Instant until) {
-                hold(scope, until);
+                hold(fromAnotherNode(scope), until);
             }
 
             @Override
             public void resume(String scope) {
-                release(scope);
+                release(fromAnotherNode(scope));
             }
         });
     }
 
+    /* The broadcast carries the text form; a node only ever sends forms it parsed itself. */
+    private static HoldScope fromAnotherNode(String scope) {
+        return HoldScope.parse(scope);
+    }
+
     /** Holds a scope by an operator's hand, here and on the other nodes. */
-    void suspend(String scope, Instant until) {
+    void suspend(HoldScope scope, Instant until) {
         hold(scope, until);
-        broadcast.suspended(scope, until);
+        broadcast.suspended(scope.toString(), until);
     }
 
     /** Resumes a scope here and on the other nodes; true when it was held here. */
-    boolean resume(String scope) {
+    boolean resume(HoldScope scope) {
         boolean was = release(scope);
-        broadcast.resumed(scope);
+        broadcast.resumed(scope.toString());
         return was;
     }
 
-    private void hold(String scope, Instant until) {
+    private void hold(HoldScope scope, Instant until) {
         holds.suspend(scope, new Suspensions.Hold(until, "admin", "suspended by an operator"));
         after.publishShaping("Suspension", scope, null, "admin", null, until);
-        if (scope.startsWith("path:")) {
-            EgressPath p = paths.get(scope.substring(5));
+        if (scope instanceof HoldScope.Path held) {
+            EgressPath p = paths.get(held.source(), held.site());
             if (p != null) {
                 after.requeueReady(p);
             }
         }
     }
 
-    private boolean release(String scope) {
+    private boolean release(HoldScope scope) {
         boolean was = holds.resume(scope);
         if (was) {
             after.publishShaping("Resumption", scope, null, "admin", null, null);

@@ -3,6 +3,7 @@ package io.sluice.daemon.egress;
 import io.sluice.daemon.egress.schedule.FairQueues;
 import io.sluice.daemon.egress.schedule.QueueKey;
 import io.sluice.daemon.egress.schedule.ScheduledQueue;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.sources.Pool;
@@ -57,8 +58,9 @@ final class Placement implements FairQueues.Mover<Delivery> {
     public FairQueues.Move tryMove(ScheduledQueue<Delivery> q) {
         Instant now = clock.instant();
         QueueKey key = q.key();
-        if (holds.holds("domain:" + key.domain(), now) || holds.holds("tenant:" + key.tenant(), now)
-                || holds.holds("campaign:" + key.campaign(), now)) {
+        if (!holds.isEmpty() && (holds.holds(new HoldScope.Domain(key.domain()), now)
+                || holds.holds(new HoldScope.Tenant(key.tenant()), now)
+                || holds.holds(new HoldScope.Campaign(key.campaign()), now))) {
             return FairQueues.Move.BLOCKED;
         }
         DomainRoute route = routes.route(key.domain(), now);
@@ -101,8 +103,8 @@ final class Placement implements FairQueues.Mover<Delivery> {
                 continue;
             }
             anyUp = true;
-            if (holds.holds(Suspensions.path(source.name(), route.site()), now)
-                    || holds.holds(Suspensions.sourceProvider(source.name(), rule.name()), now)
+            if (!holds.isEmpty() && (holds.holds(new HoldScope.Path(source.name(), route.site()), now)
+                    || holds.holds(new HoldScope.SourceProvider(source.name(), rule.name()), now))
                     || path.readyCount.get() >= readyRoom(rule)
                     || !warmup.tryTake(source, rule.name())) {
                 continue;

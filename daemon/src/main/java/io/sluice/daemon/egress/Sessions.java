@@ -1,5 +1,6 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,7 +114,7 @@ final class Sessions {
             return;
         }
         RouteDecision.Target target = targets.get(index);
-        TlsMode tls = TlsMode.valueOf(path.throttle.rule().tls().toUpperCase(Locale.ROOT));
+        TlsMode tls = path.throttle.rule().tls();
         if (tls == TlsMode.OPPORTUNISTIC && tlsBroken(target.address())) {
             tls = TlsMode.NONE; // this host's STARTTLS failed recently: in clear, as opportunistic TLS allows
         }
@@ -146,8 +146,8 @@ final class Sessions {
         Instant now = clock.instant();
         ProviderRule rule = path.throttle.rule();
         boolean stop = mailbox.closed() || sent >= rule.maxDeliveriesPerConnection()
-                || holds.holds(Suspensions.path(path.source.name(), path.site), now)
-                || holds.holds(Suspensions.sourceProvider(path.source.name(), rule.name()), now);
+                || !holds.isEmpty() && (holds.holds(new HoldScope.Path(path.source.name(), path.site), now)
+                || holds.holds(new HoldScope.SourceProvider(path.source.name(), rule.name()), now));
         if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
             // the message rate is spent at the moment of sending, so the receiver never sees a burst;
             // look again within a second at most: a reload or an ended throttle may raise the rate

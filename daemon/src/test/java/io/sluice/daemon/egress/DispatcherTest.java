@@ -4,6 +4,7 @@ import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.TlsMode;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.Outcome;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,14 +139,14 @@ class DispatcherTest {
     void anOperatorsHoldKeepsMailWaitingAndResumeReleasesIt() throws Exception {
         EngineRig r = rig(null, null);
         r.route("example.test", mx());
-        r.engine.suspendByOperator("domain:example.test", EngineRig.START.plus(Duration.ofHours(1)));
+        r.engine.suspendByOperator(HoldScope.parse("domain:example.test"), EngineRig.START.plus(Duration.ofHours(1)));
         List<Delivery> held = List.of(r.submit("a@example.test").get(0), r.submit("b@example.test").get(0));
         r.settle();
         assertEquals(2, r.waiting());
         assertTrue(r.transport.attempts.isEmpty());
         assertTrue(held.stream().allMatch(d -> r.last(d) == null), "held mail is neither deferred nor bounced");
 
-        assertTrue(r.engine.resumeByOperator("domain:example.test"));
+        assertTrue(r.engine.resumeByOperator(HoldScope.parse("domain:example.test")));
         r.settle();
         assertEquals(0, r.waiting());
         assertTrue(held.stream().allMatch(d -> r.last(d) instanceof Outcome.Delivered));
@@ -155,13 +156,13 @@ class DispatcherTest {
     void aHeldPathKeepsItsMailWaitingUntilResumed() throws Exception {
         EngineRig r = rig(null, null);
         r.route("example.test", mx());
-        r.engine.suspendByOperator("path:default>mx.example.test", EngineRig.START.plus(Duration.ofHours(1)));
+        r.engine.suspendByOperator(HoldScope.parse("path:default>mx.example.test"), EngineRig.START.plus(Duration.ofHours(1)));
         Delivery d = r.submit("a@example.test").get(0);
         r.settle();
         assertEquals(1, r.waiting());
         assertNull(r.last(d));
 
-        r.engine.resumeByOperator("path:default>mx.example.test");
+        r.engine.resumeByOperator(HoldScope.parse("path:default>mx.example.test"));
         r.settle();
         assertInstanceOf(Outcome.Delivered.class, r.last(d));
     }

@@ -1,5 +1,6 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.shaping.HoldScope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class EgressViewTest {
     void queuesAndDepthComeFromThePublishedSnapshotWithoutWaiting() throws Exception {
         rig = new EngineRig(dir, null, null);
         rig.route("held.test", EngineRig.target("mx.held.test", "192.0.2.20"));
-        rig.engine.suspendByOperator("domain:held.test", EngineRig.START.plus(Duration.ofHours(1)));
+        rig.engine.suspendByOperator(HoldScope.parse("domain:held.test"), EngineRig.START.plus(Duration.ofHours(1)));
         for (int i = 0; i < 3; i++) {
             rig.submit(Map.of("tenant", "acme"), "r" + i + "@held.test");
         }
@@ -42,7 +43,7 @@ class EgressViewTest {
         assertEquals(3, queues.scheduled().get(0).waiting());
         assertEquals(3, view.depth().waiting());
 
-        rig.engine.resumeByOperator("domain:held.test");
+        rig.engine.resumeByOperator(HoldScope.parse("domain:held.test"));
         rig.settle(); // sent, but the clock has not moved: the snapshot is as old as it may be
         assertEquals(3, view.depth().waiting());
         rig.advance(Duration.ofMillis(EgressSnapshot.Publisher.EVERY_MILLIS));

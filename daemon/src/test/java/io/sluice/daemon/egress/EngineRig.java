@@ -98,7 +98,7 @@ final class EngineRig implements AutoCloseable {
      */
     EngineRig(Path dir, String egress, String rules) throws Exception {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), 1, 1000, 1000, Rate.UNLIMITED,
-                Rate.UNLIMITED, TlsMode.OPPORTUNISTIC.name().toLowerCase());
+                Rate.UNLIMITED, TlsMode.OPPORTUNISTIC);
         EgressFiles files = new EgressFiles(write(dir, "egress.yml", egress), write(dir, "rules.yml", rules), base);
         EgressConfig config = files.read();
         this.warmup = new WarmupBudgets(config.plan(), clock, null);
