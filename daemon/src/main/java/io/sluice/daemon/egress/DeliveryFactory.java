@@ -2,7 +2,6 @@ package io.sluice.daemon.egress;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.DeliverySettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.protocol.client.ClientSettings;
@@ -11,7 +10,6 @@ import io.sluice.protocol.client.TlsMode;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.util.Locale;
 
 /** Builds the delivery side's library objects from settings. */
 @Factory
@@ -22,13 +20,7 @@ final class DeliveryFactory {
     SmtpClient smtpClient(DeliverySettings settings, SmtpSettings smtp) {
         String ehlo = settings.ehloName() == null || settings.ehloName().isBlank()
                 ? smtp.hostname() : settings.ehloName();
-        TlsMode tls;
-        try {
-            tls = TlsMode.valueOf(settings.tls().trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("sluice.delivery.tls", settings.tls(),
-                    "must be one of opportunistic, required, none");
-        }
+        TlsMode tls = EgressWiring.tlsMode(settings);
         ClientSettings client = new ClientSettings(ehlo, settings.connectTimeout(), settings.commandTimeout(),
                 settings.commandTimeout(), settings.dataTimeout(), tls);
         return new SmtpClient(client, settings.ioThreads());

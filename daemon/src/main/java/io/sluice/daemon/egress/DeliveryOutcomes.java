@@ -10,12 +10,15 @@ import io.sluice.protocol.bounce.Classification;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.Outcome;
 import io.sluice.queue.Spool;
+import io.sluice.queue.DeliveryId;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Turns the reply that decided an attempt into its consequences: the journal record (first, so
@@ -35,14 +38,26 @@ public final class DeliveryOutcomes {
 
     private static final Next DONE = new Next.Done();
 
-    private final Spool spool;
-    private final EventLog events;
+    /** Where outcomes are made durable: the spool's journal in production. */
+    @FunctionalInterface
+    interface Journal {
+        void record(DeliveryId id, Outcome outcome);
+    }
+
+    private final Journal journal;
+    private final Consumer<Event> events;
     private final RetryPolicy retry;
     private final Clock clock;
     private final HygienePolicy hygiene;
 
+    @Inject
     public DeliveryOutcomes(Spool spool, EventLog events, RetryPolicy retry, Clock clock, HygienePolicy hygiene) {
-        this.spool = spool;
+        this(spool::record, events::publish, retry, clock, hygiene);
+    }
+
+    /** With the journal and the event stream as plain functions, as unit tests give them. */
+    DeliveryOutcomes(Journal journal, Consumer<Event> events, RetryPolicy retry, Clock clock, HygienePolicy hygiene) {
+        this.journal = journal;
         this.hygiene = hygiene;
         this.events = events;
         this.retry = retry;
@@ -66,7 +81,7 @@ public final class DeliveryOutcomes {
         Instant now = clock.instant();
         Response response = Response.of(reply);
         if (reply.isPositive()) {
-            spool.record(attempted.id(), new Outcome.Delivered(now));
+            journal.record(attempted.id(), new Outcome.Delivered(now));
             publish("Delivery", attempted, site, host, response, now, null, source, provider, null);
             return DONE;
         }
@@ -74,13 +89,13 @@ public final class DeliveryOutcomes {
         Classification verdict = hygiene.afterReply(tenantOf(attempted), attempted.recipient(), reply,
                 attempted.id().toString());
         if (reply.isPermanent()) {
-            spool.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
+            journal.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
             publish("Bounce", attempted, site, host, response, now, null, source, provider, verdict);
             return DONE;
         }
         Instant deadline = retry.deadline(attempted.receivedAt());
         if (!now.isBefore(deadline)) {
-            spool.record(attempted.id(), new Outcome.Expired(now));
+            journal.record(attempted.id(), new Outcome.Expired(now));
             publish("Expiration", attempted, site, host, response, now, null, source, provider, verdict);
             return DONE;
         }
@@ -92,7 +107,7 @@ public final class DeliveryOutcomes {
         if (due.isAfter(deadline)) {
             due = deadline; // one last attempt at the deadline, then expiry
         }
-        spool.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
+        journal.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
         publish("TransientFailure", attempted, site, host, response, now, due, source, provider, verdict);
         return new Next.RetryAt(attempted, due);
     }
@@ -111,8 +126,8 @@ public final class DeliveryOutcomes {
         String why = store.lookup(tenant, d.recipient()).map(SuppressionEntry::reason)
                 .map(r -> r.label()).orElse("suppressed");
         Instant now = clock.instant();
-        spool.record(d.id(), new Outcome.Bounced(now, "suppressed (" + why + ")"));
-        events.publish(Event.delivery("Bounce", now, d.id().message().value(), d.id().recipient(), d.sender(),
+        journal.record(d.id(), new Outcome.Bounced(now, "suppressed (" + why + ")"));
+        events.accept(Event.delivery("Bounce", now, d.id().message().value(), d.id().recipient(), d.sender(),
                 d.recipient(), null, null, new Response(550, "5.7.1", "recipient is suppressed (" + why + ")"),
                 d.attempts(), d.receivedAt(), null).withBounce("suppressed", why));
         return true;
@@ -132,6 +147,6 @@ public final class DeliveryOutcomes {
         if (verdict != null) {
             e = e.withBounce(verdict.category().label(), verdict.reason());
         }
-        events.publish(e);
+        events.accept(e);
     }
 }

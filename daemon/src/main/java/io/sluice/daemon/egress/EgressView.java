@@ -6,7 +6,7 @@ import io.sluice.daemon.egress.sources.Source;
 import io.sluice.daemon.egress.schedule.QueueKey;
 import io.sluice.daemon.egress.schedule.ScheduledQueue;
 import io.sluice.daemon.egress.shaping.ProviderRule;
-import io.sluice.daemon.egress.shaping.Suspensions;
+import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import jakarta.inject.Singleton;
 
@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * What the admin API shows of the egress engine and what it may change: queues, suspensions,
- * warm-up progress, the rule in force for a domain, reload. Reads of the scheduler's own state
- * run on the scheduler thread.
+ * warm-up progress, the rule in force for a domain, reload. Queue counts come from the snapshot
+ * the scheduler publishes (no waiting); "why" still runs on the scheduler thread and may wait for
+ * it, so its callers run on a blocking executor, never on an HTTP event loop.
  */
 @Singleton
 public final class EgressView {
@@ -49,7 +50,8 @@ public final class EgressView {
                          int maxDeliveriesPerConnection, String messageRate, String connectionRate, String tls) {
         static Limits of(ProviderRule r) {
             return new Limits(r.name(), r.maxConnectionsPerPath(), r.maxConnections(), r.maxDeliveriesPerConnection(),
-                    r.messageRate().toString(), r.connectionRate().toString(), r.tls());
+                    r.messageRate().toString(), r.connectionRate().toString(),
+                    r.tls().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -65,7 +67,6 @@ public final class EgressView {
         this.dispatcher = dispatcher;
     }
 
-    /** The largest {@code limit} scheduled queues, and every path. */
     /** Totals for metrics: deliveries waiting in scheduled queues and timers, ready, and open connections. */
     public record Depth(long waiting, long timers, long ready, long connections) {
     }
@@ -75,34 +76,29 @@ public final class EgressView {
         return dispatcher.plan().pools().keySet();
     }
 
+    /** Totals from the scheduler's last snapshot and the paths' live counters; never waits. */
     public Depth depth() {
         long ready = 0;
         long connections = 0;
-        for (EgressPath p : dispatcher.paths().values()) {
+        for (EgressPath p : dispatcher.paths()) {
             ready += p.readyCount.get();
             connections += p.connections.get();
         }
-        long[] scheduled = dispatcher.onScheduler(d -> new long[]{d.queues().waiting(), d.wheel().size()});
-        return new Depth(scheduled[0], scheduled[1], ready, connections);
+        EgressSnapshot s = dispatcher.snapshot();
+        return new Depth(s.waiting(), s.timers(), ready, connections);
     }
 
+    /** The largest {@code limit} scheduled queues (from the scheduler's last snapshot) and every path; never waits. */
     public Queues queues(int limit) {
-        return dispatcher.onScheduler(d -> {
-            List<ScheduledInfo> scheduled = new ArrayList<>();
-            for (ScheduledQueue<Delivery> q : d.queues().queues()) {
-                QueueKey k = q.key();
-                scheduled.add(new ScheduledInfo(k.tenant(), k.campaign(), k.domain(), k.transactional(), q.size()));
-            }
-            scheduled.sort(Comparator.comparingInt(ScheduledInfo::waiting).reversed());
-            return new Queues(d.queues().waiting(), d.queues().queueCount(), d.wheel().size(),
-                    scheduled.subList(0, Math.min(limit, scheduled.size())), paths(null));
-        });
+        EgressSnapshot s = dispatcher.snapshot();
+        return new Queues(s.waiting(), s.scheduledQueues(), s.timers(),
+                s.scheduled().subList(0, Math.min(limit, s.scheduled().size())), paths(null));
     }
 
     private List<PathInfo> paths(String site) {
         Instant now = dispatcher.clock().instant();
         List<PathInfo> out = new ArrayList<>();
-        for (EgressPath p : dispatcher.paths().values()) {
+        for (EgressPath p : dispatcher.paths()) {
             if (site == null || site.equals(p.site)) {
                 out.add(new PathInfo(p.key, p.source.describe(), p.site, p.provider(), p.readyCount.get(),
                         p.connections.get(), p.isDown(now) ? p.downUntil() : null, p.throttle.currentRate().toString()));
@@ -115,7 +111,7 @@ public final class EgressView {
     public List<Hold> suspensions() {
         List<Hold> out = new ArrayList<>();
         dispatcher.suspensions().all(dispatcher.clock().instant()).forEach((scope, h) ->
-                out.add(new Hold(scope, h.until(), h.rule(), h.reason())));
+                out.add(new Hold(scope.toString(), h.until(), h.rule(), h.reason())));
         return out;
     }
 
@@ -124,22 +120,14 @@ public final class EgressView {
      * @throws IllegalArgumentException for another scope
      */
     public Hold suspend(String scope, Duration duration) {
-        checkScope(scope);
+        HoldScope parsed = HoldScope.parse(scope);
         Instant until = dispatcher.clock().instant().plus(duration);
-        dispatcher.suspendByOperator(scope, until);
-        return new Hold(scope, until, "admin", "suspended by an operator");
+        dispatcher.suspendByOperator(parsed, until);
+        return new Hold(parsed.toString(), until, "admin", "suspended by an operator");
     }
 
     public boolean resume(String scope) {
-        checkScope(scope);
-        return dispatcher.resumeByOperator(scope);
-    }
-
-    private static void checkScope(String scope) {
-        if (scope == null || !scope.matches("(domain|tenant|campaign):[^\\s]+|(path|source):[^\\s>]+>[^\\s]+")) {
-            throw new IllegalArgumentException("scope must be domain:D, tenant:T, campaign:C, path:SOURCE>SITE "
-                    + "or source:SOURCE>PROVIDER, not " + scope);
-        }
+        return dispatcher.resumeByOperator(HoldScope.parse(scope));
     }
 
     public List<WarmupBudgets.Status> warmup() {
@@ -150,7 +138,7 @@ public final class EgressView {
         String domain = Delivery.domainOf(domainOrAddress.contains("@") ? domainOrAddress : "x@" + domainOrAddress);
         return dispatcher.onScheduler(d -> {
             Instant now = d.clock().instant();
-            DomainRoute route = d.routes().get(domain);
+            DomainRoute route = d.routes().known(domain);
             int waiting = 0;
             for (ScheduledQueue<Delivery> q : d.queues().queues()) {
                 if (q.key().domain().equals(domain)) {
@@ -176,14 +164,16 @@ public final class EgressView {
                 describe = "unavailable: " + ((RouteDecision.Unavailable) route.decision()).reply();
             }
             List<Hold> holds = new ArrayList<>();
-            for (Hold h : suspensions()) {
-                String s = h.scope();
-                if (s.equals("domain:" + domain) || s.startsWith("tenant:") || s.startsWith("campaign:")
-                        || (site != null && s.startsWith("path:") && s.endsWith(">" + site))
-                        || s.startsWith("source:") && s.endsWith(">" + rule.name())) {
-                    holds.add(h);
+            String provider = rule.name();
+            String atSite = site;
+            d.suspensions().all(now).forEach((s, h) -> {
+                if (s.equals(new HoldScope.Domain(domain)) || s instanceof HoldScope.Tenant
+                        || s instanceof HoldScope.Campaign
+                        || s instanceof HoldScope.Path p && p.site().equals(atSite)
+                        || s instanceof HoldScope.SourceProvider sp && sp.provider().equals(provider)) {
+                    holds.add(new Hold(s.toString(), h.until(), h.rule(), h.reason()));
                 }
-            }
+            });
             Pool pool = d.plan().poolFor(null, null, null);
             List<String> sources = new ArrayList<>();
             for (Source s : pool.sources()) {

@@ -7,19 +7,22 @@ import io.sluice.daemon.egress.shaping.ProviderThrottle;
 import io.sluice.daemon.egress.shaping.ProviderTotal;
 import io.sluice.daemon.egress.shaping.ShapingRules;
 import io.sluice.daemon.egress.shaping.SharedLimits;
-import io.sluice.daemon.egress.shaping.Suspensions;
 
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live limits of every source towards every provider ({@link ProviderThrottle}, one per
- * {@code source:SOURCE>PROVIDER} scope) and of every provider in total ({@link ProviderTotal}),
+ * source and provider) and of every provider in total ({@link ProviderTotal}),
  * each with its share of the cluster's limits. Made on first use, kept across reloads (what is
  * owed under a rate survives a new rule). Thread-safe.
  */
 final class ProviderLimits {
     private final SharedLimits shared;
-    private final ConcurrentHashMap<String, ProviderThrottle> throttles = new ConcurrentHashMap<>();
+    /** Whose limits: one source towards one provider. */
+    private record Key(String source, String provider) {
+    }
+
+    private final ConcurrentHashMap<Key, ProviderThrottle> throttles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ProviderTotal> totals = new ConcurrentHashMap<>();
 
     ProviderLimits(SharedLimits shared) {
@@ -28,15 +31,14 @@ final class ProviderLimits {
 
     /** The limits of {@code source} towards the provider of {@code rule}. */
     ProviderThrottle throttle(Source source, ProviderRule rule) {
-        return throttles.computeIfAbsent(Suspensions.sourceProvider(source.name(), rule.name()),
+        return throttles.computeIfAbsent(new Key(source.name(), rule.name()),
                 k -> new ProviderThrottle(effective(source, rule), sourceShare(source, rule), total(rule)));
     }
 
     /** Applies reloaded rules and sources to the limits already in use. */
     void reload(EgressPlan plan, ShapingRules rules) {
         throttles.forEach((k, t) -> {
-            String sourceName = k.substring("source:".length(), k.lastIndexOf('>'));
-            Source s = plan.sources().get(sourceName);
+            Source s = plan.sources().get(k.source());
             ProviderRule fresh = rules.byName(t.rule().name());
             t.update(s == null ? fresh : effective(s, fresh));
         });

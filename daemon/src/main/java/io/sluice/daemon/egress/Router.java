@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  * (RFC 5321 §5.1) found through DNS, on {@code sluice.delivery.port}.
  */
 @Singleton
-public final class Router implements AutoCloseable {
+public final class Router implements RouteLookup, AutoCloseable {
     /** The destination key every domain shares when a smarthost takes all mail. */
     static final String SMARTHOST_KEY = "[smarthost]";
 
@@ -60,11 +60,12 @@ public final class Router implements AutoCloseable {
         this.resolver = new MxResolver(servers, dns.timeout(), dnsExecutor);
     }
 
-    /** Deliveries with the same key share connections and the destination's up/down state. */
+    @Override
     public String destinationKey(String domain) {
         return smarthost != null ? SMARTHOST_KEY : domain;
     }
 
+    @Override
     public CompletableFuture<RouteDecision> route(String destinationKey) {
         if (smarthost != null) {
             return CompletableFuture.completedFuture(new RouteDecision.Targets(

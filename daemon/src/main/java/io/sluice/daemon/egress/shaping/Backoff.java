@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * action to take. Time comes from the caller (an injected clock). Thread-safe.
  */
 public final class Backoff {
-    /** A triggered rule and the scope it applies to. */
-    public record Triggered(ReplyRule rule, String scope) {
+    /** A triggered rule and the scope it applies to (null for a bounce rule, which holds nothing). */
+    public record Triggered(ReplyRule rule, HoldScope scope) {
     }
 
     private final Map<String, ArrayDeque<Instant>> matches = new ConcurrentHashMap<>();
@@ -29,11 +29,11 @@ public final class Backoff {
             if (!rule.appliesTo(provider) || !rule.pattern().matcher(text).find()) {
                 continue;
             }
-            String scope = switch (rule.action()) {
-                case SUSPEND_PATH -> Suspensions.path(source, site);
-                case SUSPEND_SOURCE, THROTTLE -> Suspensions.sourceProvider(source, provider);
-                case SUSPEND_TENANT -> "tenant:" + tenant;
-                case BOUNCE -> "reply";
+            HoldScope scope = switch (rule.action()) {
+                case SUSPEND_PATH -> new HoldScope.Path(source, site);
+                case SUSPEND_SOURCE, THROTTLE -> new HoldScope.SourceProvider(source, provider);
+                case SUSPEND_TENANT -> new HoldScope.Tenant(tenant);
+                case BOUNCE -> null;
             };
             if (rule.count() <= 1 || counted(rule, scope, now)) {
                 return new Triggered(rule, scope);
@@ -43,7 +43,7 @@ public final class Backoff {
         return null;
     }
 
-    private boolean counted(ReplyRule rule, String scope, Instant now) {
+    private boolean counted(ReplyRule rule, HoldScope scope, Instant now) {
         ArrayDeque<Instant> seen = matches.computeIfAbsent(rule.name() + "|" + scope, k -> new ArrayDeque<>());
         synchronized (seen) {
             Instant from = now.minus(rule.period());

@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.shaping;
 
+import io.sluice.protocol.client.TlsMode;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +15,7 @@ import java.util.Locale;
  * @param maxDeliveriesPerConnection transactions on one connection before it is renewed
  * @param messageRate                messages per source to this provider
  * @param connectionRate             new connections per source to this provider
- * @param tls                        opportunistic, required or none
+ * @param tls                        STARTTLS: opportunistic, required or none ({@code tls} in the rules file)
  * @param totalMessageRate           messages to this provider from all sources together (in a cluster:
  *                                   from all nodes); {@link Rate#UNLIMITED} when absent
  * @param totalMaxConnections        concurrent connections to this provider from all sources together (in
@@ -21,7 +23,7 @@ import java.util.Locale;
  */
 public record ProviderRule(String name, List<String> mxSuffixes, List<String> domains, int maxConnectionsPerPath,
                            int maxConnections, int maxDeliveriesPerConnection, Rate messageRate,
-                           Rate connectionRate, String tls, Rate totalMessageRate, int totalMaxConnections) {
+                           Rate connectionRate, TlsMode tls, Rate totalMessageRate, int totalMaxConnections) {
 
     /** No provider-wide connection cap: only each source's own. */
     public static final int NO_TOTAL = Integer.MAX_VALUE;
@@ -34,7 +36,7 @@ public record ProviderRule(String name, List<String> mxSuffixes, List<String> do
     /** A rule without provider-wide totals. */
     public ProviderRule(String name, List<String> mxSuffixes, List<String> domains, int maxConnectionsPerPath,
                         int maxConnections, int maxDeliveriesPerConnection, Rate messageRate,
-                        Rate connectionRate, String tls) {
+                        Rate connectionRate, TlsMode tls) {
         this(name, mxSuffixes, domains, maxConnectionsPerPath, maxConnections, maxDeliveriesPerConnection,
                 messageRate, connectionRate, tls, Rate.UNLIMITED, NO_TOTAL);
     }

@@ -2,6 +2,7 @@ package io.sluice.daemon.egress.shaping;
 
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.YamlTree;
+import io.sluice.protocol.client.TlsMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ public final class ShapingRules {
                 positive(p.get("max-deliveries-per-connection"), base.maxDeliveriesPerConnection()),
                 rate(p.get("message-rate"), base.messageRate()),
                 rate(p.get("connection-rate"), base.connectionRate()),
-                tls(p.get("tls"), base.tls()),
+                tls(p.get("tls"), base.tls(), name),
                 rate(p.get("total-message-rate"), Rate.UNLIMITED),
                 positive(p.get("total-max-connections"), ProviderRule.NO_TOTAL));
     }
@@ -111,17 +112,21 @@ public final class ShapingRules {
         }
     }
 
-    private static String tls(YamlTree t, String fallback) {
-        String v = t.text(fallback).toLowerCase(Locale.ROOT);
-        if (!List.of("opportunistic", "required", "none").contains(v)) {
-            throw t.fail("must be one of opportunistic, required, none");
+    /* The YAML value stays a word (opportunistic, required, none); the rule holds the enum. */
+    private static TlsMode tls(YamlTree t, TlsMode fallback, String rule) {
+        if (t.isNull()) {
+            return fallback;
         }
-        return v;
+        try {
+            return TlsMode.valueOf(t.text("").strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw t.fail("tls of provider rule '" + rule + "' must be one of opportunistic, required, none");
+        }
     }
 
     /** A rule to validate overrides against (any limits will do). */
     public static final ProviderRule PLACEHOLDER = new ProviderRule("placeholder", List.of(), List.of(), 1, 1, 1,
-            Rate.UNLIMITED, Rate.UNLIMITED, "opportunistic");
+            Rate.UNLIMITED, Rate.UNLIMITED, TlsMode.OPPORTUNISTIC);
 
     /** {@code rule} with a source's own limits for it ({@code sources.NAME.limits.PROVIDER} in the egress file). */
     public static ProviderRule overridden(ProviderRule rule, YamlTree limits) {
@@ -136,7 +141,7 @@ public final class ShapingRules {
                 positive(limits.get("max-deliveries-per-connection"), rule.maxDeliveriesPerConnection()),
                 rate(limits.get("message-rate"), rule.messageRate()),
                 rate(limits.get("connection-rate"), rule.connectionRate()),
-                tls(limits.get("tls"), rule.tls()),
+                tls(limits.get("tls"), rule.tls(), rule.name()),
                 rule.totalMessageRate(), rule.totalMaxConnections());
     }
 

@@ -1,13 +1,14 @@
 package io.sluice.daemon.egress.shaping;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What is held back, and until when, by scope: {@code path:SOURCE>SITE},
- * {@code source:SOURCE>PROVIDER}, {@code tenant:T}, {@code campaign:C}, {@code domain:D}.
+ * What is held back, and until when, by {@link HoldScope} (domain, tenant, campaign, path,
+ * source towards a provider).
  * Suspended mail waits in its scheduled queue; nothing is bounced or suppressed for it.
  * Thread-safe.
  */
@@ -16,22 +17,14 @@ public final class Suspensions {
     public record Hold(Instant until, String rule, String reason) {
     }
 
-    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<HoldScope, Hold> holds = new ConcurrentHashMap<>();
 
-    public static String path(String source, String site) {
-        return "path:" + source + ">" + site;
-    }
-
-    public static String sourceProvider(String source, String provider) {
-        return "source:" + source + ">" + provider;
-    }
-
-    public void suspend(String scope, Hold hold) {
+    public void suspend(HoldScope scope, Hold hold) {
         holds.merge(scope, hold, (old, fresh) -> fresh.until().isAfter(old.until()) ? fresh : old);
     }
 
     /** True when something was suspended. */
-    public boolean resume(String scope) {
+    public boolean resume(HoldScope scope) {
         return holds.remove(scope) != null;
     }
 
@@ -39,8 +32,13 @@ public final class Suspensions {
         return holds.isEmpty();
     }
 
+    /** True when a hold is in force on {@code scope} at {@code now}; cheap while nothing is held. */
+    public boolean holds(HoldScope scope, Instant now) {
+        return !holds.isEmpty() && holding(scope, now) != null;
+    }
+
     /** The hold in force on {@code scope} at {@code now}, or null (an expired one is dropped). */
-    public Hold holding(String scope, Instant now) {
+    public Hold holding(HoldScope scope, Instant now) {
         Hold h = holds.get(scope);
         if (h != null && !now.isBefore(h.until())) {
             holds.remove(scope, h);
@@ -49,8 +47,9 @@ public final class Suspensions {
         return h;
     }
 
-    public Map<String, Hold> all(Instant now) {
-        Map<String, Hold> out = new TreeMap<>();
+    /** The holds in force, ordered by their text form. */
+    public Map<HoldScope, Hold> all(Instant now) {
+        Map<HoldScope, Hold> out = new TreeMap<>(Comparator.comparing(HoldScope::toString));
         holds.forEach((k, h) -> {
             if (now.isBefore(h.until())) {
                 out.put(k, h);

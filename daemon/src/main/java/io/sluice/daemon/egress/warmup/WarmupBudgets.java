@@ -27,8 +27,9 @@ import java.util.TreeMap;
  * paths. A delivery takes one unit when it is moved to a ready queue and gives it back if it was
  * not delivered, so the sink sees exactly the cap. Days are UTC days of the injected clock; a
  * source's day number advances at each UTC midnight unless its warm-up is paused. Progress is
- * kept in a small text file under the spool directory ({@link #persist()}), so a restart in the
- * middle of a day does not hand out the day's cap twice. Thread-safe.
+ * kept in a small text file under the spool directory ({@link #persist()}, written off the
+ * scheduler thread by {@link ProgressWriter}), so a restart in the middle of a day does not hand
+ * out the day's cap twice. Thread-safe.
  */
 public final class WarmupBudgets {
     private static final Logger LOG = LoggerFactory.getLogger(WarmupBudgets.class);
@@ -52,6 +53,8 @@ public final class WarmupBudgets {
     private volatile EgressPlan plan;
     private final SharedWarmup shared;
     private boolean dirty;
+    /** Held while the file is written: one write at a time, never under the budgets' lock. */
+    private final Object writing = new Object();
 
     public WarmupBudgets(EgressPlan plan, Clock clock, Path file) {
         this(plan, clock, file, SharedWarmup.LOCAL);
@@ -177,10 +180,37 @@ public final class WarmupBudgets {
         return s;
     }
 
-    /** Writes progress if it changed (atomically: temp file, then rename). */
-    public synchronized void persist() {
+    /**
+     * Writes progress if it changed (atomically: temp file, then rename). The counters are copied
+     * under the budgets' lock and written outside it, so a slow disk never holds up a take; calls
+     * come from one writer ({@link ProgressWriter}) and at close.
+     */
+    public void persist() {
+        synchronized (writing) {
+            String text = changes();
+            if (text == null) {
+                return;
+            }
+            try {
+                Files.createDirectories(file.getParent());
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                markDirty(); // try again at the next write
+                LOG.warn("cannot save warm-up progress to {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /* The progress file's text if anything changed since the last copy, else null. */
+    private synchronized String changes() {
         if (!dirty || file == null) {
-            return;
+            return null;
         }
         StringBuilder b = new StringBuilder("# sluice warm-up progress: source start epoch-day day [provider sent hour sent-this-hour]...\n");
         progress.forEach((name, p) -> {
@@ -189,19 +219,12 @@ public final class WarmupBudgets {
                     .append(s[1]).append(' ').append(s[2]));
             b.append('\n');
         });
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, b, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            dirty = false;
-        } catch (IOException e) {
-            LOG.warn("cannot save warm-up progress to {}: {}", file, e.toString());
-        }
+        dirty = false;
+        return b.toString();
+    }
+
+    private synchronized void markDirty() {
+        dirty = true;
     }
 
     private void load() {

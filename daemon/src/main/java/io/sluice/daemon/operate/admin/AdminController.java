@@ -11,6 +11,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.YamlTree;
@@ -26,9 +28,12 @@ import java.util.Map;
  * The operator's view of the egress engine ({@code /admin/...}): queues, suspensions, warm-up
  * progress, "why is this mail waiting?", and reload. {@link AdminAuthFilter} decides who may call:
  * with {@code sluice.admin.token} set, {@code Authorization: Bearer <token>}; without, loopback only.
- * Errors are problem+json bodies.
+ * Errors are problem+json bodies. Every endpoint runs on the blocking executor: queue counts come
+ * from the scheduler's published snapshot, but "why" and reload run on the scheduler thread and
+ * an HTTP event-loop thread must never wait for it.
  */
 @Controller("/admin")
+@ExecuteOn(TaskExecutors.BLOCKING) // "why", suspend and reload may wait for the scheduler thread: never on the event loop
 public final class AdminController {
     /** A suspension request: scope and duration (e.g. "30m"); resume needs only the scope. */
     @Serdeable

@@ -5,6 +5,8 @@
  * what waits where and why, suspend and resume, warm-up progress, reload of pools, schedules
  * and rules, read and steered through {@link io.sluice.daemon.egress.EgressView}. The
  * suppression side ({@link io.sluice.daemon.operate.admin.SuppressionController}): query, add, remove,
- * history of one address, CSV export and streamed bulk import. No state of its own.
+ * history of one address, CSV export and streamed bulk import. No state of its own. The egress
+ * endpoints run on the blocking executor, never on an HTTP event loop: some wait for the
+ * scheduler thread.
  */
 package io.sluice.daemon.operate.admin;

@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Mail metrics for {@code /prometheus}, counted from the event log's stream (so the numbers are
  * exactly the events, and no counting sits on the delivery path) plus gauges read on scrape:
- * queue depths, connections, spool state. Names: {@code docs/events.md} § Metrics.
+ * queue depths (the egress scheduler's published snapshot: a scrape never waits for it), connections, spool state. Names: {@code docs/events.md} § Metrics.
  */
 @io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.config.Environments.CHECK_CONFIG) // check-config opens nothing
 @Context

@@ -61,7 +61,7 @@ class GcraTest {
     @Test
     void aThrottleScalesTheRateDownAndBack() {
         ProviderRule rule = new ProviderRule("p", java.util.List.of(), java.util.List.of(), 2, 4, 10,
-                Rate.parse("100/m"), Rate.UNLIMITED, "opportunistic");
+                Rate.parse("100/m"), Rate.UNLIMITED, io.sluice.protocol.client.TlsMode.OPPORTUNISTIC);
         ProviderThrottle t = new ProviderThrottle(rule);
         java.time.Instant now = java.time.Instant.parse("2026-11-28T00:00:00Z");
         t.throttle(0.5, now.plusSeconds(60));

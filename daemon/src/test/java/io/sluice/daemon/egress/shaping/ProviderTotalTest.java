@@ -21,7 +21,7 @@ class ProviderTotalTest {
 
     private static ProviderRule rule(String sourceRate, int sourceCap, String totalRate, int totalCap) {
         return new ProviderRule("p", List.of(), List.of(), 10, sourceCap, 100, Rate.parse(sourceRate),
-                Rate.UNLIMITED, "none", Rate.parse(totalRate), totalCap);
+                Rate.UNLIMITED, io.sluice.protocol.client.TlsMode.NONE, Rate.parse(totalRate), totalCap);
     }
 
     @Test

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShapingRulesTest {
     static final ProviderRule BASE = new ProviderRule("default", List.of(), List.of(), 8, 1000, 1000,
-            Rate.UNLIMITED, Rate.UNLIMITED, "opportunistic");
+            Rate.UNLIMITED, Rate.UNLIMITED, io.sluice.protocol.client.TlsMode.OPPORTUNISTIC);
 
     @Test
     void shippedRulesRollUpProvidersByMxSuffix() {
@@ -59,6 +59,19 @@ class ShapingRulesTest {
     }
 
     @Test
+    void tlsIsReadAsAModeAndAnUnknownOneNamesTheRuleAndTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("rules.yml");
+        Files.writeString(file, "providers:\n  - name: strict\n    domains: [s.test]\n    tls: Required\n");
+        assertEquals(io.sluice.protocol.client.TlsMode.REQUIRED,
+                ShapingRules.load(BASE, file).match("s.test", List.of()).tls());
+        Files.writeString(file, "providers:\n  - name: strict\n    tls: always\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ShapingRules.load(BASE, file));
+        assertTrue(e.getMessage().contains("providers[0].tls"), e.getMessage());
+        assertTrue(e.getMessage().contains("'strict'"), e.getMessage());
+    }
+
+    @Test
     void yahooTss04SuspendsThePathAtOnce() {
         ShapingRules rules = ShapingRules.load(BASE, null);
         Backoff backoff = new Backoff();
@@ -67,7 +80,8 @@ class ShapingRulesTest {
                 "yahoo", "ip1", "mx.yahoo", "default", Instant.EPOCH);
         assertNotNull(t);
         assertEquals(ReplyRule.Action.SUSPEND_PATH, t.rule().action());
-        assertEquals("path:ip1>mx.yahoo", t.scope());
+        assertEquals(new HoldScope.Path("ip1", "mx.yahoo"), t.scope());
+        assertEquals("path:ip1>mx.yahoo", t.scope().toString());
     }
 
     @Test
@@ -81,7 +95,7 @@ class ShapingRulesTest {
         Backoff.Triggered blocked = backoff.onReply(rules, SmtpReply.of(550, "5.7.1",
                 "Unfortunately, messages from [192.0.2.1] weren't sent. (S3150)"),
                 "microsoft", "ip1", "site", "default", Instant.EPOCH);
-        assertEquals("source:ip1>microsoft", blocked.scope());
+        assertEquals(new HoldScope.SourceProvider("ip1", "microsoft"), blocked.scope());
         assertNull(backoff.onReply(rules, SmtpReply.of(550, "5.1.1", "no such user"), "microsoft", "ip1",
                 "site", "default", Instant.EPOCH));
     }
