@@ -3,7 +3,6 @@ package io.sluice.daemon.ingress;
 import io.sluice.daemon.egress.Delivery;
 import io.sluice.daemon.egress.Dispatcher;
 import io.sluice.daemon.egress.signing.MessageSigner;
-import io.sluice.daemon.egress.sources.SluiceHeaders;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.queue.DeliveryId;
@@ -43,7 +42,6 @@ public final class Intake {
     }
 
     public MessageId accept(Envelope envelope, byte[] message, String peer) throws SpoolException {
-        envelope = SluiceHeaders.withAttributes(envelope, message); // tenant, campaign, pool, class
         envelope = dkim.withBodyHashes(envelope, message); // hash early: the bh lives in the spool
         MessageId id = spool.accept(envelope, message);
         announce(id, envelope, message.length, peer, null);

@@ -21,6 +21,16 @@ class SluiceHeadersTest {
     }
 
     @Test
+    void theTrafficClassIsALabelLikeTheOthersAndNeverReachesTheRecipient() {
+        byte[] in = "From: a@x.test\r\nX-Sluice-Class: transactional\r\nSubject: receipt\r\n\r\nbody\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);
+        assertEquals(Map.of("class", "transactional"), out.values());
+        assertEquals("From: a@x.test\r\nSubject: receipt\r\n\r\nbody\r\n",
+                new String(out.message(), 0, out.length(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void aMessageWithoutLabelsIsLeftAsItIs() {
         byte[] in = "From: a@x.test\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);

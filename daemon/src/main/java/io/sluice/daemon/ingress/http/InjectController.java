@@ -1,5 +1,8 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.Problem;
+import io.sluice.daemon.http.InvalidParam;
+
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

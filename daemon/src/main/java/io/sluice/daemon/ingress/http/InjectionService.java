@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.InvalidParam;
+
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.ingress.DomainCheck;
@@ -75,7 +77,9 @@ public final class InjectionService {
             throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
                 ? new MessageComposer(s, request.substitutions(), hostname) : null;
-        byte[] raw = request.content() instanceof InjectionRequest.Raw r ? rawMessage(r.message()) : null;
+        SluiceHeaders.Extracted rawLabelled = request.content() instanceof InjectionRequest.Raw r
+                ? rawMessage(r.message()) : null;
+        byte[] raw = rawLabelled == null ? null : rawLabelled.message();
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
@@ -90,6 +94,10 @@ public final class InjectionService {
         putIfSet(attributes, "tenant", request.tenant());
         putIfSet(attributes, "campaign", request.campaign());
         putIfSet(attributes, "pool", request.pool());
+        if (rawLabelled != null) {
+            // the one label a raw message may carry that the JSON has no field for: its traffic class
+            putIfSet(attributes, "class", rawLabelled.values().get("class"));
+        }
         if (request.sendAt() != null) {
             attributes.put("send_at", request.sendAt().toString());
         }
@@ -183,7 +191,8 @@ public final class InjectionService {
     }
 
     /** CRLF line ends, lines of at most 998 octets (RFC 5322 §2.1.1), a header section. */
-    private byte[] rawMessage(String text) throws InvalidRequestException, MessageTooLargeException {
+    /** The raw message less its X-Sluice-* fields (their values beside it), CRLF-normalised and checked. */
+    private SluiceHeaders.Extracted rawMessage(String text) throws InvalidRequestException, MessageTooLargeException {
         byte[] in = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(in.length + in.length / 40 + 2);
         int lineLength = 0;
@@ -209,12 +218,14 @@ public final class InjectionService {
             out.write('\n');
         }
         // X-Sluice-* fields are instructions to Sluice (over HTTP: the JSON fields), never mail
-        byte[] message = SluiceHeaders.extract(out.toByteArray(), out.size()).message();
+        SluiceHeaders.Extracted labelled = SluiceHeaders.extract(out.toByteArray(), out.size());
+        byte[] message = labelled.length() == labelled.message().length ? labelled.message()
+                : java.util.Arrays.copyOf(labelled.message(), labelled.length());
         if (!startsWithHeader(message)) {
             throw new InvalidRequestException(List.of(new InvalidParam("content",
                     "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
         }
-        return checkSize(message);
+        return new SluiceHeaders.Extracted(labelled.values(), checkSize(message), message.length);
     }
 
     private static boolean startsWithHeader(byte[] m) {

@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.InvalidParam;
+
 import java.util.List;
 
 /** A request with fields at fault; becomes a 400 problem with {@code invalid_params}. */

@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.InvalidParam;
+
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;

@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.InvalidParam;
+
 import io.micronaut.json.tree.JsonNode;
 import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;

@@ -1,5 +1,7 @@
 package io.sluice.daemon.operate.admin;
 
+import io.sluice.daemon.http.Problem;
+
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -41,7 +43,6 @@ public final class AdminAuthFilter {
     }
 
     private static io.micronaut.http.MutableHttpResponse<?> problem(HttpStatus status, String detail) {
-        return HttpResponse.status(status).contentType("application/problem+json")
-                .body("{\"status\":" + status.getCode() + ",\"title\":\"" + status.getReason() + "\",\"detail\":\"" + detail + "\"}");
+        return Problem.of(status, detail).response();
     }
 }

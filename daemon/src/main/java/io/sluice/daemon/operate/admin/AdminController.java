@@ -1,10 +1,11 @@
 package io.sluice.daemon.operate.admin;
 
+import io.sluice.daemon.http.Problem;
+
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -38,10 +39,6 @@ public final class AdminController {
     /** A suspension request: scope and duration (e.g. "30m"); resume needs only the scope. */
     @Serdeable
     public record ScopeRequest(String scope, @Nullable String duration) {
-    }
-
-    @Serdeable
-    public record Problem(String type, String title, int status, String detail) {
     }
 
     private final EgressView egress;
@@ -101,7 +98,6 @@ public final class AdminController {
     }
 
     private static HttpResponse<?> problem(HttpStatus status, String detail) {
-        return HttpResponse.status(status).contentType(MediaType.of("application/problem+json"))
-                .body(new Problem("about:blank", status.getReason(), status.getCode(), detail));
+        return Problem.of(status, detail).response();
     }
 }

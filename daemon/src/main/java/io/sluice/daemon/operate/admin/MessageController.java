@@ -1,8 +1,9 @@
 package io.sluice.daemon.operate.admin;
 
+import io.sluice.daemon.http.Problem;
+
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -63,7 +64,6 @@ public final class MessageController {
     }
 
     private static HttpResponse<?> problem(HttpStatus status, String detail) {
-        return HttpResponse.status(status).contentType(MediaType.of("application/problem+json"))
-                .body(new AdminController.Problem("about:blank", status.getReason(), status.getCode(), detail));
+        return Problem.of(status, detail).response();
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.daemon.operate.admin;
 
+import io.sluice.daemon.http.Problem;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -255,7 +257,6 @@ public final class SuppressionController {
     }
 
     private static HttpResponse<?> problem(String detail) {
-        return HttpResponse.badRequest().contentType("application/problem+json")
-                .body(Map.of("status", 400, "title", "Bad Request", "detail", detail == null ? "" : detail));
+        return Problem.of(HttpStatus.BAD_REQUEST, detail).response();
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.http.InvalidParam;
+
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.sluice.daemon.ingress.http;
+package io.sluice.daemon.http;
 
 import io.micronaut.serde.annotation.Serdeable;
 

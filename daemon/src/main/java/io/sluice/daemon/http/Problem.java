@@ -1,4 +1,4 @@
-package io.sluice.daemon.ingress.http;
+package io.sluice.daemon.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -20,11 +20,17 @@ public record Problem(String type, String title, int status, String detail,
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    static Problem invalidRequest(String detail, List<InvalidParam> params) {
+    public static Problem invalidRequest(String detail, List<InvalidParam> params) {
         return new Problem("/problems/invalid-request", "Invalid request", 400, detail, params);
     }
 
-    MutableHttpResponse<Problem> response() {
+    /** A problem with no type of its own ({@code about:blank}: the status says it all, RFC 9457 §4.2.1). */
+    public static Problem of(HttpStatus status, String detail) {
+        return new Problem("about:blank", status.getReason(), status.getCode(), detail == null ? "" : detail, null);
+    }
+
+    /** The response carrying this problem, with its status and media type. */
+    public MutableHttpResponse<Problem> response() {
         return HttpResponse.<Problem>status(HttpStatus.valueOf(status)).contentType(MEDIA_TYPE).body(this);
     }
 }
