@@ -56,7 +56,9 @@ class HttpInjectionIT {
         dir = Files.createTempDirectory("http-inject-it");
         sink = SmtpSink.builder().start();
         daemon = DaemonProcess.in(dir).set("sluice.smarthost", "127.0.0.1:" + sink.port())
-                .set("sluice.admin.token", "admin-token").start();
+                .set("sluice.admin.token", "admin-token")
+                // below the request body limit (sluice.api.max-body, 8MB), so a built message can exceed it
+                .set("sluice.api.max-message-bytes", "4MB").start();
     }
 
     @AfterAll
@@ -181,8 +183,9 @@ class HttpInjectionIT {
                 new Case("100,001 recipients", manyRecipients, 400, "recipients"),
                 new Case("bad base64", ok.replace("\"text_body\"", "\"attachments\":[{\"file_name\":\"a\",\"content_type\":\"text/plain\",\"base64_data\":\"***\"}],\"text_body\""),
                         400, "content.attachments[0].base64_data"),
-                new Case("oversize message", ok.replace("\"t\"}", "\"" + "word ".repeat(3 * 1024 * 1024)
-                        + "\",\"html_body\":\"" + "word ".repeat(3 * 1024 * 1024) + "\"}"), 413, null),
+                // a 6 MB request (under max-body) whose built message (two 3 MB parts) is over 4 MB
+                new Case("oversize message", ok.replace("\"t\"}", "\"" + "word ".repeat(600 * 1024)
+                        + "\",\"html_body\":\"" + "word ".repeat(600 * 1024) + "\"}"), 413, null),
                 new Case("line too long in a raw message", ok.replace("{\"from\":\"a@src.test\",\"subject\":\"s\",\"text_body\":\"t\"}",
                         "\"From: a@src.test\\r\\n\\r\\n" + "z".repeat(1200) + "\""), 400, "content"));
         for (Case c : cases) {
