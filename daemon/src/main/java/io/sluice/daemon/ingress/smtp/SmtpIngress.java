@@ -67,6 +67,7 @@ public final class SmtpIngress implements AutoCloseable {
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
+        BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());
     }

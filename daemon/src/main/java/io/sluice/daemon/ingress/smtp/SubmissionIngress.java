@@ -107,6 +107,7 @@ public final class SubmissionIngress implements AutoCloseable {
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
                 .build();
+        BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
     }

@@ -1,0 +1,141 @@
+package io.sluice.daemon.ingress.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.subethamail.smtp.internal.io.DotTerminatedInputStream;
+import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
+
+class DotStuffedBodyTest {
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What the body yields, and what is left on the input for the next command. */
+    private record Read(String text, String rest) {
+    }
+
+    private static Read read(String wire, int chunk) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(new Trickle(new ByteArrayInputStream(ascii(wire)), chunk), 16);
+        DotStuffedBody body = new DotStuffedBody(in);
+        String text = new String(readAll(body, 4096), StandardCharsets.ISO_8859_1);
+        String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        return new Read(text, rest);
+    }
+
+    private static byte[] readAll(InputStream in, int buffer) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] b = new byte[buffer];
+        int n;
+        while ((n = in.read(b, 0, b.length)) >= 0) {
+            out.write(b, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theMessageEndsAtCrLfDotCrLfAndKeepsItsLastLineEnd() throws IOException {
+        Read r = read("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", 1000);
+        assertEquals("Subject: x\r\n\r\nbody\r\n", r.text());
+        assertEquals("QUIT\r\n", r.rest(), "a pipelined command behind the terminator is left for the session");
+    }
+
+    @Test
+    void aLeadingDotIsRemovedFromEveryLine() throws IOException {
+        assertEquals("a\r\n.b\r\n.\r\n..\r\nc.d\r\n", read("a\r\n..b\r\n..\r\n...\r\nc.d\r\n.\r\n", 1000).text());
+        assertEquals(".first line\r\n", read("..first line\r\n.\r\n", 1000).text(), "the first line is a line start");
+    }
+
+    @Test
+    void anEmptyMessageIsJustTheTerminator() throws IOException {
+        Read r = read(".\r\nRSET\r\n", 1000);
+        assertEquals("", r.text());
+        assertEquals("RSET\r\n", r.rest());
+    }
+
+    @Test
+    void onlyTheExactSequenceEndsTheMessage() throws IOException {
+        // bare LF and bare CR around a dot are text (SMTP smuggling needs them to end it); a line
+        // ".<CR>d" is a dot-stuffed line like any other, so its dot goes
+        assertEquals("a\n.\nb\r.\rc\r\n\rd\r\n", read("a\n.\nb\r.\rc\r\n.\rd\r\n.\r\n", 1000).text());
+    }
+
+    @Test
+    void theTerminatorSplitAcrossReadsIsFound() throws IOException {
+        for (int chunk = 1; chunk <= 7; chunk++) {
+            Read r = read("x\r\n..y\r\n.\r\nMAIL FROM:<a@b>\r\n", chunk);
+            assertEquals("x\r\n.y\r\n", r.text(), "chunk " + chunk);
+            assertEquals("MAIL FROM:<a@b>\r\n", r.rest(), "chunk " + chunk);
+        }
+    }
+
+    @Test
+    void aConnectionClosedInTheMiddleIsAnError() {
+        assertThrows(IOException.class, () -> read("no terminator\r\n", 1000));
+    }
+
+    /**
+     * SubEthaSMTP's streams, as the reference, on everything but the first line: they do not
+     * unstuff a dot there, though RFC 5321 §4.5.2 stuffs every line (see the test above).
+     */
+    @Test
+    void agreesWithSubEthaSmtpsOwnStreamsOnRandomMessages() throws IOException {
+        Random random = new Random(5321);
+        byte[] alphabet = ascii("ab.\r\n.\r\n \t");
+        for (int round = 0; round < 2_000; round++) {
+            byte[] msg = new byte[1 + random.nextInt(300)];
+            for (int i = 0; i < msg.length; i++) {
+                msg[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            msg[0] = 'a';
+            byte[] wire = concat(msg, ascii("\r\n.\r\nNEXT"));
+            byte[] expected = readAll(new DotUnstuffingInputStream(new DotTerminatedInputStream(
+                    new BufferedInputStream(new ByteArrayInputStream(wire)))), 1);
+            BufferedInputStream in = new BufferedInputStream(new Trickle(new ByteArrayInputStream(wire),
+                    1 + random.nextInt(40)), 32);
+            byte[] actual = readAll(new DotStuffedBody(in), 1 + random.nextInt(64));
+            assertEquals(escape(expected), escape(actual), () -> "wire " + escape(wire));
+        }
+    }
+
+    private static String escape(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** A network that delivers at most {@code chunk} bytes per read. */
+    private static final class Trickle extends FilterInputStream {
+        private final int chunk;
+
+        Trickle(InputStream in, int chunk) {
+            super(in);
+            this.chunk = chunk;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return super.read(b, off, Math.min(len, chunk));
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+    }
+}
