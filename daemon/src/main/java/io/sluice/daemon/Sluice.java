@@ -2,8 +2,8 @@ package io.sluice.daemon;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
-import io.sluice.daemon.ops.Reloader;
-import io.sluice.daemon.ops.SystemdNotifier;
+import io.sluice.daemon.operate.lifecycle.Reloader;
+import io.sluice.daemon.operate.lifecycle.SystemdNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;

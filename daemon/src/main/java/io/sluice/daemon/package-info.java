@@ -1,7 +1,10 @@
 /**
- * The Sluice daemon: a Micronaut application that wires the {@code queue}, {@code protocol}
- * and {@code dkim} libraries into a running MTA. Sub-packages follow the flow of mail:
- * {@code ingress} → {@code spool} → {@code delivery}, with {@code events} recording what
- * happened and {@code http} serving health and APIs. Only this module knows Micronaut.
+ * The Sluice daemon: a Micronaut application that wires the {@code queue}, {@code protocol} and
+ * {@code dkim} libraries into a running MTA. Its packages follow the flow of mail
+ * ({@code docs/architecture.md}): {@code ingress} → {@code spool} → {@code egress} →
+ * {@code outcome}, with {@code operate} for the people who run it, {@code cluster} for several
+ * nodes, {@code config} for settings and {@code label} for the names mail carries. This package
+ * holds only the entry points ({@code Sluice}, {@code ConfigCheck}), which wire the rest; nothing
+ * depends on it. Only this module knows Micronaut.
  */
 package io.sluice.daemon;

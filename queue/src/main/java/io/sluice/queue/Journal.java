@@ -168,7 +168,8 @@ final class Journal implements AutoCloseable {
                         return -1;
                     }
                     Bytes<?> in = dc.wire().bytes();
-                    if (in.readByte() == CP_END) {
+                    // a torn END (too short to hold its pointer) is no checkpoint
+                    if (in.readRemaining() >= 9 && in.readByte() == CP_END) {
                         return in.readLong();
                     }
                 }
@@ -176,8 +177,12 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads forward from {@code fromIndex} (or the start when -1), handing each record to the reader. */
-    void replay(long fromIndex, RecordReader reader) {
+    /**
+     * Reads forward from {@code fromIndex} (or the start when -1), handing each record to the
+     * reader. A record the reader cannot decode goes to {@code corrupt} with its bytes and the
+     * replay goes on; a failure of the queue's own framing ends the replay there.
+     */
+    void replay(long fromIndex, RecordReader reader, MessageLog.CorruptRecord corrupt) {
         try (ExcerptTailer t = queue.createTailer()) {
             if (fromIndex >= 0) {
                 if (!t.moveToIndex(fromIndex)) {
@@ -187,12 +192,21 @@ final class Journal implements AutoCloseable {
                 t.toStart();
             }
             while (true) {
+                long lastGood = t.index();
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent()) {
                         return;
                     }
                     Bytes<?> in = dc.wire().bytes();
-                    reader.read(in.readByte(), in, dc.index());
+                    long start = in.readPosition();
+                    try {
+                        reader.read(in.readByte(), in, dc.index());
+                    } catch (RuntimeException e) {
+                        corrupt.found(dc.index(), MessageLog.rawFrom(in, start), e);
+                    }
+                } catch (RuntimeException framing) {
+                    corrupt.found(lastGood, new byte[0], framing);
+                    return;
                 }
             }
         }
@@ -214,7 +228,7 @@ final class Journal implements AutoCloseable {
                 Instant next = readInstant(in);
                 yield new Outcome.Deferred(at, attempts, next, in.readUtf8());
             }
-            default -> throw new IllegalStateException("unknown outcome kind " + kind);
+            default -> throw new CorruptRecordException("unknown outcome kind " + kind);
         };
     }
 

@@ -210,8 +210,13 @@ final class MessageLog implements AutoCloseable {
         }
     }
 
-    /** Visits the id and envelope of every record after {@code coveredIndex}, never the body. */
-    void scanEnvelopesAfter(long coveredIndex, EnvelopeVisitor visitor) {
+    /**
+     * Visits the id and envelope of every record after {@code coveredIndex}, never the body. A
+     * record that does not decode (or that the visitor refuses) goes to {@code corrupt} with its
+     * bytes and the scan goes on; a failure of the queue's own framing ends the scan there, as
+     * nothing after it can be located.
+     */
+    void scanEnvelopesAfter(long coveredIndex, EnvelopeVisitor visitor, CorruptRecord corrupt) {
         try (ExcerptTailer t = queue.createTailer()) {
             boolean positioned = coveredIndex >= 0 && t.moveToIndex(coveredIndex);
             if (positioned) {
@@ -222,6 +227,7 @@ final class MessageLog implements AutoCloseable {
                 t.toStart();
             }
             while (true) {
+                long lastGood = t.index();
                 try (DocumentContext dc = t.readingDocument()) {
                     if (!dc.isPresent()) {
                         return;
@@ -231,16 +237,40 @@ final class MessageLog implements AutoCloseable {
                         continue;
                     }
                     Bytes<?> in = dc.wire().bytes();
-                    byte kind = MessageRecord.readKind(in);
-                    MessageId id = MessageRecord.readId(in);
-                    visitor.visit(id, MessageRecord.readEnvelope(in), index, kind == MessageRecord.COPIED);
+                    long start = in.readPosition();
+                    try {
+                        byte kind = MessageRecord.readKind(in);
+                        if (kind != MessageRecord.ACCEPTED && kind != MessageRecord.COPIED) {
+                            throw new CorruptRecordException("unknown record kind " + kind);
+                        }
+                        MessageId id = MessageRecord.readId(in);
+                        visitor.visit(id, MessageRecord.readEnvelope(in), index, kind == MessageRecord.COPIED);
+                    } catch (RuntimeException e) {
+                        corrupt.found(index, rawFrom(in, start), e);
+                    }
+                } catch (RuntimeException framing) {
+                    corrupt.found(lastGood, new byte[0], framing);
+                    return;
                 }
             }
         }
     }
 
+    /** The record's bytes from {@code start}, whatever was read of it so far. */
+    static byte[] rawFrom(Bytes<?> in, long start) {
+        in.readPosition(start);
+        byte[] raw = new byte[(int) Math.max(0, in.readRemaining())];
+        in.read(raw);
+        return raw;
+    }
+
     interface EnvelopeVisitor {
         void visit(MessageId id, Envelope envelope, long index, boolean copied);
+    }
+
+    /** A record recovery could not use: its index, its bytes, and why. */
+    interface CorruptRecord {
+        void found(long index, byte[] raw, RuntimeException why);
     }
 
     /** Chronicle re-reads its directory listing after reclaim deleted cycle files. */

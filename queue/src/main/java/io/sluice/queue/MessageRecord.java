@@ -72,27 +72,60 @@ final class MessageRecord {
     }
 
     static MessageId readId(Bytes<?> in) {
-        return new MessageId(in.readUtf8());
+        String id = in.readUtf8();
+        if (id == null) {
+            throw new CorruptRecordException("no message id");
+        }
+        return new MessageId(id);
     }
 
+    /** A count read from disk must lie in {@code min..max}; {@code max} is what the bytes left can hold. */
+    static void checkCount(String what, long count, long min, long max) {
+        if (count < min || count > max) {
+            throw new CorruptRecordException(what + " " + count + " outside " + min + ".." + max
+                    + " (the bytes left in the record)");
+        }
+    }
+
+    /**
+     * Reads an envelope written by {@link #writeEnvelope}. Counts come from disk, so each is
+     * checked against the bytes left before anything is allocated for it: a corrupt count is a
+     * {@link CorruptRecordException}, never an out-of-memory error or a read past the record.
+     */
     static Envelope readEnvelope(Bytes<?> in) {
         String sender = in.readUtf8();
+        if (sender == null) {
+            throw new CorruptRecordException("no sender");
+        }
         int n = in.readInt();
+        // every recipient takes at least its one-byte length
+        checkCount("recipients", n, 1, in.readRemaining());
         List<String> rcpts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            rcpts.add(in.readUtf8());
+            String r = in.readUtf8();
+            if (r == null || r.isEmpty()) {
+                throw new CorruptRecordException("recipient " + i + " is empty");
+            }
+            rcpts.add(r);
         }
         Instant received = Instant.ofEpochSecond(in.readLong(), in.readInt());
         int m = in.readInt();
+        checkCount("attributes", m, 0, in.readRemaining() / 2);
         Map<String, String> attrs = new LinkedHashMap<>(Math.max(4, m * 2));
         for (int i = 0; i < m; i++) {
-            attrs.put(in.readUtf8(), in.readUtf8());
+            String key = in.readUtf8();
+            String value = in.readUtf8();
+            if (key == null || value == null) {
+                throw new CorruptRecordException("attribute " + i + " is null");
+            }
+            attrs.put(key, value);
         }
         return new Envelope(sender, rcpts, received, attrs);
     }
 
     static byte[] readBody(Bytes<?> in) {
         int len = in.readInt();
+        checkCount("body length", len, 0, in.readRemaining());
         byte[] body = new byte[len];
         in.read(body);
         return body;

@@ -40,6 +40,7 @@ public final class Spool implements AutoCloseable {
     private final Journal journal;
     private final Reclaimer reclaimer;
     private final List<LiveDelivery> recovered;
+    private final List<QuarantinedRecord> quarantined;
     private final ScheduledExecutorService background;
     private volatile boolean closed;
 
@@ -58,7 +59,13 @@ public final class Spool implements AutoCloseable {
         this.messages = new MessageLog(dir.resolve("messages"), s.durability(), s.maxMessageBytes(), rollCycle,
                 s.clock(), s.probe(), disk, this::appended);
         this.journal = new Journal(dir.resolve("journal"), rollCycle, s.clock(), disk);
-        new Recovery(messages, journal, live).run();
+        Quarantine quarantine = new Quarantine(dir);
+        new Recovery(messages, journal, live, quarantine).run();
+        this.quarantined = quarantine.kept();
+        if (!quarantined.isEmpty()) {
+            LOG.error("spool opened with {} quarantined record(s) under {}: see the lines above; the rest "
+                    + "of the spool was recovered", quarantined.size(), dir.resolve("quarantine"));
+        }
         List<LiveDelivery> out = new ArrayList<>();
         long count = 0;
         for (LiveMessage m : live.values()) {
@@ -96,6 +103,11 @@ public final class Spool implements AutoCloseable {
     /** Deliveries that were live when the spool was opened, ordered by message id then recipient. */
     public List<LiveDelivery> recovered() {
         return recovered;
+    }
+
+    /** Records the last recovery could not decode; their bytes are under {@code quarantine/}. */
+    public List<QuarantinedRecord> quarantined() {
+        return quarantined;
     }
 
     /** Appends the message; returns once it is durable as configured. */
@@ -239,7 +251,8 @@ public final class Spool implements AutoCloseable {
     public SpoolStatus status() {
         long free = disk.usableBytes();
         return new SpoolStatus(free, disk.minFreeBytes(), disk.degraded(free), live.size(),
-                liveDeliveries.get(), messages.files().bytesOnDisk() + journal.files().bytesOnDisk());
+                liveDeliveries.get(), messages.files().bytesOnDisk() + journal.files().bytesOnDisk(),
+                quarantined.size());
     }
 
     @Override

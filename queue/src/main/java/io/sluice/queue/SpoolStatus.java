@@ -3,6 +3,8 @@ package io.sluice.queue;
 /**
  * A point-in-time view for metrics and health checks. {@code degraded} is true while the file
  * store's usable space is below {@code minFreeBytes}, i.e. while accepts are refused.
+ * {@code quarantinedRecords} counts the records the last recovery could not decode and set aside
+ * ({@link Spool#quarantined()}): non-zero means an operator should look under {@code quarantine/}.
  */
 public record SpoolStatus(long freeBytes, long minFreeBytes, boolean degraded, long liveMessages,
-                          long liveDeliveries, long diskBytesUsed) {}
+                          long liveDeliveries, long diskBytesUsed, long quarantinedRecords) {}

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = "An SMTP sink that behaves like mailbox providers (scripted replies, latency, rate and connection limits).",
-        footer = {"", "Script: MATCH:key=value;key=value  with MATCH = * | domain | port=N", "  keys: tempfail=%, permfail=%,"
+        footer = {"", "Script: MATCH:key=value;key=value  with MATCH = * | domain | port=N", "  keys: tempfail=%%, permfail=%%,"
                 + " temp-reply='4xx …', perm-reply='5xx …', latency=ms, rate=N/s, provider=gmail|yahoo|microsoft|generic, max-conns=N",
                 "  e.g. --script 'yahoo.test:rate=200/s;provider=yahoo' --script 'gmail.test:tempfail=5;permfail=1;latency=20'"})
 public final class SinkCommand implements Callable<Integer> {

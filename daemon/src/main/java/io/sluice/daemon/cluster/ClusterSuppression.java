@@ -11,8 +11,8 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.sluice.daemon.suppression.SuppressionChange;
-import io.sluice.daemon.suppression.SuppressionStore;
+import io.sluice.daemon.outcome.suppression.SuppressionChange;
+import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

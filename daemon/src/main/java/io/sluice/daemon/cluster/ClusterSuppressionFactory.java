@@ -6,7 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.sluice.daemon.config.ConfigException;
-import io.sluice.daemon.suppression.SuppressionStore;
+import io.sluice.daemon.outcome.suppression.SuppressionStore;
 
 /**
  * Starts sharing suppression changes in cluster mode only ({@code sluice.cluster.redis.uri} set);

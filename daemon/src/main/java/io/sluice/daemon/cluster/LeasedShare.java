@@ -1,9 +1,9 @@
 package io.sluice.daemon.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.sluice.daemon.shaping.Gcra;
-import io.sluice.daemon.shaping.Rate;
-import io.sluice.daemon.shaping.SharedLimits;
+import io.sluice.daemon.egress.shaping.Gcra;
+import io.sluice.daemon.egress.shaping.Rate;
+import io.sluice.daemon.egress.shaping.SharedLimits;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

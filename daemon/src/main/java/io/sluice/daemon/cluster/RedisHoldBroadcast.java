@@ -2,7 +2,7 @@ package io.sluice.daemon.cluster;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.sluice.daemon.shaping.HoldBroadcast;
+import io.sluice.daemon.egress.shaping.HoldBroadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

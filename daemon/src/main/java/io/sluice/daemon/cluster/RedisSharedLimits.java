@@ -1,6 +1,6 @@
 package io.sluice.daemon.cluster;
 
-import io.sluice.daemon.shaping.SharedLimits;
+import io.sluice.daemon.egress.shaping.SharedLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.sluice.daemon.cluster;
 
 import io.lettuce.core.ScriptOutputType;
-import io.sluice.daemon.warmup.SharedWarmup;
+import io.sluice.daemon.egress.warmup.SharedWarmup;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

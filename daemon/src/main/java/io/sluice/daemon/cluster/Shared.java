@@ -1,8 +1,8 @@
 package io.sluice.daemon.cluster;
 
-import io.sluice.daemon.shaping.HoldBroadcast;
-import io.sluice.daemon.shaping.SharedLimits;
-import io.sluice.daemon.warmup.SharedWarmup;
+import io.sluice.daemon.egress.shaping.HoldBroadcast;
+import io.sluice.daemon.egress.shaping.SharedLimits;
+import io.sluice.daemon.egress.warmup.SharedWarmup;
 
 /**
  * What the egress engine shares with the other nodes: provider limits, warm-up budgets and

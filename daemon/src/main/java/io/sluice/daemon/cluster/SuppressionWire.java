@@ -1,7 +1,7 @@
 package io.sluice.daemon.cluster;
 
-import io.sluice.daemon.suppression.SuppressionChange;
-import io.sluice.daemon.suppression.SuppressionReason;
+import io.sluice.daemon.outcome.suppression.SuppressionChange;
+import io.sluice.daemon.outcome.suppression.SuppressionReason;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.sluice.daemon.ingress;
 
-import io.sluice.daemon.delivery.Delivery;
-import io.sluice.daemon.delivery.Dispatcher;
-import io.sluice.daemon.dkim.MessageSigner;
-import io.sluice.daemon.egress.SluiceHeaders;
-import io.sluice.daemon.events.Event;
-import io.sluice.daemon.events.EventLog;
+import io.sluice.daemon.egress.Delivery;
+import io.sluice.daemon.egress.Dispatcher;
+import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.egress.sources.SluiceHeaders;
+import io.sluice.daemon.operate.events.Event;
+import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.queue.DeliveryId;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;

@@ -1,7 +1,7 @@
 package io.sluice.daemon.ingress;
 
 import io.sluice.daemon.config.IngressSettings;
-import io.sluice.daemon.delivery.EgressView;
+import io.sluice.daemon.egress.EgressView;
 import jakarta.inject.Singleton;
 
 import java.util.HashSet;

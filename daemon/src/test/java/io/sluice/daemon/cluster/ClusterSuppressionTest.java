@@ -1,9 +1,9 @@
 package io.sluice.daemon.cluster;
 
 import io.sluice.daemon.it.RedisServer;
-import io.sluice.daemon.suppression.SuppressionChange;
-import io.sluice.daemon.suppression.SuppressionReason;
-import io.sluice.daemon.suppression.SuppressionStore;
+import io.sluice.daemon.outcome.suppression.SuppressionChange;
+import io.sluice.daemon.outcome.suppression.SuppressionReason;
+import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.sluice.daemon.cluster;
 
 import io.sluice.daemon.it.RedisServer;
-import io.sluice.daemon.shaping.HoldBroadcast;
+import io.sluice.daemon.egress.shaping.HoldBroadcast;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

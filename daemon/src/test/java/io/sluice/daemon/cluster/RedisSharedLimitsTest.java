@@ -1,8 +1,8 @@
 package io.sluice.daemon.cluster;
 
 import io.sluice.daemon.it.RedisServer;
-import io.sluice.daemon.shaping.Rate;
-import io.sluice.daemon.shaping.SharedLimits;
+import io.sluice.daemon.egress.shaping.Rate;
+import io.sluice.daemon.egress.shaping.SharedLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

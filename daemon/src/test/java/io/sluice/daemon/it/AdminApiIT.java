@@ -67,8 +67,10 @@ class AdminApiIT {
             assertEquals("domain:held.test", held.path("scope").asText());
             assertEquals(400, call(daemon, "POST", "/admin/suspend", "{\"scope\":\"planet:mars\"}", token).statusCode());
 
-            EgressEngineIT.send(daemon, EgressEngineIT.recipients("r", "held.test", 3), "X-Sluice-Tenant: acme\r\n");
-            Thread.sleep(2000);
+            daemon.mail().send(MailSender.recipients("r", "held.test", 3), "X-Sluice-Tenant: acme\r\n");
+            // held: the three reach their scheduled queue and stay there, none placed on a path
+            Eventually.until("three waiting for the hold", Duration.ofSeconds(30),
+                    () -> ok(call(daemon, "GET", "/admin/queues", null, token)).path("waiting").asInt() == 3);
             assertEquals(0, sink.messages().size(), "a suspended domain's mail waits");
             JsonNode queues = ok(call(daemon, "GET", "/admin/queues", null, token));
             assertEquals(3, queues.path("waiting").asInt(), queues.toString());

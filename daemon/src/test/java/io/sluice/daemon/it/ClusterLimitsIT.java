@@ -45,7 +45,7 @@ class ClusterLimitsIT {
             int inWindow = rig.deliveredAt(to) - rig.deliveredAt(from);
             double allowed = PER_SECOND * windowSeconds;
             int inOneSecond = rig.maxInWindow(from, to, 1_000_000_000L);
-            Map<String, Long> bySource = EgressEngineIT.bySource(rig.sink);
+            Map<String, Long> bySource = SinkWaits.bySource(rig.sink);
             System.out.printf("ClusterLimitsIT: total-message-rate %d/m over %.0f s: %d delivered (limit %.0f + burst %d,"
                             + " floor %.0f), %.2f/s; busiest second %d; by source so far %s%n",
                     PER_MINUTE, windowSeconds, inWindow, allowed, BURST, 0.9 * allowed, inWindow / windowSeconds,

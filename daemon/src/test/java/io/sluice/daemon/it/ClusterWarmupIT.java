@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -79,13 +80,13 @@ class ClusterWarmupIT {
              DaemonProcess a = node(dir, "a", redis, prefix, dns.port(), port, egress);
              DaemonProcess b = node(dir, "b", redis, prefix, dns.port(), port, egress)) {
             for (int i = 0; i < perNode / 10; i++) {
-                EgressEngineIT.send(a, EgressEngineIT.recipients("a" + i + "-", "warm.test", 10), "");
-                EgressEngineIT.send(b, EgressEngineIT.recipients("b" + i + "-", "warm.test", 10), "");
+                a.mail().send(MailSender.recipients("a" + i + "-", "warm.test", 10), "");
+                b.mail().send(MailSender.recipients("b" + i + "-", "warm.test", 10), "");
             }
             long settled = awaitSettled(sink, cap, Duration.ofSeconds(90), Duration.ofSeconds(5));
             assertEquals(cap, settled, "the day's cap in total at the sink, not per node; by source "
-                    + EgressEngineIT.bySource(sink));
-            assertEquals(java.util.Map.of("127.0.0.2", (long) cap), EgressEngineIT.bySource(sink));
+                    + SinkWaits.bySource(sink));
+            assertEquals(java.util.Map.of("127.0.0.2", (long) cap), SinkWaits.bySource(sink));
             long deliveredA = a.events().ofType("Delivery").size();
             long deliveredB = b.events().ofType("Delivery").size();
             assertEquals(cap, deliveredA + deliveredB, "a " + deliveredA + ", b " + deliveredB);
@@ -134,17 +135,17 @@ class ClusterWarmupIT {
                 }
                 for (int i = 0; i < perNode / 10; i++) {
                     for (DaemonProcess n : nodes) {
-                        EgressEngineIT.send(n, EgressEngineIT.recipients("n" + n.httpPort() + "-" + i + "-", "warm.test", 10), "");
+                        n.mail().send(MailSender.recipients("n" + n.httpPort() + "-" + i + "-", "warm.test", 10), "");
                     }
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (EgressEngineIT.recipientsAt(sink) < 10 && System.nanoTime() < deadline) {
+                while (SinkWaits.recipientsAt(sink) < 10 && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                long beforeKill = EgressEngineIT.recipientsAt(sink);
+                long beforeKill = SinkWaits.recipientsAt(sink);
                 redis.kill();
                 Thread.sleep(4000);
-                long duringOutage = EgressEngineIT.recipientsAt(sink) - beforeKill;
+                long duringOutage = SinkWaits.recipientsAt(sink) - beforeKill;
                 redis.restart(); // empty: the nodes' claims are all it will know
                 for (DaemonProcess n : nodes) {
                     awaitLog(n, "is reachable again", Duration.ofSeconds(60));
@@ -192,7 +193,7 @@ class ClusterWarmupIT {
         long seen = -1;
         long since = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            long now = EgressEngineIT.recipientsAt(sink);
+            long now = SinkWaits.recipientsAt(sink);
             if (now != seen) {
                 seen = now;
                 since = System.nanoTime();
@@ -201,7 +202,7 @@ class ClusterWarmupIT {
             }
             Thread.sleep(100);
         }
-        return EgressEngineIT.recipientsAt(sink);
+        return SinkWaits.recipientsAt(sink);
     }
 
     @Test
@@ -223,14 +224,17 @@ class ClusterWarmupIT {
             System.out.printf("cluster hold: a suspend on node a is in force on node b after %d ms%n",
                     (System.nanoTime() - asked) / 1_000_000);
 
-            EgressEngineIT.send(a, EgressEngineIT.recipients("a", "hold.test", 5), "");
-            EgressEngineIT.send(b, EgressEngineIT.recipients("b", "hold.test", 5), "");
-            Thread.sleep(4000);
-            assertEquals(0, EgressEngineIT.recipientsAt(sink), "held on both nodes");
-            assertEquals(5, admin(b, "GET", "/admin/queues", null).path("waiting").asInt());
+            a.mail().send(MailSender.recipients("a", "hold.test", 5), "");
+            b.mail().send(MailSender.recipients("b", "hold.test", 5), "");
+            // each node holds its five in their scheduled queue: placed nowhere, sent nowhere
+            for (DaemonProcess n : List.of(a, b)) {
+                Eventually.until("five held on the node at " + n.httpPort(), Duration.ofSeconds(30),
+                        () -> admin(n, "GET", "/admin/queues", null).path("waiting").asInt() == 5);
+            }
+            assertEquals(0, SinkWaits.recipientsAt(sink), "held on both nodes");
 
             admin(b, "POST", "/admin/resume", "{\"scope\":\"domain:hold.test\"}");
-            EgressEngineIT.awaitRecipients(sink, 10, Duration.ofSeconds(30));
+            SinkWaits.awaitRecipients(sink, 10, Duration.ofSeconds(30));
             for (int i = 0; i < 5; i++) { // the event log may trail the sink a little
                 a.events().await("a delivers after b's resume", Duration.ofSeconds(30),
                         EventLogReader.type("Delivery", "a" + i + "@hold.test"));

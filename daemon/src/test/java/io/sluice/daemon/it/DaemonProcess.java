@@ -142,6 +142,16 @@ final class DaemonProcess implements AutoCloseable {
         return new EventLogReader(eventsFile());
     }
 
+    /** The admin API, with the daemon's {@code sluice.admin.token} when one is set. */
+    AdminApi admin() {
+        return new AdminApi("http://127.0.0.1:" + httpPort, properties.get("sluice.admin.token"));
+    }
+
+    /** Sends test mail to the relay port. */
+    MailSender mail() {
+        return new MailSender(smtpPort);
+    }
+
     private void awaitHealthy(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {

@@ -29,46 +29,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EgressEngineIT {
 
-    static void send(DaemonProcess daemon, List<String> recipients, String headers) throws IOException {
-        try (SmtpDialogue smtp = SmtpDialogue.open(daemon.smtpPort())) {
-            smtp.command("EHLO client.test");
-            assertEquals(250, smtp.command("MAIL FROM:<sender@src.test>").code());
-            for (String r : recipients) {
-                assertEquals(250, smtp.command("RCPT TO:<" + r + ">").code(), r);
-            }
-            assertEquals(250, smtp.data(headers + "Subject: egress\r\n\r\nbody\r\n").code());
+    /** The warming source's budget for today (its schedule's general cap): all of it sent. */
+    static void assertBudgetSpent(AdminApi admin, String source, int cap) throws Exception {
+        JsonNode w = Eventually.eventually(source + "'s budget spent", Duration.ofSeconds(10),
+                () -> admin.warmup(source), n -> sentToday(n) == cap);
+        assertEquals(cap, w.path("capToday").path("*").asInt(), w.toString());
+    }
+
+    /** Sent today over every provider ({@code sentToday} is counted per provider). */
+    private static int sentToday(JsonNode warmup) {
+        int n = 0;
+        for (JsonNode v : warmup.path("sentToday")) {
+            n += v.asInt();
         }
-    }
-
-    static List<String> recipients(String prefix, String domain, int n) {
-        return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i + "@" + domain).toList();
-    }
-
-    /**
-     * Recipients smtp-sink received, by the X-Client-Addr of their transaction: the source address
-     * that sent them (a transaction may carry several recipients of one message).
-     */
-    static Map<String, Long> bySource(SmtpSink sink) {
-        return sink.messages().stream().collect(Collectors.groupingBy(m -> {
-            try {
-                return Files.readAllLines(m.file()).stream().filter(l -> l.startsWith("X-Client-Addr: "))
-                        .findFirst().orElse("?").substring("X-Client-Addr: ".length()).strip();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, Collectors.summingLong(m -> m.rcptTo().size())));
-    }
-
-    static long recipientsAt(SmtpSink sink) {
-        return sink.messages().stream().mapToLong(m -> m.rcptTo().size()).sum();
-    }
-
-    static void awaitRecipients(SmtpSink sink, long n, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (recipientsAt(sink) < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(n, recipientsAt(sink), "recipients at the sink");
+        return n;
     }
 
     @Test
@@ -101,13 +75,19 @@ class EgressEngineIT {
                      .set("sluice.delivery.port", port)
                      .set("sluice.egress.file", egress)
                      .start()) {
-            send(daemon, recipients("a", "gmail.test", 20), "");
-            send(daemon, recipients("b", "googlemail.test", 10), "");
-            send(daemon, recipients("c", "gmail.test", 10), "X-Sluice-Pool: solo\r\n");
+            daemon.mail().send(MailSender.recipients("a", "gmail.test", 20), "");
+            daemon.mail().send(MailSender.recipients("b", "googlemail.test", 10), "");
+            daemon.mail().send(MailSender.recipients("c", "gmail.test", 10), "X-Sluice-Pool: solo\r\n");
 
-            awaitRecipients(sink, 33, Duration.ofSeconds(60));
-            Thread.sleep(3000); // what waits keeps waiting
-            Map<String, Long> counts = bySource(sink);
+            SinkWaits.awaitRecipients(sink, 33, Duration.ofSeconds(60));
+            // what waits keeps waiting: both warming budgets are spent and the engine holds the other
+            // seven in their scheduled queues (not ready on a path, not in flight, not retried)
+            AdminApi admin = daemon.admin();
+            assertBudgetSpent(admin, "new", 5);
+            assertBudgetSpent(admin, "lonely", 3);
+            Eventually.until("seven wait in scheduled queues", Duration.ofSeconds(30),
+                    () -> admin.waiting() == 7 && admin.ready() == 0 && admin.timers() == 0);
+            Map<String, Long> counts = SinkWaits.bySource(sink);
             assertEquals(Map.of("127.0.0.21", 5L, "127.0.0.22", 25L, "127.0.0.23", 3L), counts,
                     "the new source sends exactly its cap, the old one the rest; the lonely one its cap only");
             EventLogReader events = daemon.events();
@@ -121,9 +101,15 @@ class EgressEngineIT {
             String progress = Files.readString(daemon.spoolDir().resolve("warmup-progress.txt"));
             assertTrue(progress.contains("lonely"), progress);
             daemon.startAgain();
-            Thread.sleep(4000);
-            assertEquals(3L, bySource(sink).get("127.0.0.23"), "still waiting after the restart");
-            assertEquals(33, recipientsAt(sink));
+            // recovered: the seven are back in their queues and the day's progress was read back,
+            // so the budgets stay spent and nothing more is sent
+            AdminApi again = daemon.admin();
+            Eventually.until("the seven recovered into their scheduled queues", Duration.ofSeconds(30),
+                    () -> again.waiting() == 7 && again.ready() == 0);
+            assertBudgetSpent(again, "new", 5);
+            assertBudgetSpent(again, "lonely", 3);
+            assertEquals(3L, SinkWaits.bySource(sink).get("127.0.0.23"), "still waiting after the restart");
+            assertEquals(33, SinkWaits.recipientsAt(sink));
         }
     }
 
@@ -153,8 +139,8 @@ class EgressEngineIT {
                      .set("sluice.delivery.port", port)
                      .set("sluice.egress.rules-file", rules)
                      .start()) {
-            send(daemon, recipients("y", "yahoo.test", n / 2), "");
-            send(daemon, recipients("a", "aol.test", n / 2), "");
+            daemon.mail().send(MailSender.recipients("y", "yahoo.test", n / 2), "");
+            daemon.mail().send(MailSender.recipients("a", "aol.test", n / 2), "");
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (yahoo.recipients() < n && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -208,17 +194,26 @@ class EgressEngineIT {
                      .set("sluice.delivery.destination-down-for", "1s")
                      .set("sluice.egress.rules-file", rules)
                      .start()) {
-            send(daemon, recipients("y", "yahoo.test", 10), "");
-            send(daemon, recipients("g", "gmail.test", 10), "");
+            daemon.mail().send(MailSender.recipients("y", "yahoo.test", 10), "");
+            daemon.mail().send(MailSender.recipients("g", "gmail.test", 10), "");
             EventLogReader events = daemon.events();
             JsonNode suspension = events.await("suspension", Duration.ofSeconds(30),
                     e -> "Suspension".equals(e.path("type").asText()));
             assertEquals("path:default>mx.yahoo.test", suspension.path("scope").asText(), suspension.toString());
             assertEquals("yahoo-tss04-test", suspension.path("rule").asText());
             assertEquals("yahoo", suspension.path("provider").asText());
-            awaitRecipients(gmail, 10, Duration.ofSeconds(30)); // other providers keep flowing
+            SinkWaits.awaitRecipients(gmail, 10, Duration.ofSeconds(30)); // other providers keep flowing
+            // the path is held, and what is due for it waits in its scheduled queue, not on the path
+            AdminApi admin = daemon.admin();
+            Eventually.until("the yahoo path held", Duration.ofSeconds(10),
+                    () -> admin.holding("path:default>mx.yahoo.test"));
+            // every yahoo delivery was deferred by the 421, came due again after its 1 s retry, and was
+            // not placed: all ten are back in their scheduled queue, none on the path
+            Eventually.until("yahoo's mail waits for the hold", Duration.ofSeconds(30),
+                    () -> admin.waiting() == 10 && admin.ready() == 0 && admin.timers() == 0);
             int sessions = yahoo.sessions.get();
-            Thread.sleep(5000); // retries are due every second or so: they wait for the suspension
+            JsonNode why = admin.get("/admin/why?domain=yahoo.test");
+            assertEquals("path:default>mx.yahoo.test", why.path("holds").get(0).path("scope").asText(), why.toString());
             assertEquals(sessions, yahoo.sessions.get(), "no new session while the path is suspended");
             assertTrue(sessions <= 8, "stopped at the first TSS04, not one session per recipient: " + sessions);
             assertTrue(events.ofType("Bounce").isEmpty());
@@ -239,9 +234,9 @@ class EgressEngineIT {
                      .set("sluice.dns.servers", "127.0.0.1:" + dns.port())
                      .set("sluice.delivery.port", port)
                      .start()) {
-            List<String> to = new java.util.ArrayList<>(recipients("r", "one.test", 3));
-            to.addAll(recipients("s", "two.test", 2));
-            send(daemon, to, "");
+            List<String> to = new java.util.ArrayList<>(MailSender.recipients("r", "one.test", 3));
+            to.addAll(MailSender.recipients("s", "two.test", 2));
+            daemon.mail().send(to, "");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (daemon.events().ofType("Delivery").size() < 5 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -253,7 +248,7 @@ class EgressEngineIT {
             assertTrue(transactions < 5, "several RCPT per transaction: " + transactions + " transactions for 5");
             assertTrue(mx.arrivals.stream().anyMatch(a -> a.recipients() > 1), mx.arrivals.toString());
 
-            send(daemon, List.of("later@one.test"), ""); // a new connection remembers the broken TLS
+            daemon.mail().send(List.of("later@one.test"), ""); // a new connection remembers the broken TLS
             while (daemon.events().ofType("Delivery").size() < 6 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -273,7 +268,7 @@ class EgressEngineIT {
                      .set("sluice.delivery.allow-private-mx", "false")
                      .set("sluice.delivery.retry-initial", "1m")
                      .start()) {
-            send(daemon, List.of("a@nowhere.test", "b@private.test"), "");
+            daemon.mail().send(List.of("a@nowhere.test", "b@private.test"), "");
             EventLogReader events = daemon.events();
             JsonNode ghost = events.await("MX without address deferred", Duration.ofSeconds(30),
                     EventLogReader.type("TransientFailure", "a@nowhere.test"));
@@ -295,7 +290,7 @@ class EgressEngineIT {
                      .set("sluice.delivery.port", FreePorts.tcp()) // nothing listens there
                      .set("sluice.delivery.retry-initial", "1m")
                      .start()) {
-            send(daemon, List.of("c@refusing.test"), "");
+            daemon.mail().send(List.of("c@refusing.test"), "");
             JsonNode refused = daemon.events().await("all MX refusing", Duration.ofSeconds(30),
                     EventLogReader.type("TransientFailure", "c@refusing.test"));
             assertEquals("4.4.1", refused.path("response").path("enhanced_code").asText(), refused.toString());

@@ -53,7 +53,7 @@ class ProviderTotalIT {
                      .set("sluice.egress.rules-file", rules)
                      .start()) {
             for (int i = 0; i < n; i++) { // one message per recipient: one transaction each
-                EgressEngineIT.send(daemon, List.of("r" + i + "@dest.test"), "");
+                daemon.mail().send(List.of("r" + i + "@dest.test"), "");
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (sink.recipients() < n && System.nanoTime() < deadline) {

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -55,12 +54,15 @@ class SighupRulesIT {
                      .set("sluice.egress.rules-file", rules)
                      .start()) {
             for (int i = 0; i < 5; i++) {
-                EgressEngineIT.send(daemon, EgressEngineIT.recipients("q" + i + "-", "held.test", 1), "");
+                daemon.mail().send(MailSender.recipients("q" + i + "-", "held.test", 1), "");
             }
             // one an hour: the first goes, the other four wait on the rule
             daemon.events().await("the first delivery", Duration.ofSeconds(30),
                     e -> "Delivery".equals(e.path("type").asText()));
-            Thread.sleep(3000);
+            // the other four are held by the rate on the path (one connection waits for its next slot)
+            AdminApi admin = daemon.admin();
+            Eventually.until("four held back by the rate", Duration.ofSeconds(30),
+                    () -> admin.waiting() + admin.ready() == 4);
             assertEquals(1, daemon.events().ofType("Delivery").size(), "the rate holds the rest back");
             JsonNode why = call(daemon, "GET", "/admin/why?domain=held.test", null);
             assertEquals("slowpoke", why.path("rule").path("provider").asText(), why.toString());
@@ -71,16 +73,6 @@ class SighupRulesIT {
                     e -> daemon.events().ofType("Delivery").size() == 5);
             assertEquals(5, daemon.events().ofType("Reception").size());
             assertEquals(0, daemon.events().ofType("Bounce").size(), "nothing dropped or bounced by the reload");
-        }
-    }
-
-    private static void awaitWaiting(DaemonProcess daemon, int n) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (call(daemon, "GET", "/admin/queues", null).path("waiting").asInt() != n) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("mail did not queue");
-            }
-            Thread.sleep(200);
         }
     }
 }

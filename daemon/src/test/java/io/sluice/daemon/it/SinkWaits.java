@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 
-/** Waiting for one particular message at a sink that receives others too. */
+/** What a postfix smtp-sink received: one message among others, counts of recipients, by source. */
 final class SinkWaits {
     private SinkWaits() {
     }
@@ -23,6 +23,32 @@ final class SinkWaits {
             Thread.sleep(100);
         }
         throw new AssertionError("no message " + description + " at the sink within " + timeout);
+    }
+
+    /** Recipients received so far (a transaction may carry several). */
+    static long recipientsAt(SmtpSink sink) {
+        return sink.messages().stream().mapToLong(m -> m.rcptTo().size()).sum();
+    }
+
+    /** Waits until exactly {@code n} recipients arrived (fails if fewer, or more, by then). */
+    static void awaitRecipients(SmtpSink sink, long n, Duration within) {
+        long got = Eventually.eventually("recipients at the sink", within, () -> recipientsAt(sink), c -> c >= n);
+        org.junit.jupiter.api.Assertions.assertEquals(n, got, "recipients at the sink");
+    }
+
+    /**
+     * Recipients received, by the X-Client-Addr of their transaction: the source address that
+     * sent them.
+     */
+    static java.util.Map<String, Long> bySource(SmtpSink sink) {
+        return sink.messages().stream().collect(java.util.stream.Collectors.groupingBy(m -> {
+            try {
+                return java.nio.file.Files.readAllLines(m.file()).stream().filter(l -> l.startsWith("X-Client-Addr: "))
+                        .findFirst().orElse("?").substring("X-Client-Addr: ".length()).strip();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, java.util.stream.Collectors.summingLong(m -> m.rcptTo().size())));
     }
 
     static Predicate<SmtpSink.Message> containing(String text) {

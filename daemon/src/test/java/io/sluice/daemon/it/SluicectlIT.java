@@ -87,7 +87,7 @@ class SluicectlIT {
             try (SmtpDialogue smtp = SmtpDialogue.open(daemon.smtpPort())) {
                 smtp.command("EHLO client.test");
                 assertEquals(250, smtp.command("MAIL FROM:<sender@src.test>").code());
-                for (String r : EgressEngineIT.recipients("r", "held.test", 3)) {
+                for (String r : MailSender.recipients("r", "held.test", 3)) {
                     assertEquals(250, smtp.command("RCPT TO:<" + r + ">").code());
                 }
                 SmtpDialogue.Reply reply = smtp.data("X-Sluice-Tenant: acme\r\nSubject: held\r\n\r\nbody\r\n");
@@ -164,7 +164,7 @@ class SluicectlIT {
                 try {
                     for (int i = 0; i < 200 && sending.get(); i++) {
                         Thread.sleep(50);
-                        EgressEngineIT.send(daemon, List.of("t" + i + "@open.test"), "");
+                        daemon.mail().send(List.of("t" + i + "@open.test"), "");
                     }
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);

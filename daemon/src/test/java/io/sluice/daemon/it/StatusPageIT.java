@@ -46,7 +46,7 @@ class StatusPageIT {
                      .set("sluice.admin.token", TOKEN)
                      .start()) {
             for (int i = 0; i < 7; i++) {
-                EgressEngineIT.send(daemon, List.of("p" + i + "@page.test"), "");
+                daemon.mail().send(List.of("p" + i + "@page.test"), "");
             }
             for (int i = 0; i < 7; i++) {
                 daemon.events().await("delivery", Duration.ofSeconds(30), EventLogReader.type("Delivery", "p" + i + "@page.test"));

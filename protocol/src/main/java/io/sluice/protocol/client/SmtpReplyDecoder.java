@@ -18,10 +18,17 @@ import java.util.List;
  * 512; real servers send more, so the bound is generous), a reply of more than {@link #MAX_LINES}
  * lines, or a line that does not start with a code raises a {@link DecoderException}, which closes
  * the session as a protocol error. A bare LF is accepted as a line end, as most clients do.
+ *
+ * <p>The reply's text is what Sluice keeps (journal reasons, events, DSNs), so it is cut to
+ * {@link #MAX_TEXT} characters with a {@code [truncated]} mark: a hostile server could otherwise
+ * store 1 MB per deferral. The raw lines stay whole for the one reader that needs them all (EHLO's
+ * extension list), and are dropped with the reply.
  */
 final class SmtpReplyDecoder extends ByteToMessageDecoder {
     static final int MAX_LINE = 4096;
     static final int MAX_LINES = 256;
+    /** Characters of reply text kept: room for any real diagnostic, a bound on a hostile one. */
+    static final int MAX_TEXT = 1024;
 
     private List<String> lines = new ArrayList<>();
 
@@ -56,7 +63,7 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
                 List<String> done = List.copyOf(lines);
                 lines = new ArrayList<>();
                 try {
-                    out.add(new ReplyLines(SmtpReply.parse(done), done));
+                    out.add(new ReplyLines(SmtpReply.parse(done).truncated(MAX_TEXT), done));
                 } catch (IllegalArgumentException e) {
                     throw new DecoderException("malformed reply: " + e.getMessage(), e);
                 }

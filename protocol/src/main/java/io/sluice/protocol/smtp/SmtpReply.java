@@ -98,6 +98,22 @@ public record SmtpReply(int code, String enhancedCode, String text) {
         return parse(List.of(line));
     }
 
+    /**
+     * This reply with its text cut to at most {@code maxChars} characters, the cut marked with
+     * {@code " [truncated]"} (never splitting a surrogate pair); the reply itself when it fits.
+     */
+    public SmtpReply truncated(int maxChars) {
+        if (text.length() <= maxChars) {
+            return this;
+        }
+        String mark = " [truncated]";
+        int keep = Math.max(0, maxChars - mark.length());
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--;
+        }
+        return new SmtpReply(code, enhancedCode, text.substring(0, keep) + mark);
+    }
+
     /** 2yz: the command was accepted (RFC 5321 §4.2.1). 3yz counts as positive too (intermediate). */
     public boolean isPositive() {
         return code < 400;

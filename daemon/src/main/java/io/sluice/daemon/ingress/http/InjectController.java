@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -47,18 +48,29 @@ public final class InjectController {
     @Post(value = "/inject", consumes = MediaType.APPLICATION_JSON,
             produces = {MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<?> inject(HttpRequest<?> http, @Body byte[] body) {
+    public HttpResponse<?> inject(HttpRequest<?> http, @Body InputStream stream) {
+        // The body is a stream, read here and nowhere before: who is calling and how much they
+        // declare are settled first, so a stranger's 200 MB costs nothing but the refusal.
         ApiTokens.Caller caller;
         try {
             caller = tokens.authenticate(http.getHeaders().get(HttpHeaders.AUTHORIZATION));
         } catch (ApiTokens.Unauthorized e) {
             return new Problem("/problems/unauthorized", "Unauthorized", 401, e.getMessage(), null).response()
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"")
+                    .header(HttpHeaders.CONNECTION, "close");
         }
-        if (body.length > settings.maxRequestBytes()) {
-            return new Problem("/problems/request-too-large", "Request too large", 413,
-                    "the body is " + body.length + " octets; the limit is " + settings.maxRequestBytes()
-                            + " (sluice.api.max-request-bytes)", null).response();
+        long declared = http.getContentLength();
+        if (declared > settings.maxBody()) {
+            return tooLarge("the body is declared as " + declared + " octets");
+        }
+        byte[] body;
+        try {
+            body = BoundedBody.read(stream, settings.maxBody());
+        } catch (BoundedBody.TooLarge e) {
+            return tooLarge("the body passed " + settings.maxBody() + " octets");
+        } catch (IOException e) {
+            return new Problem("/problems/malformed-json", "Malformed JSON", 400,
+                    "the body could not be read: " + firstLine(e.getMessage()), null).response();
         }
         JsonNode root;
         try {
@@ -89,6 +101,13 @@ public final class InjectController {
         } catch (Exception e) {
             return refusal(e);
         }
+    }
+
+    /** 413; the connection closes so the client stops sending the rest of a body we will not read. */
+    private HttpResponse<?> tooLarge(String what) {
+        return new Problem("/problems/request-too-large", "Request too large", 413,
+                what + "; the limit is " + settings.maxBody() + " (sluice.api.max-body)", null).response()
+                .header(HttpHeaders.CONNECTION, "close");
     }
 
     /** A tenant or pool the caller may not use: 403. */

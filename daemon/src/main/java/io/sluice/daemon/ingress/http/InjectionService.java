@@ -43,10 +43,10 @@ public final class InjectionService {
     private final String hostname;
     private final Clock clock;
     private final TenantRates rates;
-    private final io.sluice.daemon.suppression.SuppressionStore suppressions;
+    private final io.sluice.daemon.outcome.suppression.SuppressionStore suppressions;
 
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, Clock clock, io.sluice.daemon.suppression.SuppressionStore suppressions) {
+                            TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions) {
         this.rates = rates;
         this.suppressions = suppressions;
         this.intake = intake;
@@ -128,7 +128,7 @@ public final class InjectionService {
         List<InjectionRequest.Recipient> out = new ArrayList<>(recipients.size());
         for (InjectionRequest.Recipient r : recipients) {
             var entry = suppressions.isSuppressed(tenant, r.email()) ? suppressions.lookup(tenant, r.email())
-                    : java.util.Optional.<io.sluice.daemon.suppression.SuppressionEntry>empty();
+                    : java.util.Optional.<io.sluice.daemon.outcome.suppression.SuppressionEntry>empty();
             if (entry.isPresent()) {
                 failed.add(new InjectionResult.FailedRecipient(r.email(), "suppressed (" + entry.get().reason().label() + ")"));
             } else {

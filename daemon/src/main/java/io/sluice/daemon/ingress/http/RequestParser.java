@@ -29,8 +29,7 @@ final class RequestParser {
     private static final Set<String> ATTACHMENT = Set.of("file_name", "content_type", "base64_data");
     /** Fields Sluice writes itself; a request may not set them through "headers". */
     private static final Set<String> RESERVED_HEADERS = Set.of("from", "to", "cc", "bcc", "reply-to", "subject",
-            "date", "mime-version", "content-type", "content-transfer-encoding", "received", "return-path",
-            "x-sluice-tenant", "x-sluice-campaign", "x-sluice-pool");
+            "date", "mime-version", "content-type", "content-transfer-encoding", "received", "return-path");
     private static final int MAX_REPORTED = 50;
 
     private final int maxRecipients;
@@ -116,7 +115,7 @@ final class RequestParser {
             unknownFields(r, RECIPIENT, path + ".");
             String email = string(r, "email", path + ".email", true, false);
             if (email != null) {
-                address(email, path + ".email");
+                recipientAddress(email, path + ".email");
             }
             String name = string(r, "name", path + ".name", false, true);
             Map<String, Object> subs = substitutions(r.get("substitutions"), path + ".substitutions");
@@ -181,6 +180,11 @@ final class RequestParser {
                     String path = "content.headers." + e.getKey();
                     if (!e.getKey().matches("[!-9;-~]{1,76}")) {
                         fault(path, "not a header field name (RFC 5322 §3.6.8: printable ASCII, no colon)");
+                    } else if (e.getKey().toLowerCase(Locale.ROOT).startsWith("x-sluice-")) {
+                        // instructions to Sluice (tenant, pool, class, the bounce trace): never
+                        // settable by a request, or it could relabel or forge its own mail
+                        fault(path, "X-Sluice-* headers are Sluice's own; use the tenant, campaign or "
+                                + "pool fields");
                     } else if (RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                         fault(path, "set by Sluice; use the matching content field");
                     } else if (!e.getValue().isString()) {
@@ -309,6 +313,21 @@ final class RequestParser {
         }
         try {
             MailAddress.parse(address, true);
+        } catch (AddressSyntaxException e) {
+            fault(path, "not a valid address (RFC 5321/6531): " + e.getMessage());
+        }
+    }
+
+    /** A recipient: valid syntax and a domain, since delivery routes by domain only. */
+    private void recipientAddress(String address, String path) {
+        if (hasLineBreak(address)) {
+            fault(path, "must not contain CR or LF");
+            return;
+        }
+        try {
+            if (MailAddress.parse(address, true).isAddressLiteral()) {
+                fault(path, "an address literal is not delivered (Sluice routes by domain); use the domain name");
+            }
         } catch (AddressSyntaxException e) {
             fault(path, "not a valid address (RFC 5321/6531): " + e.getMessage());
         }

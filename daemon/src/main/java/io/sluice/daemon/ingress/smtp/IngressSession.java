@@ -1,6 +1,6 @@
 package io.sluice.daemon.ingress.smtp;
 
-import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
@@ -45,6 +45,7 @@ final class IngressSession implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IngressSession.class);
     /** RFC 5321 §6.3: a loop shows as many Received fields; 50 is far past any real path. */
     static final int MAX_RECEIVED = 50;
+    static final String ADDRESS_LITERAL_REFUSAL = "address literals are not delivered; use the domain name";
 
     private final MessageContext context;
     private final Intake intake;
@@ -81,6 +82,11 @@ final class IngressSession implements MessageHandler {
         String refusal(MessageContext context, String attribute, String value);
     }
 
+    /** What the SMTP server itself allows: a backstop one past our own limit, which answers first. */
+    static int serverRecipientCap(int maxRecipients) {
+        return maxRecipients == Integer.MAX_VALUE ? maxRecipients : maxRecipients + 1;
+    }
+
     static boolean authenticated(MessageContext context) {
         return context instanceof Session session && session.isAuthenticated();
     }
@@ -104,8 +110,10 @@ final class IngressSession implements MessageHandler {
         if (policy.authRequired() && !authenticated(context)) {
             throw new RejectException(530, "5.7.0 Authentication required (STARTTLS, then AUTH)");
         }
+        // Only a session that may relay sends for a tenant; a stranger (who can reach only the
+        // feedback addresses) must not spend the default tenant's budget by opening transactions.
         String tenant = policy.attributes().apply(context).getOrDefault("tenant", TenantRates.DEFAULT_TENANT);
-        if (!rates.tryAcquire(tenant, 1)) {
+        if (policy.mayRelay().test(context) && !rates.tryAcquire(tenant, 1)) {
             throw new RejectException(451, "4.7.0 Message rate for tenant " + tenant + " exceeded ("
                     + rates.perMinute() + " per minute); try again later");
         }
@@ -143,11 +151,14 @@ final class IngressSession implements MessageHandler {
         if (!policy.mayRelay().test(context)) {
             throw new RejectException(554, "5.7.1 <" + parsed + ">: Relay access denied");
         }
-        if (!parsed.isAddressLiteral()) {
-            DomainCheck.Verdict verdict = domains.check(parsed.domain());
-            if (verdict != DomainCheck.Verdict.ACCEPT) {
-                throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
-            }
+        if (parsed.isAddressLiteral()) {
+            // delivery routes by domain (MX, smarthost, egress rules): a literal would be accepted
+            // only to bounce later, so say no while the client can still act on it
+            throw new RejectException(550, "5.1.2 <" + parsed + ">: " + ADDRESS_LITERAL_REFUSAL);
+        }
+        DomainCheck.Verdict verdict = domains.check(parsed.domain());
+        if (verdict != DomainCheck.Verdict.ACCEPT) {
+            throw new RejectException(verdict.code, verdict.reason(parsed.domain()));
         }
         // "no means no": the session's tenant (the default one for relay clients)
         var suppressed = feedback.suppression(policy.attributes().apply(context).get("tenant"), address);

@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
-import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * The SMTP listener on {@code sluice.smtp.bind}:{@code sluice.smtp.port}. Starts with the
  * application context (after the spool is open), stops before it closes.
  */
-@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.config.Environments.CHECK_CONFIG) // check-config opens nothing
 @Context
 public final class SmtpIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
@@ -58,6 +58,9 @@ public final class SmtpIngress implements AutoCloseable {
                 // address checks happen in IngressSession, with precise replies
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
+                // the builder's own default (1,000) would silently cap max-recipients; one more than
+                // ours so IngressSession answers first, with its precise 452 4.5.3
+                .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,

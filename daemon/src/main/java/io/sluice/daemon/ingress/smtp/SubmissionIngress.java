@@ -5,7 +5,7 @@ import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.config.SubmissionSettings;
 import io.sluice.daemon.config.SubmissionUser;
-import io.sluice.daemon.feedback.FeedbackInbox;
+import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * it), then AUTH PLAIN or LOGIN against {@code sluice.submission.users}, then mail — which may go
  * anywhere, because the sender is known. Mail carries the user's tenant as an envelope attribute.
  */
-@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.ops.ConfigCheck.ENVIRONMENT) // check-config opens nothing
+@io.micronaut.context.annotation.Requires(notEnv = io.sluice.daemon.config.Environments.CHECK_CONFIG) // check-config opens nothing
 @Context
 public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
@@ -99,6 +99,9 @@ public final class SubmissionIngress implements AutoCloseable {
                 .insertReceivedHeaders(false)
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
+                // the builder's own default (1,000) would silently cap max-recipients; one more than
+                // ours so IngressSession answers first, with its precise 452 4.5.3
+                .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,

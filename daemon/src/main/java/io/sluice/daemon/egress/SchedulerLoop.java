@@ -1,0 +1,114 @@
+package io.sluice.daemon.egress;
+
+import io.sluice.daemon.egress.schedule.FairQueues;
+import io.sluice.daemon.egress.schedule.TimerWheel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The scheduler thread: each tick it takes the {@link Mailbox}, fires due timers into their
+ * scheduled queues, lets {@link Placement} move queue heads to ready queues in fair order, opens
+ * connections for paths with ready work, and publishes what it holds as an
+ * {@link EgressSnapshot} for operators. It alone touches the timers, the scheduled queues and the route cache.
+ * Made idle; {@link #start()} starts the thread. Unit tests call {@link #tick()} themselves.
+ */
+final class SchedulerLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerLoop.class);
+    private static final int MOVES_PER_TICK = 20_000;
+
+    private final Mailbox mailbox;
+    private final Clock clock;
+    private final Duration tick;
+    private final FairQueues<Delivery> queues;
+    private final TimerWheel<Delivery> wheel;
+    private final Placement placement;
+    private final Sessions sessions;
+    private final EgressPaths paths;
+    private final RouteCache routes;
+    private final EgressConfig.InForce config;
+    private final EgressSnapshot.Publisher snapshots;
+    private Thread thread;
+    private long lastPrune;
+
+    SchedulerLoop(Mailbox mailbox, Clock clock, Duration tick, FairQueues<Delivery> queues, TimerWheel<Delivery> wheel,
+                  Placement placement, Sessions sessions, EgressPaths paths, RouteCache routes,
+                  EgressConfig.InForce config, EgressSnapshot.Publisher snapshots) {
+        this.mailbox = mailbox;
+        this.clock = clock;
+        this.tick = tick;
+        this.queues = queues;
+        this.wheel = wheel;
+        this.placement = placement;
+        this.sessions = sessions;
+        this.paths = paths;
+        this.routes = routes;
+        this.config = config;
+        this.snapshots = snapshots;
+    }
+
+    void start() {
+        thread = new Thread(this::run, "sluice-scheduler");
+        thread.setDaemon(true);
+        mailbox.ownedBy(thread);
+        thread.start();
+    }
+
+    private void run() {
+        long tickNanos = Math.max(1, tick.toNanos());
+        while (!mailbox.closed()) {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.error("scheduler tick failed", e);
+            }
+            LockSupport.parkNanos(tickNanos);
+        }
+    }
+
+    /** One round of the scheduler's work; on the scheduler thread (or a unit test's). */
+    void tick() {
+        long now = clock.millis();
+        Object item;
+        while ((item = mailbox.poll()) != null) {
+            if (item instanceof Mailbox.Timed t) {
+                if (t.dueMillis() <= now) {
+                    placement.enqueue(t.delivery());
+                } else {
+                    wheel.schedule(t.delivery(), t.dueMillis());
+                }
+            } else {
+                ((Runnable) item).run();
+            }
+        }
+        wheel.advance(now, placement::enqueue);
+        if (queues.waiting() > 0) {
+            queues.promote(placement, t -> config.plan().tenantWeight(t), MOVES_PER_TICK);
+        }
+        for (EgressPath p : paths.all()) {
+            if (p.readyCount.get() > 0) {
+                sessions.pump(p);
+            }
+        }
+        if (now - lastPrune >= 60_000) {
+            lastPrune = now;
+            routes.prune(clock.instant());
+        }
+        snapshots.maybePublish(now, queues, wheel);
+    }
+
+    /** Stops the thread after its current tick (the mailbox is closed first). */
+    void join() {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.sluice.daemon.egress;
+
+import io.sluice.daemon.egress.shaping.HoldScope;
+import io.sluice.daemon.egress.shaping.ProviderRule;
+import io.sluice.daemon.egress.shaping.Suspensions;
+import io.sluice.daemon.egress.warmup.WarmupBudgets;
+import io.sluice.protocol.client.ClientSettings;
+import io.sluice.protocol.client.SmtpClientException;
+import io.sluice.protocol.client.TlsMode;
+import io.sluice.protocol.smtp.SmtpReply;
+import io.sluice.queue.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Outbound sessions: opens connections for a path's ready queue (up to the provider rule's caps
+ * and connection rate), tries the targets in order, remembers MX addresses whose STARTTLS failed
+ * (opportunistic TLS then goes there in clear for {@code broken-tls-memory}; {@code required}
+ * never does), paces transactions to the message rate, and puts several recipients of one
+ * message in one transaction. Each connection carries transactions one after another until the
+ * path has no work or the rule's deliveries per connection are sent. Runs on worker threads.
+ */
+final class Sessions {
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+    /** RFC 5321 §4.5.3.1.8: every server takes at least 100 recipients per transaction. */
+    private static final int RECIPIENTS_PER_TRANSACTION = 100;
+
+    private final Transport transport;
+    private final SendAssembly assembly;
+    private final AttemptOutcomes after;
+    private final DeliveryOutcomes outcomes;
+    private final Suspensions holds;
+    private final WarmupBudgets warmup;
+    private final Clock clock;
+    private final Duration brokenTlsMemory;
+    private final Executor work;
+    /** Wakes connections that wait for their provider's message rate (one timer per waiting connection). */
+    private final ScheduledExecutorService paced;
+    private final Mailbox mailbox;
+    /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
+    private final ConcurrentHashMap<InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
+
+    Sessions(Transport transport, SendAssembly assembly, AttemptOutcomes after, DeliveryOutcomes outcomes,
+             Suspensions holds, WarmupBudgets warmup, Clock clock, Duration brokenTlsMemory, Executor work,
+             ScheduledExecutorService paced, Mailbox mailbox) {
+        this.transport = transport;
+        this.assembly = assembly;
+        this.after = after;
+        this.outcomes = outcomes;
+        this.holds = holds;
+        this.warmup = warmup;
+        this.clock = clock;
+        this.brokenTlsMemory = brokenTlsMemory;
+        this.work = work;
+        this.paced = paced;
+        this.mailbox = mailbox;
+    }
+
+    /** Opens as many connections as the path's ready queue, caps and connection rate allow now. */
+    void pump(EgressPath path) {
+        if (mailbox.closed()) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (path.isDown(now)) {
+            after.deferReady(path, path.downReply(), path.downUntil());
+            return;
+        }
+        ProviderRule rule = path.throttle.rule();
+        while (path.readyCount.get() > 0) {
+            // no more connections than ready deliveries: a connection takes several of one message
+            int wanted = Math.min(rule.maxConnectionsPerPath(), path.readyCount.get());
+            if (!path.tryOpenSlot(path.connections, wanted)) {
+                return;
+            }
+            if (!path.throttle.tryOpenConnection(now)) { // the source's cap and the provider's total
+                path.connections.decrementAndGet();
+                return;
+            }
+            if (!path.throttle.tryConnect(System.nanoTime())) {
+                path.connections.decrementAndGet();
+                path.throttle.releaseConnection();
+                return; // the scheduler tick pumps again
+            }
+            work.execute(() -> connect(path, path.targets, 0, null));
+        }
+    }
+
+    /** Whether this MX address's STARTTLS is remembered as broken now. */
+    boolean tlsBroken(InetSocketAddress address) {
+        Instant until = brokenTls.get(address);
+        return until != null && clock.instant().isBefore(until);
+    }
+
+    /* Tries the targets in order (RFC 5321 §5.1: the next MX when one does not answer). */
+    private void connect(EgressPath path, List<RouteDecision.Target> targets, int index, SmtpReply last) {
+        boolean closed = mailbox.closed();
+        if (index >= targets.size() || closed) {
+            if (!closed) {
+                after.rest(path, last == null ? SmtpReply.of(451, "4.4.4", "no address to try") : last);
+            }
+            release(path);
+            return;
+        }
+        RouteDecision.Target target = targets.get(index);
+        TlsMode tls = path.throttle.rule().tls();
+        if (tls == TlsMode.OPPORTUNISTIC && tlsBroken(target.address())) {
+            tls = TlsMode.NONE; // this host's STARTTLS failed recently: in clear, as opportunistic TLS allows
+        }
+        ClientSettings cs = transport.settings().withTls(tls);
+        if (path.source.ehloName() != null) {
+            cs = cs.withEhloName(path.source.ehloName());
+        }
+        boolean triedTls = tls == TlsMode.OPPORTUNISTIC;
+        transport.connect(target.address(), path.source.address(), cs).whenCompleteAsync((connection, error) -> {
+            if (error == null) {
+                session(path, connection, target, 0);
+                return;
+            }
+            Throwable cause = AttemptOutcomes.unwrap(error);
+            SmtpReply reply = AttemptOutcomes.replyFor(cause, target);
+            LOG.debug("{} via {}: {}", target.describe(), path.source.describe(), reply);
+            if (triedTls && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS) {
+                brokenTls.put(target.address(), clock.instant().plus(brokenTlsMemory));
+                LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(), brokenTlsMemory);
+                connect(path, targets, index, reply); // the same host again, without TLS
+                return;
+            }
+            connect(path, targets, index + 1, reply);
+        }, work);
+    }
+
+    /* One transaction after another on an open connection, while the path has work. */
+    private void session(EgressPath path, Transport.Connection connection, RouteDecision.Target target, int sent) {
+        Instant now = clock.instant();
+        ProviderRule rule = path.throttle.rule();
+        boolean stop = mailbox.closed() || sent >= rule.maxDeliveriesPerConnection()
+                || !holds.isEmpty() && (holds.holds(new HoldScope.Path(path.source.name(), path.site), now)
+                || holds.holds(new HoldScope.SourceProvider(path.source.name(), rule.name()), now));
+        if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
+            // the message rate is spent at the moment of sending, so the receiver never sees a burst;
+            // look again within a second at most: a reload or an ended throttle may raise the rate
+            long waitNanos = Math.min(1_000_000_000L,
+                    Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime())));
+            paced.schedule(() -> work.execute(() -> session(path, connection, target, sent)), waitNanos,
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
+        Delivery delivery = stop ? null : path.poll();
+        if (delivery == null) {
+            // the slot is free once the session has ended, so the receiver never sees one too many
+            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+            return;
+        }
+        mailbox.wake(); // room on the ready queue
+        send(path, connection, target, sent, delivery);
+    }
+
+    /* Sends {@code delivery} and whatever of its message may share the transaction, then goes on. */
+    private void send(EgressPath path, Transport.Connection connection, RouteDecision.Target target, int sent,
+                      Delivery delivery) {
+        ProviderRule rule = path.throttle.rule();
+        StoredMessage message = null;
+        // "no means no": a recipient suppressed after queueing is not sent (journaled final)
+        if (outcomes.droppedAsSuppressed(delivery) || (message = assembly.message(delivery)) == null) {
+            warmup.giveBack(path.source, rule.name());
+            session(path, connection, target, sent);
+            return;
+        }
+        List<Delivery> batch = batch(path, rule, delivery, sent);
+        connection.send(assembly.transaction(message, batch)).whenCompleteAsync((result, error) -> {
+            if (error != null) {
+                failed(path, connection, target, batch, AttemptOutcomes.replyFor(AttemptOutcomes.unwrap(error), target));
+                return;
+            }
+            for (Delivery d : batch) {
+                SmtpReply reply = result.replyFor(d.recipient());
+                after.finish(path, d.nextAttempt(), target,
+                        reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"));
+            }
+            if (connection.isOpen()) {
+                session(path, connection, target, sent + batch.size());
+            } else {
+                release(path);
+            }
+        }, work);
+    }
+
+    /*
+     * The same body to the same site: one transaction, several RCPT — unless each recipient gets its
+     * own return path (VERP) and header fields; each further recipient needs its share of the rate.
+     */
+    private List<Delivery> batch(EgressPath path, ProviderRule rule, Delivery first, int sent) {
+        if (assembly.alone(first)) {
+            return List.of(first);
+        }
+        int room = Math.min(RECIPIENTS_PER_TRANSACTION, rule.maxDeliveriesPerConnection() - sent);
+        int allowed = 1;
+        while (allowed < room && path.throttle.tryMessage(System.nanoTime())) {
+            allowed++;
+        }
+        return withoutSuppressed(path.withSameMessage(first, allowed));
+    }
+
+    /* The batch less recipients suppressed since queueing (the first was checked already). */
+    private List<Delivery> withoutSuppressed(List<Delivery> batch) {
+        if (batch.size() == 1) {
+            return batch;
+        }
+        List<Delivery> kept = new ArrayList<>(batch.size());
+        kept.add(batch.get(0));
+        for (Delivery d : batch.subList(1, batch.size())) {
+            if (!outcomes.droppedAsSuppressed(d)) {
+                kept.add(d);
+            }
+        }
+        return kept;
+    }
+
+    /* The transaction failed as a whole: every recipient gets the failure's reply. */
+    private void failed(EgressPath path, Transport.Connection connection, RouteDecision.Target target,
+                        List<Delivery> batch, SmtpReply reply) {
+        for (Delivery d : batch) {
+            after.finish(path, d.nextAttempt(), target, reply);
+        }
+        if (reply.code() == 421) {
+            after.rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred
+        }
+        if (connection.isOpen()) {
+            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+        } else {
+            release(path);
+        }
+    }
+
+    private void release(EgressPath path) {
+        path.connections.decrementAndGet();
+        path.throttle.releaseConnection();
+        if (path.readyCount.get() > 0) {
+            pump(path);
+        }
+        mailbox.wake();
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.daemon.egress.shaping;
+
+/**
+ * What a hold applies to. Inside the engine scopes are these values; on the wire (admin API,
+ * {@code sluicectl}, events, the cluster's hold broadcast) they keep their text form —
+ * {@code domain:D}, {@code tenant:T}, {@code campaign:C}, {@code path:SOURCE>SITE},
+ * {@code source:SOURCE>PROVIDER} — made by {@link #toString()} and read by {@link #parse}.
+ */
+public sealed interface HoldScope {
+
+    /** Mail to one recipient domain. */
+    record Domain(String name) implements HoldScope {
+        @Override
+        public String toString() {
+            return "domain:" + name;
+        }
+    }
+
+    /** One tenant's mail. */
+    record Tenant(String name) implements HoldScope {
+        @Override
+        public String toString() {
+            return "tenant:" + name;
+        }
+    }
+
+    /** One campaign's mail. */
+    record Campaign(String name) implements HoldScope {
+        @Override
+        public String toString() {
+            return "campaign:" + name;
+        }
+    }
+
+    /** One egress path: a source talking to one site (its MX hosts, comma-separated and sorted). */
+    record Path(String source, String site) implements HoldScope {
+        @Override
+        public String toString() {
+            return "path:" + source + ">" + site;
+        }
+    }
+
+    /** One source towards one provider, on every site of the provider. */
+    record SourceProvider(String source, String provider) implements HoldScope {
+        @Override
+        public String toString() {
+            return "source:" + source + ">" + provider;
+        }
+    }
+
+    /**
+     * Reads the text form.
+     *
+     * @throws IllegalArgumentException naming the forms, for anything else
+     */
+    static HoldScope parse(String text) {
+        if (text != null && text.matches("(domain|tenant|campaign):[^\\s]+|(path|source):[^\\s>]+>[^\\s]+")) {
+            int colon = text.indexOf(':');
+            String kind = text.substring(0, colon);
+            String rest = text.substring(colon + 1);
+            int gt = rest.indexOf('>');
+            return switch (kind) {
+                case "domain" -> new Domain(rest);
+                case "tenant" -> new Tenant(rest);
+                case "campaign" -> new Campaign(rest);
+                case "path" -> new Path(rest.substring(0, gt), rest.substring(gt + 1));
+                default -> new SourceProvider(rest.substring(0, gt), rest.substring(gt + 1));
+            };
+        }
+        throw new IllegalArgumentException("scope must be domain:D, tenant:T, campaign:C, path:SOURCE>SITE "
+                + "or source:SOURCE>PROVIDER, not " + text);
+    }
+}

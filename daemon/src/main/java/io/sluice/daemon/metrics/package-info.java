@@ -1,6 +1,0 @@
-/**
- * Metrics (Micrometer, exposed at {@code /prometheus}): counters derived from the event stream,
- * so they agree with the event log by construction, and gauges read when scraped. Nothing here
- * is on the path of a message.
- */
-package io.sluice.daemon.metrics;

@@ -1,9 +1,0 @@
-/**
- * Provider shaping and adaptive backoff as data: {@link io.sluice.daemon.shaping.ShapingRules}
- * compiles the shipped {@code providers.yml} and the operator's rules file into provider rules
- * (matched by domain or by MX host suffix, so a provider's many MX names roll up to one set of
- * limits) and reply rules (regexes over "code enhanced-code text" that suspend, throttle or
- * bounce). {@link io.sluice.daemon.shaping.Gcra} is the rate limiter, driven by the caller's time.
- * Nothing here bounces or suppresses a recipient for a policy reply: suspended mail waits.
- */
-package io.sluice.daemon.shaping;

@@ -1,9 +1,0 @@
-/**
- * IP warm-up: named schedules (day -> daily cap, optional hourly caps and per-provider tables;
- * the shipped default runs 50 ... 100k over sixteen days) and
- * {@link io.sluice.daemon.warmup.WarmupBudgets}, which enforces each warming source's budget per
- * provider across all its paths and keeps its progress in {@code warmup-progress.txt} under the
- * spool directory. A spent budget sends traffic to the pool's other sources; when none is left,
- * mail waits. It is never bounced for it.
- */
-package io.sluice.daemon.warmup;
