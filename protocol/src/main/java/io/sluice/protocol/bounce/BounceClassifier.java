@@ -313,6 +313,14 @@ public final class BounceClassifier {
     }
 
     private static String effectiveStatus(int replyCode, String status, String norm) {
+        if (status != null && STATUS.matcher(status).matches() && status.endsWith(".0.0")) {
+            // A DSN's generic x.0.0 says less than the server's own status in the diagnostic: prefer that one
+            // when its class agrees (as Sisimai's SMTP::Status prefer does).
+            String said = effectiveStatus(replyCode != 0 ? replyCode : (status.charAt(0) - '0') * 100, null, norm);
+            if (said != null && said.charAt(0) == status.charAt(0) && !said.endsWith(".0.0")) {
+                return said;
+            }
+        }
         if (status == null || !STATUS.matcher(status).matches()) {
             status = null;
             Matcher m = STATUS.matcher(norm);
