@@ -93,7 +93,7 @@ class BounceClassifierTest {
     @Test
     void hardFollowsSisimaiEvenOnATemporaryCode() {
         // Sisimai::SMTP::Failure: userunknown is hard whatever the class; notaccept only when permanent.
-        Classification c = classifier.classify(450, "4.1.1", "user unknown");
+        Classification c = classifier.classify(new FailedReply(450, "4.1.1", "user unknown", SmtpCommand.RCPT, null, false));
         assertEquals("userunknown", c.reason());
         assertTrue(c.hard(), "Sisimai calls a user unknown hard whatever the class");
         assertFalse(c.conclusive(), "4.1.1 is not in the status table: the words alone are not enough to act on one bounce");
@@ -200,5 +200,33 @@ class BounceClassifierTest {
         assertEquals("onhold", c.classify(599, null, "No such user").reason(), "55x does not match 599: words no rule decides are on hold");
         assertEquals("undefined", c.classify(0, null, "").reason(), "no words, no code: undefined");
         assertNull(c.explain(599, null, "no such user"));
+    }
+    @Test
+    void aProviderRuleDecidesOnItsOwnHostsAndIsConclusive() {
+        String text = "5.1.1 The email account that you tried to reach does not exist. Please try double-checking";
+        Classification gmail = classifier.classify(new FailedReply(550, "5.1.1", text, SmtpCommand.UNKNOWN, "gmail-smtp-in.l.google.com", false));
+        assertEquals("userunknown", gmail.reason());
+        assertEquals(Evidence.REMOTE_HOST, gmail.evidence(), "Google's catalogue says what its reply means");
+        assertTrue(gmail.conclusive());
+        Classification elsewhere = classifier.classify(new FailedReply(550, null, "The email account that you tried to reach does not exist",
+                SmtpCommand.UNKNOWN, "mx.example.net", false));
+        assertFalse(elsewhere.conclusive(), "another host using Google's words is not Google");
+    }
+
+    @Test
+    void aProviderBlockOfOurAddressIsNeverAboutTheRecipient() {
+        Classification c = classifier.classify(new FailedReply(421, "4.7.0",
+                "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
+                SmtpCommand.MAIL, "mta7.am0.yahoodns.net", false));
+        assertEquals("badreputation", c.reason());
+        assertFalse(c.hard());
+    }
+
+    @Test
+    void aGenericDsnStatusYieldsToTheServersOwnStatus() {
+        Classification c = classifier.classify(new FailedReply(0, "5.0.0", "550 5.2.2 <x@example.org>: mailbox full",
+                SmtpCommand.UNKNOWN, null, false));
+        assertEquals("5.2.2", c.status(), "x.0.0 says less than the diagnostic's own status");
+        assertEquals("mailboxfull", c.reason());
     }
 }
