@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.outcome.feedback.SoftBounceCounters;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
 
 /**
@@ -26,5 +27,13 @@ final class ClusterSuppressionFactory {
                     "must be at least 1000 (changes a node may miss before it needs a full resync)");
         }
         return new ClusterSuppression(link, store, length);
+    }
+
+    /** Shares soft-bounce counts in cluster mode only; built at start since nothing asks for it. */
+    @Context
+    @Requires(property = ClusterFactory.URI)
+    @Bean(preDestroy = "close")
+    ClusterSoftBounces clusterSoftBounces(RedisLink link, SoftBounceCounters counters) {
+        return new ClusterSoftBounces(link, counters);
     }
 }

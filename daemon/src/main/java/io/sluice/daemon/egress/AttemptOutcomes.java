@@ -9,6 +9,7 @@ import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.Response;
 import io.sluice.protocol.client.SmtpClientException;
+import io.sluice.protocol.bounce.SmtpCommand;
 import io.sluice.protocol.smtp.SmtpReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ final class AttemptOutcomes {
     }
 
     /** Records the outcome of one attempt on {@code path}, after letting the reply rules act on it. */
-    void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply) {
+    void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply, SmtpCommand command) {
         String provider = path.provider();
         if (!reply.isPositive()) {
             warmup.giveBack(path.source, provider);
@@ -66,7 +67,7 @@ final class AttemptOutcomes {
             }
         }
         retry(outcomes.record(attempt, lookup.destinationKey(attempt.domain()), target.describe(), reply, null,
-                path.source.address() == null ? null : path.source.describe(), provider));
+                path.source.address() == null ? null : path.source.describe(), provider, command));
     }
 
     /** Records an attempt decided before any connection (no route, a resting site). */

@@ -7,6 +7,7 @@ import io.sluice.daemon.outcome.feedback.HygienePolicy;
 import io.sluice.daemon.outcome.suppression.SuppressionEntry;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import io.sluice.protocol.bounce.Classification;
+import io.sluice.protocol.bounce.SmtpCommand;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.Outcome;
 import io.sluice.queue.Spool;
@@ -78,6 +79,15 @@ public final class DeliveryOutcomes {
      */
     public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest,
                        String source, String provider) {
+        return record(attempted, site, host, reply, earliest, source, provider, SmtpCommand.UNKNOWN);
+    }
+
+    /**
+     * As above, knowing the command the reply answered: a "no such user" to RCPT TO is about the
+     * recipient, the same words after DATA are a content filter's (RFC 5321 §3.3, Sisimai's reading).
+     */
+    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest,
+                       String source, String provider, SmtpCommand command) {
         Instant now = clock.instant();
         Response response = Response.of(reply);
         if (reply.isPositive()) {
@@ -87,7 +97,7 @@ public final class DeliveryOutcomes {
         }
         // issue 6: classify every failure; the hygiene policy may suppress the recipient
         Classification verdict = hygiene.afterReply(tenantOf(attempted), attempted.recipient(), reply,
-                attempted.id().toString());
+                attempted.id().toString(), command);
         if (reply.isPermanent()) {
             journal.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
             publish("Bounce", attempted, site, host, response, now, null, source, provider, verdict);

@@ -7,6 +7,9 @@ import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.protocol.client.ClientSettings;
 import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.TlsMode;
+import io.sluice.protocol.bounce.SmtpCommand;
+import io.sluice.protocol.client.RecipientReply;
+import io.sluice.protocol.client.TransactionResult;
 import io.sluice.protocol.smtp.SmtpReply;
 import io.sluice.queue.StoredMessage;
 import org.slf4j.Logger;
@@ -187,7 +190,8 @@ final class Sessions {
             for (Delivery d : batch) {
                 SmtpReply reply = result.replyFor(d.recipient());
                 after.finish(path, d.nextAttempt(), target,
-                        reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"));
+                        reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"),
+                        commandAnswered(result, d.recipient()));
             }
             if (connection.isOpen()) {
                 session(path, connection, target, sent + batch.size());
@@ -228,11 +232,24 @@ final class Sessions {
         return kept;
     }
 
+    /** The command whose reply decided {@code recipient}'s fate: MAIL, its RCPT, or DATA. */
+    static SmtpCommand commandAnswered(TransactionResult result, String recipient) {
+        if (!result.mailReply().isPositive()) {
+            return SmtpCommand.MAIL;
+        }
+        for (RecipientReply r : result.recipients()) {
+            if (r.recipient().equals(recipient)) {
+                return r.reply().isPositive() ? SmtpCommand.DATA : SmtpCommand.RCPT;
+            }
+        }
+        return SmtpCommand.UNKNOWN;
+    }
+
     /* The transaction failed as a whole: every recipient gets the failure's reply. */
     private void failed(EgressPath path, Transport.Connection connection, RouteDecision.Target target,
                         List<Delivery> batch, SmtpReply reply) {
         for (Delivery d : batch) {
-            after.finish(path, d.nextAttempt(), target, reply);
+            after.finish(path, d.nextAttempt(), target, reply, SmtpCommand.UNKNOWN);
         }
         if (reply.code() == 421) {
             after.rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred

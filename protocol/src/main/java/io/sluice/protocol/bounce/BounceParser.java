@@ -47,6 +47,9 @@ public final class BounceParser {
     /* RFC 5321 §4.2.1 multiline replies pasted into prose repeat "550-5.7.1 " mid-sentence. */
     private static final Pattern CONTINUATION = Pattern.compile("(?<=\\S)\\s+[45]\\d\\d[- ][45]\\.\\d{1,3}\\.\\d{1,3}\\s+|(?<=\\S)\\s+[45]\\d\\d-\\s*");
 
+    private static final Pattern HOST = Pattern.compile(
+            "(?i)\\bhost\\s+([a-z0-9][a-z0-9.-]+\\.[a-z]{2,})\\.?\\s*\\[|talking to ([a-z0-9][a-z0-9.-]+\\.[a-z]{2,})\\.?:");
+
     private final BounceClassifier classifier;
     private final FeedbackParser feedback = new FeedbackParser();
 
@@ -157,7 +160,8 @@ public final class BounceParser {
                 }
                 // The prose often names the SMTP command that drew the reply when the DSN does not.
                 String stage = text + "\n" + scanned.diagnosticFor(r.address());
-                c = SmtpStage.adjust(classifyWithFallback(d.code(), status, text, scanned.preamble()), stage);
+                c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
+                        remoteHost(r.remoteMta(), stage), action.equals("delayed")), scanned.preamble());
             }
             out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
         }
@@ -176,39 +180,78 @@ public final class BounceParser {
                 }
                 Diagnostic d = Diagnostic.find(text);
                 out.add(new BouncedRecipient(a, "failed", text.strip(), null,
-                        SmtpStage.adjust(classifyWithFallback(d.code(), null, text, scanned.preamble()), text)));
+                        classifyWithFallback(prose(d.code(), text), scanned.preamble())));
             }
             return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
         }
         for (ProseScanner.Block b : scanned.blocks()) {
             Diagnostic d = Diagnostic.find(b.text());
             out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
-                    SmtpStage.adjust(classifyWithFallback(d.code(), null, b.text(), scanned.preamble()), b.text())));
+                    classifyWithFallback(prose(d.code(), b.text()), scanned.preamble())));
         }
         if (out.isEmpty()) {
             // No address in the prose: fall back to whom our original was addressed.
             String to = original == null ? null : MessageParts.address(original.header("To"));
             String text = scanned.preamble();
             Diagnostic d = Diagnostic.find(text);
-            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(d.code(), null, text, "")));
+            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(prose(d.code(), text), "")));
         }
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
+    /* A prose bounce: the command and host are whatever its words name. */
+    private static FailedReply prose(int code, String text) {
+        return new FailedReply(code, null, text, SmtpCommand.find(text), remoteHost(null, text), false);
+    }
+
     /* A block that says only "<addr>:" gets its meaning from the paragraph above it. */
-    private Classification classifyWithFallback(int code, String status, String text, String context) {
+    private Classification classifyWithFallback(FailedReply reply, String context) {
         // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
-        text = maskAddresses(text);
+        // The status first: masking folds "550-5.1.1" continuation prefixes away.
+        String status = reply.status() != null ? reply.status() : BounceClassifier.statusIn(reply.replyCode(), reply.text());
+        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed());
+        String text = maskAddresses(reply.text());
         context = maskAddresses(context);
-        Classification c = classifier.classify(code, status, text);
+        Classification c = classifier.classify(withText(reply, reply.replyCode(), text));
         if (isUndecided(c) && context != null && !context.isBlank()) {
             Diagnostic d = Diagnostic.find(context);
-            Classification wider = classifier.classify(code != 0 ? code : d.code(), status, text + "\n" + context);
-            if (!isUndecided(wider)) {
-                return wider;
+            SmtpCommand command = reply.command() != SmtpCommand.UNKNOWN ? reply.command() : SmtpCommand.find(context);
+            FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(), reply.status(),
+                    text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed());
+            Classification w = classifier.classify(wider);
+            if (!isUndecided(w)) {
+                return w;
             }
         }
         return c;
+    }
+
+    private static FailedReply withText(FailedReply r, int code, String text) {
+        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed());
+    }
+
+    /*
+     * The refusing host: RFC 3464 Remote-MTA ("dns; mx.example.com"), else the host a transcript
+     * names ("host mx.example.com[192.0.2.1] said:", "while talking to mx.example.com.:").
+     */
+    static String remoteHost(String remoteMta, String text) {
+        String h = null;
+        if (remoteMta != null && !remoteMta.isBlank()) {
+            h = remoteMta.strip().split("[\\s\\[(]", 2)[0];
+        } else if (text != null) {
+            java.util.regex.Matcher m = HOST.matcher(text.length() > 20_000 ? text.substring(0, 20_000) : text);
+            if (m.find()) {
+                h = m.group(1) != null ? m.group(1) : m.group(2);
+            }
+        }
+        if (h == null) {
+            return null;
+        }
+        h = h.toLowerCase(Locale.ROOT);
+        while (h.endsWith(".") || h.endsWith(":")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        return h.matches("[a-z0-9.-]+\\.[a-z]{2,}") ? h : null;
     }
 
     private static String maskAddresses(String s) {

@@ -58,9 +58,12 @@ final class ProseScanner {
     private static final int MAX_LINES = 2_000;
     /* A separator is a rule line ("----- Original message -----") or a sentence announcing the copy. */
     private static final Pattern SEPARATOR = Pattern.compile(
-            "(?i)^\\s*([-=*_]{2,}.{0,30}(original|copy|headers|returned|unsent|undelivered|rfc822)"
-                    + "|.{0,40}(below this line|copy of the message|copy of your message|message follows|headers follow|message headers follow"
-                    + "|original message follows|original message headers|returned message|content-type: message/rfc822))");
+            "(?i)^\\s*[-=*_]{2,}.{0,30}(original|copy|headers|returned|unsent|undelivered|rfc822)");
+    /* A sentence announcing the copy separates only when it opens a paragraph: inside one it is advice
+       (Postfix's template: "You can / delete your own text from the attached returned message."). */
+    private static final Pattern ANNOUNCEMENT = Pattern.compile(
+            "(?i)^\\s*.{0,40}(below this line|copy of the message|copy of your message|message follows|headers follow|message headers follow"
+                    + "|original message follows|original message headers|returned message|content-type: message/rfc822)");
     private static final Pattern ORIGINAL_HEADER = Pattern.compile(
             "(?i)^(Return-Path|Received|DKIM-Signature|Message-ID|X-[A-Za-z0-9-]+|MIME-Version|Content-Type|Authentication-Results):[ \\t]?.*");
     /* Trace fields (RFC 5321 §4.4) start a pasted original even without a blank line before them. */
@@ -82,7 +85,8 @@ final class ProseScanner {
         for (int i = 0; i < limit; i++) {
             String line = lines[i];
             boolean afterBreak = i == 0 || lines[i - 1].isBlank() || SEPARATOR.matcher(lines[i - 1]).find();
-            if ((SEPARATOR.matcher(line).find() && line.length() < 120 && !MessageParts.ADDRESS.matcher(line).find())
+            boolean separates = SEPARATOR.matcher(line).find() || (afterBreak && ANNOUNCEMENT.matcher(line).find());
+            if ((separates && line.length() < 120 && !MessageParts.ADDRESS.matcher(line).find())
                     || (afterBreak && ORIGINAL_HEADER.matcher(line).matches() && i + 1 < limit && HEADER_LINE.matcher(lines[i + 1]).matches())
                     || (TRACE_HEADER.matcher(line).find() && i + 1 < limit && isHeaderOrFold(lines[i + 1]))) {
                 cut = i;

@@ -23,12 +23,16 @@
  * {@code hostunknown} and {@code notaccept} (bad-domain), {@code hasmoved} (inactive-mailbox).
  * Sisimai's {@code suspend} is soft, so it has its own soft category, {@code suspended-mailbox}.
  *
- * <p>Beyond the rules, two pieces of protocol knowledge adjust a verdict
- * ({@link io.sluice.protocol.bounce.SmtpStage}): a refusal at MAIL FROM is about the sender,
- * never the recipient; a "user unknown" after DATA is a filter (the address passed RCPT TO).
+ * <p>The decision order is Sisimai's (see {@link io.sluice.protocol.bounce.BounceClassifier} and
+ * {@code docs/bounces.md}); the SMTP command the reply answered
+ * ({@link io.sluice.protocol.bounce.SmtpCommand}) is one of its inputs: a refusal at MAIL FROM is
+ * about the sender, never the recipient; a "user unknown" after DATA is a filter (the address
+ * passed RCPT TO). Every verdict carries its {@link io.sluice.protocol.bounce.Evidence}: only a
+ * status and words that agree, or a provider's own rule, are conclusive enough to suppress an
+ * address on one bounce.
  *
  * <p>Promises: only failures about the recipient are hard ({@code bad-mailbox}, {@code bad-domain},
- * {@code inactive-mailbox}, and only when permanent); auto-replies (RFC 3834), complaints and
+ * {@code inactive-mailbox}; as in Sisimai, a not-accepting domain only when permanent); auto-replies (RFC 3834), complaints and
  * anything without bounce evidence are reported as what they are, never as bounces; parsing never
  * throws, whatever the bytes.
  */

@@ -20,6 +20,17 @@ class BounceClassifierTest {
 
     private final BounceClassifier classifier = BounceClassifier.bundled();
 
+    @Test
+    void providerRulesDecideForTheirHostsOnly() {
+        BounceClassifier c = BounceClassifier.fromRules(BounceRules.parse("[provider]\n"
+                + "suspend\t5.2.1\t*\t*\trhost=mail.example.net\thttps://postmaster.example.net/smtp-codes\n"
+                + "[status]\nfiltered\t5.2.1\t*\t*\n", "test"));
+        Classification there = c.classify(new FailedReply(550, "5.2.1", "disabled", SmtpCommand.RCPT, "mx1.mail.example.net", false));
+        assertEquals("suspend", there.reason());
+        assertEquals(Evidence.REMOTE_HOST, there.evidence());
+        assertEquals("filtered", c.classify(new FailedReply(550, "5.2.1", "disabled", SmtpCommand.RCPT, "mx.other.example", false)).reason());
+    }
+
     private Classification classify(String line) {
         return classifier.classify(SmtpReply.parse(line));
     }
@@ -43,10 +54,51 @@ class BounceClassifierTest {
     }
 
     @Test
-    void temporaryRecipientFailureIsNotHard() {
-        Classification c = classify("450 4.1.1 <x@example.com>: Recipient address rejected: user unknown, try later");
-        assertEquals(BounceCategory.BAD_MAILBOX, c.category());
-        assertFalse(c.hard(), "only permanent (5yz) recipient failures suppress");
+    void userUnknownWordsMeanAMissingMailboxOnlyAtRcptTo() {
+        SmtpReply reply = SmtpReply.parse("550 Unknown user nobody@example.com");
+        Classification atRcpt = classifier.classify(reply, SmtpCommand.RCPT);
+        assertEquals("userunknown", atRcpt.reason());
+        assertTrue(atRcpt.hard());
+        assertFalse(atRcpt.conclusive(), "words without a status are not enough to suppress on one bounce");
+        Classification afterData = classifier.classify(reply, SmtpCommand.DATA);
+        assertEquals("filtered", afterData.reason(), "after DATA the recipient had been accepted: a filter refused the mail");
+        assertFalse(afterData.hard());
+        Classification atMailFrom = classifier.classify(SmtpReply.parse("553 5.1.0 sender.example does not exist"), SmtpCommand.MAIL);
+        assertFalse(atMailFrom.hard(), "at MAIL FROM no recipient has been named yet");
+    }
+
+    @Test
+    void aStatusOfAnExistingMailboxMakesUserUnknownWordsAFilter() {
+        Classification c = classifier.classify(550, "5.2.1", "<x@example.jp>... User Unknown");
+        assertEquals("filtered", c.reason());
+        assertFalse(c.hard());
+    }
+
+    @Test
+    void hardVerdictsSayWhetherTheirEvidenceIsConclusive() {
+        Classification both = classify("550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in local recipient table");
+        assertTrue(both.hard());
+        assertEquals(Evidence.STATUS_AND_TEXT, both.evidence());
+        assertTrue(both.conclusive());
+        Classification statusOnly = classify("550 5.1.1 see https://postmaster.example.com/");
+        assertTrue(statusOnly.hard());
+        assertEquals(Evidence.STATUS, statusOnly.evidence());
+        assertFalse(statusOnly.conclusive(), "a bare 5.1.1 is used for policy refusals too");
+        Classification contradicted = classify("550 5.1.1 Go away");
+        assertEquals("blocked", contradicted.reason(), "words of a block outweigh the 5.1.1");
+        assertFalse(contradicted.hard());
+        assertTrue(both.rule().startsWith("bounce-rules.tsv:"), both.rule());
+    }
+
+    @Test
+    void hardFollowsSisimaiEvenOnATemporaryCode() {
+        // Sisimai::SMTP::Failure: userunknown is hard whatever the class; notaccept only when permanent.
+        Classification c = classifier.classify(new FailedReply(450, "4.1.1", "user unknown", SmtpCommand.RCPT, null, false));
+        assertEquals("userunknown", c.reason());
+        assertTrue(c.hard(), "Sisimai calls a user unknown hard whatever the class");
+        assertFalse(c.conclusive(), "4.1.1 is not in the status table: the words alone are not enough to act on one bounce");
+        assertTrue(classifier.classify(556, "5.1.10", "domain accepts no mail").hard());
+        assertFalse(classifier.classify(453, "4.3.2", "not accepting network messages").hard());
     }
 
     @Test
@@ -60,13 +112,13 @@ class BounceClassifierTest {
         assertEquals("hostunknown", classify("550 5.1.2 Host unknown (Name server: example.invalid: host not found)").reason());
         assertEquals("rejected", classify("553 5.1.8 <bounce@sender.example>: Sender address rejected: Domain not found").reason());
         assertEquals("toomanyconn", classify("421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later.").reason());
-        assertEquals("virusdetected", classify("554 5.7.0 Message contains a virus (Eicar-Test-Signature)").reason());
+        assertFalse(classify("554 5.7.0 Message contains a virus (Eicar-Test-Signature)").hard());
         assertEquals("expired", classifier.classify(0, "4.4.7", "delivery time expired").reason());
     }
 
     @Test
     void statusIsInferredWhenTheReplyHasNone() {
-        Classification c = classify("550 No such user here");
+        Classification c = classifier.classify(SmtpReply.parse("550 No such user here"), SmtpCommand.RCPT);
         assertEquals("userunknown", c.reason());
         assertEquals("5.1.1", c.status());
         Classification full = classify("452 mailbox full");
@@ -111,7 +163,7 @@ class BounceClassifierTest {
                 + "speeding\t*\t550\tuser unknown - slow down\n");
         BounceClassifier mine = BounceClassifier.withUserRules(rules);
         assertEquals("speeding", mine.classify(SmtpReply.parse("550 user unknown - slow down")).reason());
-        assertEquals("userunknown", mine.classify(SmtpReply.parse("550 user unknown")).reason());
+        assertEquals("userunknown", mine.classify(SmtpReply.parse("550 user unknown"), SmtpCommand.RCPT).reason());
         BounceRule why = mine.explain(550, null, "user unknown - slow down");
         assertTrue(why.source().endsWith("mine.tsv:2"), why.source());
     }
@@ -126,6 +178,14 @@ class BounceClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> BounceClassifier.withUserRules(rules));
         Files.writeString(rules, "user-unknown\t*\t*\t/(unclosed/\n");
         assertThrows(IllegalArgumentException.class, () -> BounceClassifier.withUserRules(rules));
+        Files.writeString(rules, "[first]\nuser-unknown\t*\t*\tx\tcommand=QUIT\n");
+        e = assertThrows(IllegalArgumentException.class, () -> BounceClassifier.withUserRules(rules));
+        assertTrue(e.getMessage().contains("bad.tsv:2") && e.getMessage().contains("QUIT"), e.getMessage());
+        Files.writeString(rules, "[first]\nblocked\t*\t*\tx\trhost=example.com\n");
+        e = assertThrows(IllegalArgumentException.class, () -> BounceClassifier.withUserRules(rules));
+        assertTrue(e.getMessage().contains("bad.tsv:2") && e.getMessage().contains("[provider]"), e.getMessage());
+        Files.writeString(rules, "[nowhere]\n");
+        assertThrows(IllegalArgumentException.class, () -> BounceClassifier.withUserRules(rules));
     }
 
     @Test
@@ -137,7 +197,36 @@ class BounceClassifierTest {
         assertEquals("mailboxfull", c.classify(452, "4.2.2", "whatever").reason());
         assertEquals("blocked", c.classify(554, null, "You are BLACKLISTED").reason());
         assertEquals("userunknown", c.classify(550, null, "No such\n user").reason(), "white space runs fold to one space");
-        assertEquals("undefined", c.classify(599, null, "No such user").reason(), "55x does not match 599");
+        assertEquals("onhold", c.classify(599, null, "No such user").reason(), "55x does not match 599: words no rule decides are on hold");
+        assertEquals("undefined", c.classify(0, null, "").reason(), "no words, no code: undefined");
         assertNull(c.explain(599, null, "no such user"));
+    }
+    @Test
+    void aProviderRuleDecidesOnItsOwnHostsAndIsConclusive() {
+        String text = "5.1.1 The email account that you tried to reach does not exist. Please try double-checking";
+        Classification gmail = classifier.classify(new FailedReply(550, "5.1.1", text, SmtpCommand.UNKNOWN, "gmail-smtp-in.l.google.com", false));
+        assertEquals("userunknown", gmail.reason());
+        assertEquals(Evidence.REMOTE_HOST, gmail.evidence(), "Google's catalogue says what its reply means");
+        assertTrue(gmail.conclusive());
+        Classification elsewhere = classifier.classify(new FailedReply(550, null, "The email account that you tried to reach does not exist",
+                SmtpCommand.UNKNOWN, "mx.example.net", false));
+        assertFalse(elsewhere.conclusive(), "another host using Google's words is not Google");
+    }
+
+    @Test
+    void aProviderBlockOfOurAddressIsNeverAboutTheRecipient() {
+        Classification c = classifier.classify(new FailedReply(421, "4.7.0",
+                "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
+                SmtpCommand.MAIL, "mta7.am0.yahoodns.net", false));
+        assertEquals("badreputation", c.reason());
+        assertFalse(c.hard());
+    }
+
+    @Test
+    void aGenericDsnStatusYieldsToTheServersOwnStatus() {
+        Classification c = classifier.classify(new FailedReply(0, "5.0.0", "550 5.2.2 <x@example.org>: mailbox full",
+                SmtpCommand.UNKNOWN, null, false));
+        assertEquals("5.2.2", c.status(), "x.0.0 says less than the diagnostic's own status");
+        assertEquals("mailboxfull", c.reason());
     }
 }

@@ -107,6 +107,48 @@ class BounceParserTest {
     }
 
     @Test
+    void postfixAdviceAboutTheReturnedMessageDoesNotHideTheRecipientBlock() {
+        // Postfix's template ends its advice with "...from the attached returned message." inside a paragraph:
+        // that is not the separator before the copy, so the block after it (and its RCPT TO) is read.
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mail.sender.example
+                To: bounces@sender.example
+                Subject: Undelivered Mail Returned to Sender
+
+                This is the mail system at host mail.sender.example.
+
+                I'm sorry to have to inform you that your message could not
+                be delivered to one or more recipients. It's attached below.
+
+                If you do so, please include this problem report. You can
+                delete your own text from the attached returned message.
+
+                                   The mail system
+
+                <dave@example.net>: host mx.example.net[192.0.2.7] said: 550 User not found
+                    (in reply to RCPT TO command)
+                """);
+        Classification c = r.recipients().get(0).classification();
+        assertEquals("userunknown", c.reason(), "user-unknown words answering RCPT TO are about the mailbox");
+        assertTrue(c.hard());
+    }
+
+    @Test
+    void userUnknownWordsWithNoCommandNamedAreAFilterAsInSisimai() {
+        BounceReport r = parse("""
+                From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example>
+                To: bounces@sender.example
+                Subject: Undeliverable Mail
+
+                erin@example.org:
+                    User unknown
+                """);
+        Classification c = r.recipients().get(0).classification();
+        assertEquals("filtered", c.reason(), "no command named: Sisimai's Filtered takes the words, not UserUnknown");
+        assertFalse(c.hard(), "so nobody is suppressed on words a content filter uses too");
+    }
+
+    @Test
     void eximStyleBlocksAndTheMailFromStage() {
         BounceReport r = parse("""
                 From: Mail Delivery System <Mailer-Daemon@mx.example.com>

@@ -10,6 +10,7 @@ import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
+import io.sluice.daemon.outcome.tokens.SentMessages;
 import io.sluice.protocol.bounce.BounceClassifier;
 import io.sluice.protocol.bounce.BounceParser;
 import io.sluice.protocol.feedback.FeedbackParser;
@@ -17,13 +18,18 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Builds the feedback loop's parts from settings: the suppression store, the classifier, the parsers. */
 @Factory
 final class FeedbackFactory {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackFactory.class);
+    static final String SOFT_BOUNCE_DIR = "sluice.hygiene.soft-bounce-dir";
+    static final String SOFT_BOUNCE_MAX = "sluice.hygiene.soft-bounce-max-tracked";
+    static final String MESSAGE_ID_INDEX = "sluice.feedback.message-id-index-size";
 
     @Singleton
     FeedbackSettings feedbackSettings(Environment env) {
@@ -45,6 +51,45 @@ final class FeedbackFactory {
                 change.reason() == null ? null : change.reason().label(), change.source(), change.note(), null, null)));
         LOG.info("suppression store {}: {} entries, rebuilt in {} ms", dir, store.size(), store.rebuildMillis());
         return store;
+    }
+
+    /**
+     * {@code sluice.hygiene.soft-bounce-dir} (default {@code <sluice.spool.dir>/hygiene}) and
+     * {@code sluice.hygiene.soft-bounce-max-tracked} (recipients with a count, default 1,000,000).
+     * Entries older than the longest soft-bounce window of any tenant are dropped at start.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    SoftBounceCounters softBounceCounters(Environment env, SpoolSettingsConfig spool, FeedbackSettings settings,
+                                          Clock clock) {
+        Path dir = env.getProperty(SOFT_BOUNCE_DIR, String.class).filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(Path.of(spool.dir()).resolve("hygiene")).toAbsolutePath();
+        int max = env.getProperty(SOFT_BOUNCE_MAX, Integer.class).orElse(HygienePolicy.MAX_TRACKED);
+        if (max < 1) {
+            throw new ConfigException(SOFT_BOUNCE_MAX, String.valueOf(max), "must be at least 1");
+        }
+        Duration horizon = settings.policy(null).softBounceWindow();
+        for (String t : settings.knownTenants()) {
+            Duration w = settings.policy(t).softBounceWindow();
+            horizon = w.compareTo(horizon) > 0 ? w : horizon;
+        }
+        try {
+            SoftBounceCounters c = SoftBounceCounters.open(dir, max, horizon, clock.instant());
+            LOG.info("soft-bounce counters {}: {} recipients with a count", dir, c.tracked());
+            return c;
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(SOFT_BOUNCE_DIR, dir.toString(), "cannot open the soft-bounce counters: " + e.getMessage());
+        }
+    }
+
+    /** {@code sluice.feedback.message-id-index-size}: recent Message-IDs kept for bounces without a token. */
+    @Singleton
+    SentMessages sentMessages(Environment env) {
+        int size = env.getProperty(MESSAGE_ID_INDEX, Integer.class).orElse(SentMessages.DEFAULT_CAPACITY);
+        if (size < 0) {
+            throw new ConfigException(MESSAGE_ID_INDEX, String.valueOf(size), "must be 0 (off) or more");
+        }
+        return new SentMessages(size == 0 ? 1 : size);
     }
 
     @Singleton

@@ -9,6 +9,7 @@ import io.sluice.daemon.outcome.suppression.SuppressionReason;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import io.sluice.daemon.outcome.tokens.DeliveryToken;
 import io.sluice.daemon.outcome.tokens.ReturnPaths;
+import io.sluice.daemon.outcome.tokens.SentMessages;
 import io.sluice.protocol.bounce.BounceParser;
 import io.sluice.protocol.bounce.BounceReport;
 import io.sluice.protocol.bounce.BouncedRecipient;
@@ -59,10 +60,13 @@ public final class FeedbackInbox {
     private final HygienePolicy hygiene;
     private final EventLog events;
     private final Clock clock;
+    private final SentMessages sent;
 
     public FeedbackInbox(FeedbackSettings settings, ReturnPaths returnPaths, BounceParser bounces,
-                         FeedbackParser complaints, HygienePolicy hygiene, EventLog events, Clock clock) {
+                         FeedbackParser complaints, HygienePolicy hygiene, EventLog events, Clock clock,
+                         SentMessages sent) {
         this.settings = settings;
+        this.sent = sent;
         this.returnPaths = returnPaths;
         this.bounces = bounces;
         this.complaints = complaints;
@@ -107,7 +111,10 @@ public final class FeedbackInbox {
             try {
                 String a = rcpt.toLowerCase(Locale.ROOT);
                 if (a.equals(settings.feedbackAddress())) {
-                    complaint(a, message, null);
+                    if (!complaint(a, message, null)) {
+                        // Not a complaint: receivers that lost our return path send DSNs here too.
+                        bounce(a, message);
+                    }
                 } else if (ReturnPaths.fromAddress(a, ReturnPaths.UNSUBSCRIBE_PREFIX).isPresent()) {
                     mailtoUnsubscribe(a, sender, message);
                 } else {
@@ -137,27 +144,35 @@ public final class FeedbackInbox {
                 }
                 List<String> candidates = failures.stream().map(BouncedRecipient::recipient).toList();
                 Optional<ReturnPaths.Resolved> delivery = token.flatMap(t -> returnPaths.resolve(t, candidates));
+                HygienePolicy.Link link = HygienePolicy.Link.TOKEN;
+                if (delivery.isEmpty() && token.isEmpty()) {
+                    // No token at all: the original header section's Message-ID, if we sent it to this recipient.
+                    delivery = sent.find(report.originalHeaders(), candidates);
+                    link = HygienePolicy.Link.MESSAGE_ID;
+                }
                 if (delivery.isEmpty()) {
                     publish("OOB", null, null, "ignored", null, rcpt,
-                            token.isEmpty() ? "no delivery token" : "token not genuine for the reported recipient", null);
+                            token.isEmpty() ? "no delivery token, no Message-ID of ours" : "token not genuine for the reported recipient", null);
                     return;
                 }
                 ReturnPaths.Resolved d = delivery.get();
-                BouncedRecipient first = failures.get(0);
+                BouncedRecipient first = failures.stream().filter(f -> d.recipient().equalsIgnoreCase(f.recipient()))
+                        .findFirst().orElse(failures.get(0));
                 boolean permanent = first.action().equals("failed");
                 SuppressionReason applied = hygiene.bounced(d.tenant(), d.recipient(), first.classification(), permanent,
-                        "oob", first.diagnostic());
+                        "oob", first.diagnostic(), d.messageId() + "#" + d.recipientIndex(), link);
                 publish("OOB", d, first, applied != null ? "suppressed" : "recorded",
-                        applied == null ? null : applied.label(), rcpt, first.diagnostic(), null);
+                        applied == null ? null : applied.label(), rcpt,
+                        link == HygienePolicy.Link.MESSAGE_ID ? "matched by Message-ID: " + first.diagnostic() : first.diagnostic(), null);
             }
         }
     }
 
-    private void complaint(String rcpt, byte[] message, FeedbackReport known) {
+    /* False when the mail is no feedback report (nothing published then: the caller tries it as a bounce). */
+    private boolean complaint(String rcpt, byte[] message, FeedbackReport known) {
         FeedbackReport report = known != null ? known : complaints.parse(message).orElse(null);
         if (report == null) {
-            publish("Feedback", null, null, "ignored", null, rcpt, "not a feedback report", null);
-            return;
+            return false;
         }
         Optional<DeliveryToken> token = tokenIn(report.originalHeaders())
                 .or(() -> ReturnPaths.fromAddress(rcpt, ReturnPaths.BOUNCE_PREFIX));
@@ -166,17 +181,18 @@ public final class FeedbackInbox {
             publish("Feedback", null, null, "ignored", null, rcpt,
                     (token.isEmpty() ? "no delivery token" : "token not genuine") + "; type " + report.feedbackType(),
                     report.feedbackType());
-            return;
+            return true;
         }
         ReturnPaths.Resolved d = delivery.get();
         if ("not-spam".equals(report.feedbackType())) {
             publish("Feedback", d, null, "recorded", null, rcpt, report.feedbackType(), report.feedbackType());
-            return;
+            return true;
         }
         boolean suppressed = hygiene.complained(d.tenant(), d.recipient(), "feedback",
                 "feedback-type " + report.feedbackType() + " via " + rcpt);
         publish("Feedback", d, null, suppressed ? "suppressed" : "recorded",
                 suppressed ? SuppressionReason.COMPLAINT.label() : null, rcpt, report.feedbackType(), report.feedbackType());
+        return true;
     }
 
     private void mailtoUnsubscribe(String rcpt, String sender, byte[] message) {

@@ -6,57 +6,91 @@ import io.sluice.daemon.outcome.suppression.SuppressionReason;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import io.sluice.protocol.bounce.BounceClassifier;
 import io.sluice.protocol.bounce.Classification;
+import io.sluice.protocol.bounce.SmtpCommand;
 import io.sluice.protocol.smtp.SmtpReply;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * Turns what we learn about a recipient into suppressions, per the tenant's policy
- * ({@code sluice.hygiene.*}): a hard bounce suppresses; N soft bounces within D suppress for T;
- * a complaint suppresses; an unsubscribe always does. Only categories about the recipient
- * ({@link io.sluice.protocol.bounce.BounceCategory#hard()}) count as hard: a block list, policy,
- * content, reputation or connection failure never suppresses anyone (one blocked IP must not wipe
- * a list). A hard category in a 4xx reply counts as a soft bounce.
+ * ({@code sluice.hygiene.*}):
+ * <ul>
+ *   <li>one bounce suppresses only when it is hard, permanent and its evidence is unambiguous
+ *       ({@link Classification#conclusive()}: status and words agree, or the provider's own catalogue
+ *       says so) and it reached us through a delivery token;</li>
+ *   <li>otherwise a failure about the recipient (user or host unknown on weak evidence, mailbox full,
+ *       suspended or disabled, moved) counts towards N soft bounces within the window, which suppress for
+ *       a while; retries of one delivery count once;</li>
+ *   <li>a block list, rate limit, policy, content, reputation, authentication or connection failure never
+ *       counts and never suppresses: it is about us (one blocked IP must not wipe a list);</li>
+ *   <li>a complaint suppresses; an unsubscribe always does.</li>
+ * </ul>
+ * A bounce tied to its delivery only by the original Message-ID ({@link Link#MESSAGE_ID}) can be
+ * forged by anyone who saw the message, so it only ever counts towards N.
  *
- * <p>Soft-bounce counts live in memory (bounded; lost on restart, which only delays a
- * suppression the next bounces will make).
+ * <p>The counts live in {@link SoftBounceCounters}: persisted across restarts and, in cluster mode,
+ * shared with the other nodes.
  */
 @Singleton
 public final class HygienePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(HygienePolicy.class);
     static final int MAX_TRACKED = 1_000_000;
 
+    /** Sisimai reasons about the recipient's mailbox or domain: the only ones that count towards N. */
+    static final Set<String> RECIPIENT_REASONS = Set.of("userunknown", "hostunknown", "hasmoved", "notaccept",
+            "mailboxfull", "suspend");
+
+    /** How a bounce was tied to its delivery. */
+    public enum Link {
+        /** A signed delivery token (VERP return path or trace header): only we can make one. */
+        TOKEN,
+        /** The original Message-ID (and recipient) only: anyone who saw the message can forge it. */
+        MESSAGE_ID
+    }
+
     private final SuppressionStore store;
     private final FeedbackSettings settings;
     private final BounceClassifier classifier;
     private final Clock clock;
-    private final Map<String, Deque<Soft>> softBounces = new ConcurrentHashMap<>();
+    private final SoftBounceCounters counters;
 
+    /** A policy whose counts live in memory only (tests, tools). */
     public HygienePolicy(SuppressionStore store, FeedbackSettings settings, BounceClassifier classifier, Clock clock) {
+        this(store, settings, classifier, clock, SoftBounceCounters.inMemory(MAX_TRACKED));
+    }
+
+    @Inject
+    public HygienePolicy(SuppressionStore store, FeedbackSettings settings, BounceClassifier classifier, Clock clock,
+                         SoftBounceCounters counters) {
         this.store = store;
         this.settings = settings;
         this.classifier = classifier;
         this.clock = clock;
+        this.counters = counters;
     }
 
     /**
-     * Classifies a synchronous non-2xx reply to a delivery and acts on it. Never throws.
+     * Classifies a synchronous non-2xx reply to a delivery and acts on it, the command it answered
+     * unknown. Never throws.
      *
      * @param delivery identifies the delivery (message id + index): its retries count as one soft
      *                 bounce, so a mailbox full for an afternoon is not a pattern; null to count each
      */
     public Classification afterReply(String tenant, String recipient, SmtpReply reply, String delivery) {
+        return afterReply(tenant, recipient, reply, delivery, SmtpCommand.UNKNOWN);
+    }
+
+    /** As {@link #afterReply(String, String, SmtpReply, String)}, knowing the command the reply answered. */
+    public Classification afterReply(String tenant, String recipient, SmtpReply reply, String delivery, SmtpCommand command) {
         try {
-            Classification c = classifier.classify(reply);
-            bounced(tenant, recipient, c, reply.isPermanent(), "bounce", reply.toString(), delivery);
+            Classification c = classifier.classify(reply, command);
+            bounced(tenant, recipient, c, reply.isPermanent(), "bounce", reply.toString(), delivery, Link.TOKEN);
             return c;
         } catch (RuntimeException e) {
             LOG.warn("hygiene for {} failed: {}", recipient, e.toString());
@@ -65,61 +99,68 @@ public final class HygienePolicy {
     }
 
     /**
-     * Acts on one classified failure (sync reply or asynchronous DSN).
+     * Acts on one classified failure (sync reply or asynchronous DSN) tied to its delivery by a token.
      *
      * @return the suppression reason applied, or null
      */
     public SuppressionReason bounced(String tenant, String recipient, Classification c, boolean permanent,
                                      String source, String note) {
-        return bounced(tenant, recipient, c, permanent, source, note, null);
+        return bounced(tenant, recipient, c, permanent, source, note, null, Link.TOKEN);
     }
 
-    private record Soft(Instant at, String delivery) {
-    }
-
-    private SuppressionReason bounced(String tenant, String recipient, Classification c, boolean permanent,
-                                      String source, String note, String delivery) {
-        FeedbackSettings.Policy p = settings.policy(tenant);
+    /**
+     * Acts on one classified failure.
+     *
+     * @param delivery the delivery it is about (so a report and its retries count once), or null
+     * @param link     how the bounce was tied to the delivery
+     * @return the suppression reason applied, or null
+     */
+    public SuppressionReason bounced(String tenant, String recipient, Classification c, boolean permanent,
+                                     String source, String note, String delivery, Link link) {
         if (c == null || recipient == null) {
             return null;
         }
-        if (c.hard() && permanent) {
-            if (p.hardBounce()) {
-                store.add(tenant, recipient, SuppressionReason.HARD_BOUNCE, source,
-                        c.category().label() + ": " + note, null);
-                return SuppressionReason.HARD_BOUNCE;
-            }
+        FeedbackSettings.Policy p = settings.policy(tenant);
+        if (!countsTowardsN(c, p)) {
             return null;
         }
-        boolean soft = c.category().hard() || p.softBounceCategories().contains(c.category());
-        if (!soft || p.softBounceLimit() == 0) {
+        if (c.hard() && permanent && !p.hardBounce()) {
+            return null; // the tenant does not suppress on bounces about unknown addresses at all
+        }
+        if (c.hard() && permanent && c.conclusive() && link == Link.TOKEN) {
+            counters.clear(tenant, recipient);
+            store.add(tenant, recipient, SuppressionReason.HARD_BOUNCE, source,
+                    c.category().label() + " (" + c.evidence().name().toLowerCase(java.util.Locale.ROOT) + "): " + note, null);
+            return SuppressionReason.HARD_BOUNCE;
+        }
+        if (p.softBounceLimit() == 0) {
             return null;
         }
         Instant now = clock.instant();
-        String key = tenant + '\n' + recipient.toLowerCase(java.util.Locale.ROOT);
-        if (softBounces.size() >= MAX_TRACKED) {
-            softBounces.clear(); // bounded memory beats exact counts for a flood of distinct addresses
-        }
-        Deque<Soft> times = softBounces.computeIfAbsent(key, k -> new ArrayDeque<>());
-        int count;
-        synchronized (times) {
-            while (!times.isEmpty() && times.peekFirst().at().isBefore(now.minus(p.softBounceWindow()))) {
-                times.removeFirst();
-            }
-            if (delivery != null && times.stream().anyMatch(s -> delivery.equals(s.delivery()))) {
-                return null; // a retry of a delivery already counted
-            }
-            times.addLast(new Soft(now, delivery));
-            count = times.size();
-        }
+        int count = counters.record(new SoftBounceCounters.SoftBounce(tenant, recipient, now, delivery), p.softBounceWindow());
         if (count >= p.softBounceLimit()) {
-            softBounces.remove(key);
+            counters.clear(tenant, recipient);
             store.add(tenant, recipient, SuppressionReason.REPEATED_SOFT_BOUNCE, source,
-                    count + " soft bounces within " + p.softBounceWindow() + ", last " + c.category().label() + ": " + note,
+                    count + " bounces about the recipient within " + p.softBounceWindow() + ", last " + c.reason()
+                            + (link == Link.MESSAGE_ID ? " (matched by Message-ID)" : "") + ": " + note,
                     now.plus(p.softBounceSuppressFor()));
             return SuppressionReason.REPEATED_SOFT_BOUNCE;
         }
         return null;
+    }
+
+    /*
+     * Only failures about the recipient count: a reason of the mailbox or domain, in a category the
+     * tenant counts (hard ones always; soft ones as sluice.hygiene.soft-bounce-categories says).
+     */
+    static boolean countsTowardsN(Classification c, FeedbackSettings.Policy p) {
+        return RECIPIENT_REASONS.contains(c.reason())
+                && (c.category().hard() || p.softBounceCategories().contains(c.category()));
+    }
+
+    /** The soft-bounce counts (for tests and operators' views). */
+    public SoftBounceCounters counters() {
+        return counters;
     }
 
     /** A complaint (ARF): suppresses when the tenant's policy says so. */

@@ -2,6 +2,7 @@ package io.sluice.daemon.outcome.tokens;
 
 import io.sluice.daemon.config.FeedbackSettings;
 import io.sluice.queue.DeliveryId;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -29,10 +30,19 @@ public final class DeliveryHeaders {
 
     private final FeedbackSettings settings;
     private final ReturnPaths returnPaths;
+    private final SentMessages sent;
 
+    /** Without a Message-ID index of its own that anyone reads (tests, tools). */
     public DeliveryHeaders(FeedbackSettings settings, ReturnPaths returnPaths) {
+        this(settings, returnPaths, new SentMessages(1));
+    }
+
+    /** @param sent where each delivery is noted by Message-ID, for bounces that lost their token */
+    @Inject
+    public DeliveryHeaders(FeedbackSettings settings, ReturnPaths returnPaths, SentMessages sent) {
         this.settings = settings;
         this.returnPaths = returnPaths;
+        this.sent = sent;
     }
 
     /**
@@ -51,6 +61,7 @@ public final class DeliveryHeaders {
         String tenant = ReturnPaths.tenantOf(attributes.get(io.sluice.daemon.outcome.suppression.SuppressionStore.TENANT_ATTRIBUTE));
         FeedbackSettings.Policy policy = settings.policy(tenant);
         DeliveryToken token = returnPaths.issue(id.message().value(), id.recipient(), tenant, recipient);
+        sent.sent(message, id.message().value(), id.recipient(), tenant, recipient);
         String returnPath = returnPaths.returnPath(token, tenant);
         StringBuilder h = new StringBuilder(256);
         if (settings.traceHeader() != null) {
