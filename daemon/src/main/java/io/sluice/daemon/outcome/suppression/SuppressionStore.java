@@ -1,6 +1,7 @@
 package io.sluice.daemon.outcome.suppression;
 
 import io.sluice.daemon.label.Tenant;
+import io.sluice.queue.FreeSpace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,15 @@ public final class SuppressionStore implements AutoCloseable {
     private final List<Runnable> localChangeWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Path dir;
     private final long rebuildMillis;
+    /**
+     * Free space the log's disk keeps: the log maps 16 MB blocks, so twice that plus room for the
+     * spool's own floor checks to notice first on a shared disk (issue 18, item 12).
+     */
+    static final long MIN_FREE = 64L << 20;
+    /** A generous bound on one change record. */
+    private static final int CHANGE_BYTES = 4096;
+
+    private final FreeSpace space;
     private final KeyHashing hashing;
     private final long globalHash;
     /** Set once any domain / global entry exists: until then a lookup is one probe, not four. */
@@ -52,8 +62,9 @@ public final class SuppressionStore implements AutoCloseable {
     private volatile boolean anyGlobal;
 
     private SuppressionStore(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
-                             KeyHashing hashing) {
+                             KeyHashing hashing, FreeSpace space) {
         this.dir = dir;
+        this.space = space;
         this.hashing = hashing;
         this.globalHash = hashing.tenantHash(GLOBAL);
         this.clock = clock;
@@ -84,11 +95,39 @@ public final class SuppressionStore implements AutoCloseable {
     static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
                                  KeyHashing hashing) {
         try {
+            return open(dir, clock, expected, listener, hashing, FreeSpace.of(dir, MIN_FREE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As above with the free-space floor chosen (tests: a disk they fill and empty). */
+    static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
+                                 KeyHashing hashing, FreeSpace space) {
+        try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new SuppressionStore(dir, clock, expected, listener, hashing);
+        return new SuppressionStore(dir, clock, expected, listener, hashing, space);
+    }
+
+    /**
+     * A change refused because the log's disk is below its free-space floor: nothing was written,
+     * the store is unchanged and keeps answering lookups; the same change is taken once space
+     * returns. Callers answer "try again later" (SMTP 452 4.3.1, HTTP 503).
+     */
+    public static final class DiskFull extends RuntimeException {
+        public DiskFull(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /* Before any append: the log is memory-mapped, and a page the disk cannot back raises SIGBUS. */
+    private void ensureSpace() {
+        if (!space.allows(CHANGE_BYTES)) {
+            throw new DiskFull(space.describe(dir) + "; the suppression change was not made");
+        }
     }
 
     /** The directory holding the change log (cluster mode keeps its cursors beside it). */
@@ -206,6 +245,7 @@ public final class SuppressionStore implements AutoCloseable {
                 return Optional.empty();
             }
         }
+        ensureSpace();
         SuppressionChange change = new SuppressionChange(SuppressionChange.ADD, t, k, reason, source, note,
                 after(now, current), expires);
         long idx = log.append(change, latest);
@@ -227,6 +267,7 @@ public final class SuppressionStore implements AutoCloseable {
             if (current == null || !current.change().isAdd()) {
                 return Optional.empty();
             }
+            ensureSpace();
             SuppressionChange change = new SuppressionChange(SuppressionChange.REMOVE, t, k, current.change().reason(),
                     source, note, after(clock.instant(), current), null);
             index.put(hash, t, k, log.append(change, latest), (byte) 0, 0);
@@ -321,6 +362,7 @@ public final class SuppressionStore implements AutoCloseable {
             if (current != null && !supersedes(change, current.change())) {
                 return false;
             }
+            ensureSpace();
             SuppressionChange c = new SuppressionChange(change.isAdd() ? SuppressionChange.ADD : SuppressionChange.REMOVE,
                     t, k, change.reason(), change.source() == null ? "cluster" : change.source(), change.note(),
                     change.at(), change.isAdd() ? change.expires() : null);
