@@ -75,6 +75,32 @@ final class AttemptOutcomes {
         retry(outcomes.record(attempt, lookup.destinationKey(attempt.domain()), null, reply, earliest));
     }
 
+    /**
+     * An attempt that failed inside Sluice (the spool could not give the message, a step of the
+     * session threw, an outcome could not be recorded): deferred as a transient failure
+     * ({@code 451 4.3.0}), journaled with its event and retried at the retry policy's time. When
+     * even that cannot be journaled, the delivery stays in memory and is tried again after
+     * {@code destination-down-for}; recovery finds it in the spool after a restart either way.
+     *
+     * @param path the path that had taken it (its warm-up unit is given back), or null
+     */
+    void deferLocally(EgressPath path, Delivery attempt, String why) {
+        if (path != null) {
+            warmup.giveBack(path.source, path.provider());
+        }
+        try {
+            decided(attempt, localError(why), null);
+        } catch (RuntimeException e) {
+            LOG.error("delivery {} could not be deferred ({}); tried again from memory in {}", attempt.id(), e, downFor);
+            mailbox.submitAt(attempt, clock.instant().plus(downFor));
+        }
+    }
+
+    /** The reply that stands for a failure of Sluice's own. */
+    static SmtpReply localError(String why) {
+        return SmtpReply.of(451, "4.3.0", why);
+    }
+
     /* Applies a triggered reply rule; returns the reply to record (a bounce rule makes it permanent). */
     private SmtpReply act(Backoff.Triggered t, EgressPath path, SmtpReply reply) {
         ReplyRule rule = t.rule();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the scheduler knows about each domain's route ({@link DomainRoute}), kept for the DNS TTL
@@ -38,11 +39,27 @@ final class RouteCache {
             return known;
         }
         routes.put(domain, DomainRoute.PENDING);
-        lookup.route(lookup.destinationKey(domain)).whenComplete((decision, error) -> {
-            RouteDecision d = error != null
+        CompletableFuture<RouteDecision> answer;
+        try {
+            answer = lookup.route(lookup.destinationKey(domain));
+        } catch (RuntimeException e) {
+            // a lookup that throws instead of failing its future must not leave the domain pending for good
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((decision, error) -> {
+            RouteDecision d = error != null || decision == null
                     ? new RouteDecision.Unavailable(SmtpReply.of(451, "4.3.0", "internal routing error: " + error))
                     : decision;
-            mailbox.post(() -> routes.put(domain, resolved(domain, d)));
+            mailbox.post(() -> {
+                DomainRoute r;
+                try {
+                    r = resolved(domain, d);
+                } catch (RuntimeException e) {
+                    r = resolved(domain, new RouteDecision.Unavailable(
+                            SmtpReply.of(451, "4.3.0", "internal routing error: " + e)));
+                }
+                routes.put(domain, r);
+            });
         });
         return DomainRoute.PENDING;
     }

@@ -81,7 +81,7 @@ final class SchedulerLoop {
                     wheel.schedule(t.delivery(), t.dueMillis());
                 }
             } else {
-                ((Runnable) item).run();
+                runTask((Runnable) item);
             }
         }
         wheel.advance(now, placement::enqueue);
@@ -90,7 +90,11 @@ final class SchedulerLoop {
         }
         for (EgressPath p : paths.all()) {
             if (p.readyCount.get() > 0) {
-                sessions.pump(p);
+                try {
+                    sessions.pump(p);
+                } catch (RuntimeException e) { // one path's trouble must not keep the others from their connections
+                    LOG.error("opening connections via {} to {} failed", p.source.describe(), p.site, e);
+                }
             }
         }
         if (now - lastPrune >= 60_000) {
@@ -98,6 +102,15 @@ final class SchedulerLoop {
             routes.prune(clock.instant());
         }
         snapshots.maybePublish(now, queues, wheel);
+    }
+
+    /* A posted task that throws must not cut the tick short: the rest of the mailbox is still taken. */
+    private static void runTask(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.error("a task on the scheduler thread failed", e);
+        }
     }
 
     /** Stops the thread after its current tick (the mailbox is closed first). */

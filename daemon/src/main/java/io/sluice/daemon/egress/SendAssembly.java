@@ -6,8 +6,6 @@ import io.sluice.protocol.client.Transaction;
 import io.sluice.queue.MessageId;
 import io.sluice.queue.SpoolException;
 import io.sluice.queue.StoredMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Arrays;
@@ -20,8 +18,6 @@ import java.util.List;
  * front of the spooled bytes. Runs on worker threads: signing late keeps it off the scheduler.
  */
 final class SendAssembly {
-    private static final Logger LOG = LoggerFactory.getLogger(SendAssembly.class);
-
     /** Where spooled messages are read from: the spool in production. */
     @FunctionalInterface
     interface Messages {
@@ -40,14 +36,13 @@ final class SendAssembly {
         this.clock = clock;
     }
 
-    /** The delivery's message, or null when the spool cannot give it (logged; the delivery is skipped). */
-    StoredMessage message(Delivery delivery) {
-        try {
-            return messages.read(delivery.id().message());
-        } catch (SpoolException e) {
-            LOG.warn("delivery {} skipped: message not readable from the spool: {}", delivery.id(), e.getMessage());
-            return null;
+    /** The delivery's message; the caller defers the delivery when the spool cannot give it. */
+    StoredMessage message(Delivery delivery) throws SpoolException {
+        StoredMessage m = messages.read(delivery.id().message());
+        if (m == null) {
+            throw new SpoolException("no message " + delivery.id().message());
         }
+        return m;
     }
 
     /**

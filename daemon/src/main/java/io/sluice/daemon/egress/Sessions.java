@@ -11,6 +11,8 @@ import io.sluice.protocol.bounce.SmtpCommand;
 import io.sluice.protocol.client.RecipientReply;
 import io.sluice.protocol.client.TransactionResult;
 import io.sluice.protocol.smtp.SmtpReply;
+import io.sluice.protocol.client.TransactionResult;
+import io.sluice.queue.SpoolException;
 import io.sluice.queue.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Outbound sessions: opens connections for a path's ready queue (up to the provider rule's caps
@@ -32,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * (opportunistic TLS then goes there in clear for {@code broken-tls-memory}; {@code required}
  * never does), paces transactions to the message rate, and puts several recipients of one
  * message in one transaction. Each connection carries transactions one after another until the
- * path has no work or the rule's deliveries per connection are sent. Runs on worker threads.
+ * path has no work or the rule's deliveries per connection are sent. A failure inside Sluice at
+ * any step (an unreadable spooled message, a callback that throws) defers the deliveries it had
+ * taken and gives the connection slot back (issue 18, item 9). Runs on worker threads.
  */
 final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
@@ -96,7 +102,84 @@ final class Sessions {
                 path.throttle.releaseConnection();
                 return; // the scheduler tick pumps again
             }
-            work.execute(() -> connect(path, path.targets, 0, null));
+            Slot slot = new Slot(path);
+            try {
+                work.execute(() -> guarded(slot, null, List.of(), () -> connect(slot, path.targets, 0, null)));
+            } catch (RuntimeException e) { // a worker pool that refuses work (shutting down)
+                slot.release(false);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * One connection's claim on its path's caps (the path's connection count and the provider's
+     * total), given back exactly once whatever happens to the session: a slot that is never
+     * given back keeps the path short of a connection until a restart.
+     */
+    private final class Slot {
+        final EgressPath path;
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        Slot(EgressPath path) {
+            this.path = path;
+        }
+
+        /** Gives the slot back (once) and, when {@code pumpAgain}, opens connections for what waits. */
+        void release(boolean pumpAgain) {
+            if (!held.compareAndSet(true, false)) {
+                return;
+            }
+            path.connections.decrementAndGet();
+            path.throttle.releaseConnection();
+            if (pumpAgain && path.readyCount.get() > 0) {
+                pump(path);
+            }
+            mailbox.wake();
+        }
+    }
+
+    /*
+     * Runs one step of a session (most run as callbacks of the transport's futures, which keep an
+     * exception to themselves): a failure of Sluice's own in it defers the deliveries the step had
+     * taken, rests the path when the step was connecting, closes the connection and gives the
+     * slot back, so nothing waits for an outcome until a restart.
+     */
+    private void guarded(Slot slot, Transport.Connection connection, List<Delivery> taken, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            abandon(slot, connection, taken, e);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+        }
+    }
+
+    private void abandon(Slot slot, Transport.Connection connection, List<Delivery> taken, Throwable error) {
+        EgressPath path = slot.path;
+        LOG.error("a session via {} to {} failed inside Sluice; {} deliveries deferred, the connection closed",
+                path.source.describe(), path.site, taken.size(), error);
+        String why = "local error: " + error;
+        try {
+            for (Delivery d : taken) {
+                after.deferLocally(path, d.nextAttempt(), why);
+            }
+            if (connection == null) {
+                // failed while connecting: rest the path rather than trying again in a loop
+                after.rest(path, AttemptOutcomes.localError(why));
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("deferring after a failed session via {} failed too", path.source.describe(), e);
+        } finally {
+            if (connection != null && connection.isOpen()) {
+                try {
+                    connection.quit();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing after a failed session", e);
+                }
+            }
+            slot.release(false);
         }
     }
 
@@ -107,13 +190,14 @@ final class Sessions {
     }
 
     /* Tries the targets in order (RFC 5321 §5.1: the next MX when one does not answer). */
-    private void connect(EgressPath path, List<RouteDecision.Target> targets, int index, SmtpReply last) {
+    private void connect(Slot slot, List<RouteDecision.Target> targets, int index, SmtpReply last) {
+        EgressPath path = slot.path;
         boolean closed = mailbox.closed();
         if (index >= targets.size() || closed) {
             if (!closed) {
                 after.rest(path, last == null ? SmtpReply.of(451, "4.4.4", "no address to try") : last);
             }
-            release(path);
+            slot.release(true);
             return;
         }
         RouteDecision.Target target = targets.get(index);
@@ -128,24 +212,31 @@ final class Sessions {
         boolean triedTls = tls == TlsMode.OPPORTUNISTIC;
         transport.connect(target.address(), path.source.address(), cs).whenCompleteAsync((connection, error) -> {
             if (error == null) {
-                session(path, connection, target, 0);
+                guarded(slot, connection, List.of(), () -> session(slot, connection, target, 0));
                 return;
             }
-            Throwable cause = AttemptOutcomes.unwrap(error);
-            SmtpReply reply = AttemptOutcomes.replyFor(cause, target);
-            LOG.debug("{} via {}: {}", target.describe(), path.source.describe(), reply);
-            if (triedTls && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS) {
-                brokenTls.put(target.address(), clock.instant().plus(brokenTlsMemory));
-                LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(), brokenTlsMemory);
-                connect(path, targets, index, reply); // the same host again, without TLS
-                return;
-            }
-            connect(path, targets, index + 1, reply);
+            guarded(slot, null, List.of(), () -> failedToConnect(slot, targets, index, target, triedTls, error));
         }, work);
     }
 
+    private void failedToConnect(Slot slot, List<RouteDecision.Target> targets, int index,
+                                 RouteDecision.Target target, boolean triedTls, Throwable error) {
+        EgressPath path = slot.path;
+        Throwable cause = AttemptOutcomes.unwrap(error);
+        SmtpReply reply = AttemptOutcomes.replyFor(cause, target);
+        LOG.debug("{} via {}: {}", target.describe(), path.source.describe(), reply);
+        if (triedTls && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS) {
+            brokenTls.put(target.address(), clock.instant().plus(brokenTlsMemory));
+            LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(), brokenTlsMemory);
+            connect(slot, targets, index, reply); // the same host again, without TLS
+            return;
+        }
+        connect(slot, targets, index + 1, reply);
+    }
+
     /* One transaction after another on an open connection, while the path has work. */
-    private void session(EgressPath path, Transport.Connection connection, RouteDecision.Target target, int sent) {
+    private void session(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent) {
+        EgressPath path = slot.path;
         Instant now = clock.instant();
         ProviderRule rule = path.throttle.rule();
         boolean stop = mailbox.closed() || sent >= rule.maxDeliveriesPerConnection()
@@ -156,49 +247,79 @@ final class Sessions {
             // look again within a second at most: a reload or an ended throttle may raise the rate
             long waitNanos = Math.min(1_000_000_000L,
                     Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime())));
-            paced.schedule(() -> work.execute(() -> session(path, connection, target, sent)), waitNanos,
-                    TimeUnit.NANOSECONDS);
+            paced.schedule(() -> work.execute(() -> guarded(slot, connection, List.of(),
+                    () -> session(slot, connection, target, sent))), waitNanos, TimeUnit.NANOSECONDS);
             return;
         }
         Delivery delivery = stop ? null : path.poll();
         if (delivery == null) {
             // the slot is free once the session has ended, so the receiver never sees one too many
-            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+            connection.quit().whenCompleteAsync((v, e) -> slot.release(true), work);
             return;
         }
         mailbox.wake(); // room on the ready queue
-        send(path, connection, target, sent, delivery);
+        send(slot, connection, target, sent, delivery);
     }
 
     /* Sends {@code delivery} and whatever of its message may share the transaction, then goes on. */
-    private void send(EgressPath path, Transport.Connection connection, RouteDecision.Target target, int sent,
+    private void send(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent,
                       Delivery delivery) {
+        EgressPath path = slot.path;
         ProviderRule rule = path.throttle.rule();
-        StoredMessage message = null;
-        // "no means no": a recipient suppressed after queueing is not sent (journaled final)
-        if (outcomes.droppedAsSuppressed(delivery) || (message = assembly.message(delivery)) == null) {
-            warmup.giveBack(path.source, rule.name());
-            session(path, connection, target, sent);
-            return;
-        }
-        List<Delivery> batch = batch(path, rule, delivery, sent);
-        connection.send(assembly.transaction(message, batch)).whenCompleteAsync((result, error) -> {
-            if (error != null) {
-                failed(path, connection, target, batch, AttemptOutcomes.replyFor(AttemptOutcomes.unwrap(error), target));
+        List<Delivery> batch = List.of(delivery);
+        CompletableFuture<TransactionResult> reply;
+        try {
+            // "no means no": a recipient suppressed after queueing is not sent (journaled final)
+            if (outcomes.droppedAsSuppressed(delivery)) {
+                warmup.giveBack(path.source, rule.name());
+                session(slot, connection, target, sent);
                 return;
             }
-            for (Delivery d : batch) {
-                SmtpReply reply = result.replyFor(d.recipient());
-                after.finish(path, d.nextAttempt(), target,
-                        reply != null ? reply : SmtpReply.of(451, "4.4.0", "no reply for recipient"),
+            StoredMessage message;
+            try {
+                message = assembly.message(delivery);
+            } catch (SpoolException e) {
+                // item 9: not dropped from memory: deferred with the retry policy's backoff and an event
+                LOG.warn("delivery {} deferred: message not readable from the spool: {}", delivery.id(), e.getMessage());
+                after.deferLocally(path, delivery.nextAttempt(), "message not readable from the spool: " + e.getMessage());
+                session(slot, connection, target, sent);
+                return;
+            }
+            batch = batch(path, rule, delivery, sent);
+            reply = connection.send(assembly.transaction(message, batch));
+        } catch (RuntimeException | Error e) {
+            abandon(slot, connection, batch, e);
+            return;
+        }
+        List<Delivery> sending = batch;
+        reply.whenCompleteAsync((result, error) -> guarded(slot, connection, List.of(), () -> {
+            if (error != null) {
+                failed(slot, connection, target, sending,
+                        AttemptOutcomes.replyFor(AttemptOutcomes.unwrap(error), target));
+                return;
+            }
+            for (Delivery d : sending) {
+                SmtpReply r = result.replyFor(d.recipient());
+                finish(path, d.nextAttempt(), target, r != null ? r : SmtpReply.of(451, "4.4.0", "no reply for recipient"),
                         commandAnswered(result, d.recipient()));
             }
             if (connection.isOpen()) {
-                session(path, connection, target, sent + batch.size());
+                session(slot, connection, target, sent + sending.size());
             } else {
-                release(path);
+                slot.release(true);
             }
-        }, work);
+        }), work);
+    }
+
+    /* One delivery's outcome; when recording it fails, the delivery is deferred rather than stranded. */
+    private void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply,
+                        SmtpCommand command) {
+        try {
+            after.finish(path, attempt, target, reply, command);
+        } catch (RuntimeException e) {
+            LOG.error("the outcome of {} ({}) could not be recorded; deferred", attempt.id(), reply, e);
+            after.deferLocally(null, attempt, "outcome not recorded: " + e);
+        }
     }
 
     /*
@@ -246,27 +367,19 @@ final class Sessions {
     }
 
     /* The transaction failed as a whole: every recipient gets the failure's reply. */
-    private void failed(EgressPath path, Transport.Connection connection, RouteDecision.Target target,
+    private void failed(Slot slot, Transport.Connection connection, RouteDecision.Target target,
                         List<Delivery> batch, SmtpReply reply) {
+        EgressPath path = slot.path;
         for (Delivery d : batch) {
-            after.finish(path, d.nextAttempt(), target, reply, SmtpCommand.UNKNOWN);
+            finish(path, d.nextAttempt(), target, reply, SmtpCommand.UNKNOWN);
         }
         if (reply.code() == 421) {
             after.rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred
         }
         if (connection.isOpen()) {
-            connection.quit().whenCompleteAsync((v, e) -> release(path), work);
+            connection.quit().whenCompleteAsync((v, e) -> slot.release(true), work);
         } else {
-            release(path);
+            slot.release(true);
         }
-    }
-
-    private void release(EgressPath path) {
-        path.connections.decrementAndGet();
-        path.throttle.releaseConnection();
-        if (path.readyCount.get() > 0) {
-            pump(path);
-        }
-        mailbox.wake();
     }
 }

@@ -54,9 +54,13 @@ final class EngineRig implements AutoCloseable {
             Duration.ofDays(3));
     static final Duration DOWN_FOR = Duration.ofMinutes(5);
 
-    /** Runs queued work only when asked, on the caller's thread. */
+    /**
+     * Runs queued work only when asked, on the caller's thread. A task that throws is kept in
+     * {@link #escaped}, as a worker pool's uncaught-exception handler would log it and go on.
+     */
     static final class ManualExecutor implements Executor {
         private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        final List<Throwable> escaped = new ArrayList<>();
 
         @Override
         public synchronized void execute(Runnable task) {
@@ -68,7 +72,11 @@ final class EngineRig implements AutoCloseable {
             int n = 0;
             Runnable r;
             while ((r = next()) != null) {
-                r.run();
+                try {
+                    r.run();
+                } catch (RuntimeException | Error e) {
+                    escaped.add(e);
+                }
                 n++;
             }
             return n;
@@ -87,7 +95,13 @@ final class EngineRig implements AutoCloseable {
     final Dispatcher engine;
     final WarmupBudgets warmup;
     private final Map<String, RouteDecision> routes = new HashMap<>();
+    /** Domains whose route lookup throws at once (a bug in the resolver), not a failed future. */
+    private final java.util.Set<String> lookupThrows = new java.util.HashSet<>();
     private final Map<MessageId, StoredMessage> messages = new HashMap<>();
+    /** Messages the spool cannot read now (a damaged or unreadable record). */
+    private final java.util.Set<MessageId> unreadable = new java.util.HashSet<>();
+    /** How many journal writes fail from now on (a full or broken journal). */
+    int journalFailures;
     private final ScheduledExecutorService paced = Executors.newSingleThreadScheduledExecutor();
     private final SuppressionStore suppressions;
 
@@ -107,9 +121,14 @@ final class EngineRig implements AutoCloseable {
                 Duration.ofDays(30), EnumSet.of(BounceCategory.QUOTA_ISSUES), null, false);
         FeedbackSettings feedback = new FeedbackSettings(policy, Map.of(), null, null, null, null, null);
         HygienePolicy hygiene = new HygienePolicy(suppressions, feedback, BounceClassifier.bundled(), clock);
-        DeliveryOutcomes outcomes = new DeliveryOutcomes(
-                (id, o) -> journal.computeIfAbsent(id, k -> new ArrayList<>()).add(o), events::add, RETRY, clock, hygiene);
-        SendAssembly assembly = new SendAssembly(messages::get,
+        DeliveryOutcomes outcomes = new DeliveryOutcomes((id, o) -> {
+            if (journalFailures > 0) {
+                journalFailures--;
+                throw new IllegalStateException("journal write failed (scripted)");
+            }
+            journal.computeIfAbsent(id, k -> new ArrayList<>()).add(o);
+        }, events::add, RETRY, clock, hygiene);
+        SendAssembly assembly = new SendAssembly(this::read,
                 new DeliveryHeaders(feedback, new ReturnPaths(feedback, null)),
                 new MessageSigner(DkimSettings.none()), clock);
         this.engine = new Dispatcher(new Dispatcher.Wiring(new Table(), transport, outcomes, assembly, events::add,
@@ -132,6 +151,27 @@ final class EngineRig implements AutoCloseable {
 
     void route(String domain, RouteDecision.Target... targets) {
         routes.put(domain, new RouteDecision.Targets(List.of(targets)));
+    }
+
+    private StoredMessage read(MessageId id) throws io.sluice.queue.SpoolException {
+        if (unreadable.contains(id)) {
+            throw new io.sluice.queue.SpoolException("cannot read " + id + ": checksum mismatch (scripted)");
+        }
+        return messages.get(id);
+    }
+
+    /** Reads of this message fail until {@link #readable}. */
+    void unreadable(MessageId id) {
+        unreadable.add(id);
+    }
+
+    void readable(MessageId id) {
+        unreadable.remove(id);
+    }
+
+    /** Looking up {@code domain}'s route throws at once instead of answering. */
+    void lookupThrows(String domain) {
+        lookupThrows.add(domain);
     }
 
     /** Spools one message to {@code recipients} and hands its deliveries to the engine. */
@@ -199,6 +239,9 @@ final class EngineRig implements AutoCloseable {
 
         @Override
         public CompletableFuture<RouteDecision> route(String destinationKey) {
+            if (lookupThrows.contains(destinationKey)) {
+                throw new IllegalStateException("resolver bug (scripted)");
+            }
             RouteDecision d = routes.get(destinationKey);
             return CompletableFuture.completedFuture(d != null ? d
                     : new RouteDecision.Refused(io.sluice.protocol.smtp.SmtpReply.of(550, "5.1.2", "no such domain")));

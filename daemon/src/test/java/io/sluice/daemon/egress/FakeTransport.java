@@ -34,6 +34,8 @@ final class FakeTransport implements Transport {
     private final Map<InetSocketAddress, SmtpClientException.Kind> failing = new HashMap<>();
     private final Map<InetSocketAddress, Boolean> tlsBroken = new HashMap<>();
     private Function<String, SmtpReply> replies = r -> SmtpReply.of(250, "2.0.0", "ok");
+    private RuntimeException nextConnectThrows;
+    private RuntimeException nextSendThrows;
     final List<Attempt> attempts = new ArrayList<>();
     final List<Transaction> transactions = new ArrayList<>();
 
@@ -52,6 +54,16 @@ final class FakeTransport implements Transport {
         this.replies = byRecipient;
     }
 
+    /** The next call to connect throws {@code e} at once (not a failed future): a bug, a closed event loop. */
+    synchronized void throwOnNextConnect(RuntimeException e) {
+        this.nextConnectThrows = e;
+    }
+
+    /** The next call to send throws {@code e} at once (not a failed future). */
+    synchronized void throwOnNextSend(RuntimeException e) {
+        this.nextSendThrows = e;
+    }
+
     synchronized List<String> recipientsSent() {
         List<String> out = new ArrayList<>();
         transactions.forEach(t -> out.addAll(t.recipients()));
@@ -67,6 +79,11 @@ final class FakeTransport implements Transport {
     public synchronized CompletableFuture<Connection> connect(InetSocketAddress target, InetAddress source,
                                                               ClientSettings settings) {
         attempts.add(new Attempt(target, source, settings.tls()));
+        if (nextConnectThrows != null) {
+            RuntimeException e = nextConnectThrows;
+            nextConnectThrows = null;
+            throw e;
+        }
         SmtpClientException.Kind kind = failing.get(target);
         if (kind == null && settings.tls() != TlsMode.NONE && tlsBroken.containsKey(target)) {
             kind = SmtpClientException.Kind.TLS;
@@ -84,6 +101,11 @@ final class FakeTransport implements Transport {
         public CompletableFuture<TransactionResult> send(Transaction transaction) {
             List<RecipientReply> rcpt = new ArrayList<>();
             synchronized (FakeTransport.this) {
+                if (nextSendThrows != null) {
+                    RuntimeException e = nextSendThrows;
+                    nextSendThrows = null;
+                    throw e;
+                }
                 transactions.add(transaction);
                 for (String r : transaction.recipients()) {
                     rcpt.add(new RecipientReply(r, replies.apply(r)));

@@ -101,7 +101,7 @@ public final class InjectController {
             return HttpResponse.accepted().body(result);
         } catch (Refused r) {
             return refusal(r.getCause());
-        } catch (Exception e) {
+        } catch (Exception e) { // IdempotencyStore.DiskFull among them: 503, nothing queued
             return refusal(e);
         }
     }
@@ -173,6 +173,10 @@ public final class InjectController {
         if (e instanceof SpoolFullException) {
             return new Problem("/problems/insufficient-storage", "Insufficient storage", 507,
                     "free disk is below sluice.spool.min-free; nothing was queued, try again later", null).response();
+        }
+        if (e instanceof IdempotencyStore.DiskFull full) {
+            return new Problem("/problems/insufficient-storage", "Insufficient storage", 503, full.getMessage(), null)
+                    .response().header(HttpHeaders.RETRY_AFTER, "60");
         }
         if (e instanceof SpoolException) {
             LOG.error("spool refused an injection: {}", e.toString());

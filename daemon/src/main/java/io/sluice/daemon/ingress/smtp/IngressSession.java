@@ -1,6 +1,7 @@
 package io.sluice.daemon.ingress.smtp;
 
 import io.sluice.daemon.outcome.feedback.FeedbackInbox;
+import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
@@ -198,8 +199,15 @@ final class IngressSession implements MessageHandler {
         }
         if (!feedbackRecipients.isEmpty()) {
             // issue 6: parsed, logged and acted on here; never queued
-            String done = feedback.receive(List.copyOf(feedbackRecipients), sender,
-                    java.util.Arrays.copyOf(read.bytes(), read.length()), clientAddress().getHostAddress());
+            String done;
+            try {
+                done = feedback.receive(List.copyOf(feedbackRecipients), sender,
+                        java.util.Arrays.copyOf(read.bytes(), read.length()), clientAddress().getHostAddress());
+            } catch (SuppressionStore.DiskFull e) {
+                // issue 18 item 12: the suppression it calls for cannot be written now; the sender retries
+                LOG.warn("feedback from {} refused: {}", clientAddress(), e.getMessage());
+                throw refuse(452, "4.3.1 Insufficient system storage, try again later");
+            }
             if (recipients.isEmpty()) {
                 return done;
             }

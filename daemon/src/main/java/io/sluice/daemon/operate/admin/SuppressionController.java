@@ -113,6 +113,8 @@ public final class SuppressionController {
                     .orElseGet(() -> HttpResponse.ok(Map.of("unchanged", true)));
         } catch (IllegalArgumentException e) {
             return problem(e.getMessage());
+        } catch (SuppressionStore.DiskFull e) {
+            return diskFull(e);
         }
     }
 
@@ -125,6 +127,8 @@ public final class SuppressionController {
                     .orElseGet(() -> HttpResponse.status(HttpStatus.NOT_FOUND).body(Map.of("suppressed", false)));
         } catch (IllegalArgumentException e) {
             return problem(e.getMessage());
+        } catch (SuppressionStore.DiskFull e) {
+            return diskFull(e);
         }
     }
 
@@ -162,7 +166,7 @@ public final class SuppressionController {
      */
     @Post(value = "/import", consumes = {"text/csv", MediaType.TEXT_PLAIN})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<ImportResult> importCsv(@Body InputStream body, @Nullable @QueryValue String tenant)
+    public HttpResponse<?> importCsv(@Body InputStream body, @Nullable @QueryValue String tenant)
             throws IOException {
         long imported = 0;
         long unchanged = 0;
@@ -191,8 +195,16 @@ public final class SuppressionController {
                     if (reason == null) {
                         throw new IllegalArgumentException("unknown reason " + reasonText);
                     }
-                    var c = store.add(t != null ? t : tenant, address, reason, "import", cell(cells, columns, "note"),
-                            expires == null ? null : Instant.parse(expires));
+                    java.util.Optional<SuppressionChange> c;
+                    try {
+                        c = store.add(t != null ? t : tenant, address, reason, "import", cell(cells, columns, "note"),
+                                expires == null ? null : Instant.parse(expires));
+                    } catch (SuppressionStore.DiskFull full) {
+                        // lines before this one are in; the operator resends from this line once space returns
+                        store.sync();
+                        return diskFull(new SuppressionStore.DiskFull(full.getMessage() + "; import stopped at line "
+                                + n + " (" + imported + " imported before it)"));
+                    }
                     if (c.isPresent()) {
                         imported++;
                     } else {
@@ -254,6 +266,14 @@ public final class SuppressionController {
         }
         return s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
                 ? '"' + s.replace("\"", "\"\"").replace("\n", " ") + '"' : s;
+    }
+
+    /** The suppression log's disk is below its floor: nothing changed; 503 with a time to come back. */
+    private static HttpResponse<?> diskFull(SuppressionStore.DiskFull e) {
+        return HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).contentType("application/problem+json")
+                .header("Retry-After", "60")
+                .body(Map.of("type", "/problems/insufficient-storage", "status", 503, "title", "Insufficient storage",
+                        "detail", e.getMessage()));
     }
 
     private static HttpResponse<?> problem(String detail) {

@@ -67,20 +67,62 @@ final class EventFiles {
     }
 
     void write(byte[] line) throws IOException {
-        out.write(line);
+        openStream().write(line);
         size += line.length;
     }
 
     /** Flushes, then rotates when the active file is big or old enough. */
     void flush() throws IOException {
-        out.flush();
+        openStream().flush();
         if (size >= rotateSize || (size > 0 && !clock.instant().isBefore(openedAt.plus(rotateInterval)))) {
             rotate();
         }
     }
 
+    private OutputStream openStream() throws IOException {
+        if (out == null) {
+            throw new IOException("event log " + active + " is not open");
+        }
+        return out;
+    }
+
+    /**
+     * After a failed write, flush or rotation: closes whatever is open and opens the active file
+     * again (it may have been replaced, or a rotation may have closed it). A line cut short by the
+     * failure is ended, so the next event starts on a line of its own. Failures are left for the
+     * next write to report.
+     */
+    void reopenQuietly() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException e) {
+            // the stream is given up either way
+        }
+        out = null;
+        try {
+            open();
+            if (size > 0 && Files.isRegularFile(active) && !endsWithNewline()) {
+                out.write('\n');
+                size++;
+            }
+        } catch (IOException e) {
+            out = null;
+        }
+    }
+
+    private boolean endsWithNewline() throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(active, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, ch.size() - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
     private void rotate() throws IOException {
         out.close();
+        out = null;
         String rotatedName = active.getFileName() + "." + STAMP.format(clock.instant());
         Files.move(active, active.resolveSibling(rotatedName), StandardCopyOption.ATOMIC_MOVE);
         for (RotationListener l : listeners) {
@@ -119,6 +161,8 @@ final class EventFiles {
     }
 
     void close() throws IOException {
-        out.close();
+        if (out != null) {
+            out.close();
+        }
     }
 }

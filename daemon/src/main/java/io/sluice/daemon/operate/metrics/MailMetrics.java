@@ -1,6 +1,7 @@
 package io.sluice.daemon.operate.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.sluice.daemon.cluster.ClusterHealth;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,15 @@ public final class MailMetrics {
                     .description("1 while this cluster node reaches Redis; 0 while it runs on its outage share")
                     .register(registry);
         }
+        // issue 18 item 10: the event log's own health, read on scrape (a counter fed by events could not count its own drops)
+        FunctionCounter.builder("sluice.events.dropped", events, EventLog::dropped)
+                .description("events dropped because the event queue was full (the writer could not keep up or write)")
+                .register(registry);
+        Gauge.builder("sluice.events.backlog", events, EventLog::backlog)
+                .description("events waiting for the event log writer").register(registry);
+        Gauge.builder("sluice.events.writer.failing", events, e -> e.failing() ? 1 : 0)
+                .description("1 while the event log cannot be written (full disk, failed rotation); it retries")
+                .register(registry);
         events.subscribe(this::count);
     }
 

@@ -8,9 +8,12 @@ import java.lang.invoke.VarHandle;
  * (tenant, key) to the entry's state, kept in parallel primitive arrays (24 bytes a slot, no
  * object per entry), so 10 million entries cost a few hundred MB and no GC pressure.
  *
- * <p>Only the hash is kept, not the address: two different (tenant, address) pairs share a
- * hash with probability about n/2^64 per lookup (5e-13 at 10M entries), which we accept; the
- * address itself is in the change log the slot points at.
+ * <p>Only the hash is kept, not the address: the address is in the change log the slot points
+ * at, and a slot whose hash matches counts only once the log confirms it holds the same (tenant,
+ * key) ({@link Owners}). The hash is not keyed, so someone could choose two addresses that share
+ * one; confirming keeps such a collision from suppressing, or lifting the suppression of, the
+ * other address (issue 18, item 8): colliding keys get slots of their own along the probe run.
+ * A miss (the common lookup) reads no log and allocates nothing; a hit reads one record.
  *
  * <p>One writer at a time (the store's lock); readers take no lock. A slot's fields are written
  * before its key is published with release semantics, and a grown table is published through a
@@ -33,25 +36,36 @@ final class SuppressionIndex {
         }
     }
 
+    /** Says whether the change at a log index is of a given (tenant, key): the change log. */
+    interface Owners {
+        /** True when the change at {@code logIndex} is of {@code tenant} and {@code key} from {@code from} on. */
+        boolean owns(long logIndex, CharSequence tenant, CharSequence key, int from);
+    }
+
+    private final Owners owners;
     private volatile Table table;
     private int used;
     private int active;
 
-    SuppressionIndex(int expected) {
+    SuppressionIndex(int expected, Owners owners) {
         int cap = Integer.highestOneBit(Math.max(16, (int) Math.min(1 << 30, expected / LOAD)) - 1) << 1;
-        table = new Table(cap);
+        this.table = new Table(cap);
+        this.owners = owners;
     }
 
-    /** The slot holding {@code hash}, or -1. Hash and state share a cache line: one miss a probe. */
-    private static int find(Table t, long hash) {
+    /**
+     * The slot of (tenant, key), or -1. A slot with the same hash is taken only once the log
+     * confirms it; otherwise the probe goes on. Hash and state share a cache line: one miss a probe.
+     */
+    private int find(Table t, long hash, CharSequence tenant, CharSequence key, int from) {
         int i = (int) hash & t.mask;
         while (true) {
             long k = (long) KEYS.getAcquire(t.slots, i << 1);
-            if (k == hash) {
-                return i;
-            }
             if (k == 0) {
                 return -1;
+            }
+            if (k == hash && owners.owns(t.logIndex[i], tenant, key, from)) {
+                return i;
             }
             i = (i + 1) & t.mask;
         }
@@ -61,32 +75,43 @@ final class SuppressionIndex {
         return (reason & 0xffL) | (Math.max(0, Math.min(0xffffffffL, expiresSec)) << 8);
     }
 
-    /** True when an entry with this hash is present, not removed, and not expired at {@code nowSec}. */
-    boolean isActive(long hash, long nowSec) {
+    /**
+     * The log index of the entry of (tenant, key from {@code from}) when it is present, not
+     * removed, and not expired at {@code nowSec}; else -1.
+     */
+    long activeIndex(long hash, long nowSec, CharSequence tenant, CharSequence key, int from) {
         Table t = table;
-        int slot = find(t, hash);
+        int slot = find(t, hash, tenant, key, from);
         if (slot < 0) {
-            return false;
+            return -1;
         }
         long st = (long) KEYS.getAcquire(t.slots, (slot << 1) + 1);
         if ((st & 0xff) == 0) {
-            return false;
+            return -1;
         }
         long exp = st >>> 8;
-        return exp == 0 || nowSec < exp;
+        return exp == 0 || nowSec < exp ? t.logIndex[slot] : -1;
     }
 
-    /** The log index of the latest change for this hash (active or not), or -1. */
-    long latest(long hash) {
+    boolean isActive(long hash, long nowSec, CharSequence tenant, CharSequence key) {
+        return activeIndex(hash, nowSec, tenant, key, 0) >= 0;
+    }
+
+    /** The log index of the latest change of (tenant, key) (active or not), or -1. */
+    long latest(long hash, CharSequence tenant, CharSequence key) {
         Table t = table;
-        int slot = find(t, hash);
+        int slot = find(t, hash, tenant, key, 0);
         return slot < 0 ? -1 : t.logIndex[slot];
     }
 
-    /** Records a change: {@code reasonCode} 0 means removed; {@code expiresSec} 0 means never. */
-    synchronized void put(long hash, long logIndex, byte reasonCode, long expiresSec) {
+    /**
+     * Records a change of (tenant, key), already in the log at {@code logIndex}:
+     * {@code reasonCode} 0 means removed; {@code expiresSec} 0 means never.
+     */
+    synchronized void put(long hash, CharSequence tenant, CharSequence key, long logIndex, byte reasonCode,
+                          long expiresSec) {
         Table t = table;
-        int slot = find(t, hash);
+        int slot = find(t, hash, tenant, key, 0);
         long st = state(reasonCode, expiresSec);
         if (slot >= 0) {
             boolean wasActive = (t.slots[(slot << 1) + 1] & 0xff) != 0;

@@ -32,6 +32,9 @@ final class SuppressionLog implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ExcerptTailer reader;
+    /** Reused by {@link #owns} under this object's lock: confirming a hit allocates nothing. */
+    private final StringBuilder ownerTenant = new StringBuilder(32);
+    private final StringBuilder ownerKey = new StringBuilder(64);
 
     SuppressionLog(Path dir) {
         this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(LargeRollCycles.LARGE_DAILY).blockSize(16L << 20).build();
@@ -158,6 +161,62 @@ final class SuppressionLog implements AutoCloseable {
             }
             return decode(dc.index(), dc.wire().bytes());
         }
+    }
+
+    /**
+     * Whether the change at {@code index} is of {@code tenant} and of {@code key} from
+     * {@code from} on, the key compared as the index hashes it (case folded per character): how
+     * the index confirms a hash match. Reads the record's first fields only, into reused buffers.
+     */
+    synchronized boolean owns(long index, CharSequence tenant, CharSequence key, int from) {
+        if (!reader.moveToIndex(index)) {
+            return false;
+        }
+        try (DocumentContext dc = reader.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            Bytes<?> in = dc.wire().bytes();
+            in.readByte();
+            in.readByte();
+            in.readUtf8(ownerTenant);
+            in.readUtf8(ownerKey);
+            return sameTenant(ownerTenant, tenant) && sameKey(ownerKey, key, from);
+        }
+    }
+
+    private static boolean sameTenant(StringBuilder stored, CharSequence tenant) {
+        int n = stored.length();
+        if (n != tenant.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (stored.charAt(i) != tenant.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameKey(StringBuilder stored, CharSequence key, int from) {
+        int n = stored.length();
+        if (n != key.length() - from) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (fold(stored.charAt(i)) != fold(key.charAt(from + i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The case folding of {@link SuppressionIndex#keyHash}. */
+    private static char fold(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return (char) (c + 32);
+        }
+        return c > 127 ? Character.toLowerCase(c) : c;
     }
 
     private static Read decode(long index, Bytes<?> in) {

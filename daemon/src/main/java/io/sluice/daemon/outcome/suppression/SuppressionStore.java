@@ -1,6 +1,7 @@
 package io.sluice.daemon.outcome.suppression;
 
 import io.sluice.daemon.label.Tenant;
+import io.sluice.queue.FreeSpace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,21 +46,35 @@ public final class SuppressionStore implements AutoCloseable {
     private final List<Runnable> localChangeWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Path dir;
     private final long rebuildMillis;
-    private static final long GLOBAL_HASH = SuppressionIndex.tenantHash(GLOBAL);
+    /**
+     * Free space the log's disk keeps: the log maps 16 MB blocks, so twice that plus room for the
+     * spool's own floor checks to notice first on a shared disk (issue 18, item 12).
+     */
+    static final long MIN_FREE = 64L << 20;
+    /** A generous bound on one change record. */
+    private static final int CHANGE_BYTES = 4096;
+
+    private final FreeSpace space;
+    private final KeyHashing hashing;
+    private final long globalHash;
     /** Set once any domain / global entry exists: until then a lookup is one probe, not four. */
     private volatile boolean anyDomain;
     private volatile boolean anyGlobal;
 
-    private SuppressionStore(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener) {
+    private SuppressionStore(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
+                             KeyHashing hashing, FreeSpace space) {
         this.dir = dir;
+        this.space = space;
+        this.hashing = hashing;
+        this.globalHash = hashing.tenantHash(GLOBAL);
         this.clock = clock;
         this.listener = listener == null ? c -> { } : listener;
         this.log = new SuppressionLog(dir);
-        this.index = new SuppressionIndex(expected);
-        this.lists = new SuppressionIndex(1024);
+        this.index = new SuppressionIndex(expected, log::owns);
+        this.lists = new SuppressionIndex(1024, log::owns);
         long start = System.nanoTime();
         log.replay((idx, action, tenant, key, reason, expiresMillis) -> {
-            indexFor(tenant, key).put(SuppressionIndex.hash(tenant, key, 0), idx,
+            indexFor(tenant, key).put(hashing.hash(tenant, key, 0), tenant, key, idx,
                     action == SuppressionLog.ACTION_ADD ? reason : 0, (expiresMillis + 999) / 1000);
             noteKind(tenant, key);
         });
@@ -73,12 +88,46 @@ public final class SuppressionStore implements AutoCloseable {
      * @param listener told of every change (for the event log); may be null
      */
     public static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener) {
+        return open(dir, clock, expected, listener, KeyHashing.FNV);
+    }
+
+    /** As above with the index's hashing chosen (tests: one under which keys collide). */
+    static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
+                                 KeyHashing hashing) {
+        try {
+            return open(dir, clock, expected, listener, hashing, FreeSpace.of(dir, MIN_FREE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As above with the free-space floor chosen (tests: a disk they fill and empty). */
+    static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
+                                 KeyHashing hashing, FreeSpace space) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new SuppressionStore(dir, clock, expected, listener);
+        return new SuppressionStore(dir, clock, expected, listener, hashing, space);
+    }
+
+    /**
+     * A change refused because the log's disk is below its free-space floor: nothing was written,
+     * the store is unchanged and keeps answering lookups; the same change is taken once space
+     * returns. Callers answer "try again later" (SMTP 452 4.3.1, HTTP 503).
+     */
+    public static final class DiskFull extends RuntimeException {
+        public DiskFull(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /* Before any append: the log is memory-mapped, and a page the disk cannot back raises SIGBUS. */
+    private void ensureSpace() {
+        if (!space.allows(CHANGE_BYTES)) {
+            throw new DiskFull(space.describe(dir) + "; the suppression change was not made");
+        }
     }
 
     /** The directory holding the change log (cluster mode keeps its cursors beside it). */
@@ -106,7 +155,7 @@ public final class SuppressionStore implements AutoCloseable {
      * tenant's list or the global one. No allocation, no I/O, no lock.
      */
     public boolean isSuppressed(String tenant, String address) {
-        return matchingHash(readTenant(tenant), address, clock.millis() / 1000) != 0;
+        return matching(readTenant(tenant), address, clock.millis() / 1000) >= 0;
     }
 
     /** For reads any name will do (a name no list can have matches nothing); null/blank is the default. */
@@ -116,12 +165,11 @@ public final class SuppressionStore implements AutoCloseable {
 
     /** The entry that suppresses {@code address} for {@code tenant}, if any (reads the log). */
     public Optional<SuppressionEntry> lookup(String tenant, String address) {
-        long hash = matchingHash(readTenant(tenant), address, clock.millis() / 1000);
-        if (hash == 0) {
+        long at = matching(readTenant(tenant), address, clock.millis() / 1000);
+        if (at < 0) {
             return Optional.empty();
         }
-        long latest = index.latest(hash);
-        SuppressionLog.Read r = log.read(latest >= 0 ? latest : lists.latest(hash));
+        SuppressionLog.Read r = log.read(at);
         return r == null ? Optional.empty() : Optional.of(SuppressionEntry.of(r.change()));
     }
 
@@ -134,30 +182,33 @@ public final class SuppressionStore implements AutoCloseable {
         }
     }
 
-    private long matchingHash(String tenant, String address, long nowSec) {
+    /** The log index of the entry that suppresses {@code address} for {@code tenant}, or -1. */
+    private long matching(String tenant, String address, long nowSec) {
         if (address == null) {
-            return 0;
+            return -1;
         }
-        long th = SuppressionIndex.tenantHash(tenant);
-        long addressHash = SuppressionIndex.keyHash(address, 0);
-        long h;
-        if (index.isActive(h = SuppressionIndex.combine(th, addressHash), nowSec)) {
-            return h;
+        long th = hashing.tenantHash(tenant);
+        long addressHash = hashing.keyHash(address, 0);
+        long found = index.activeIndex(hashing.combine(th, addressHash), nowSec, tenant, address, 0);
+        if (found >= 0) {
+            return found;
         }
         int at = address.lastIndexOf('@');
-        long domainHash = anyDomain && at >= 0 ? SuppressionIndex.keyHash(address, at) : 0;
-        if (domainHash != 0 && lists.isActive(h = SuppressionIndex.combine(th, domainHash), nowSec)) {
-            return h;
+        boolean domains = anyDomain && at >= 0;
+        long domainHash = domains ? hashing.keyHash(address, at) : 0;
+        if (domains && (found = lists.activeIndex(hashing.combine(th, domainHash), nowSec, tenant, address, at)) >= 0) {
+            return found;
         }
         if (anyGlobal && !GLOBAL.equals(tenant)) {
-            if (lists.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, addressHash), nowSec)) {
-                return h;
+            if ((found = lists.activeIndex(hashing.combine(globalHash, addressHash), nowSec, GLOBAL, address, 0)) >= 0) {
+                return found;
             }
-            if (domainHash != 0 && lists.isActive(h = SuppressionIndex.combine(GLOBAL_HASH, domainHash), nowSec)) {
-                return h;
+            if (domains && (found = lists.activeIndex(hashing.combine(globalHash, domainHash), nowSec, GLOBAL,
+                    address, at)) >= 0) {
+                return found;
             }
         }
-        return 0;
+        return -1;
     }
 
     /** Bytes held by the in-memory index. */
@@ -183,22 +234,23 @@ public final class SuppressionStore implements AutoCloseable {
                                                                 String source, String note, Instant expires) {
         String t = tenant(tenant);
         String k = normalizeKey(key);
-        long hash = SuppressionIndex.hash(t, k, 0);
+        long hash = hashing.hash(t, k, 0);
         SuppressionIndex index = indexFor(t, k);
         Instant now = clock.instant();
-        long latest = index.latest(hash);
+        long latest = index.latest(hash, t, k);
         SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
-        if (current != null && index.isActive(hash, now.getEpochSecond())) {
+        if (current != null && index.isActive(hash, now.getEpochSecond(), t, k)) {
             Instant had = current.change().expires();
             if (had == null || (expires != null && !expires.isAfter(had))) {
                 return Optional.empty();
             }
         }
+        ensureSpace();
         SuppressionChange change = new SuppressionChange(SuppressionChange.ADD, t, k, reason, source, note,
                 after(now, current), expires);
-        long idx = log.append(change, index.latest(hash));
+        long idx = log.append(change, latest);
         noteKind(t, k);
-        index.put(hash, idx, reason.code(), expires == null ? 0 : (expires.toEpochMilli() + 999) / 1000);
+        index.put(hash, t, k, idx, reason.code(), expires == null ? 0 : (expires.toEpochMilli() + 999) / 1000);
         return Optional.of(change);
     }
 
@@ -208,16 +260,17 @@ public final class SuppressionStore implements AutoCloseable {
         synchronized (this) {
             String t = tenant(tenant);
             String k = normalizeKey(key);
-            long hash = SuppressionIndex.hash(t, k, 0);
+            long hash = hashing.hash(t, k, 0);
             SuppressionIndex index = indexFor(t, k);
-            long latest = index.latest(hash);
+            long latest = index.latest(hash, t, k);
             SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
             if (current == null || !current.change().isAdd()) {
                 return Optional.empty();
             }
+            ensureSpace();
             SuppressionChange change = new SuppressionChange(SuppressionChange.REMOVE, t, k, current.change().reason(),
                     source, note, after(clock.instant(), current), null);
-            index.put(hash, log.append(change, latest), (byte) 0, 0);
+            index.put(hash, t, k, log.append(change, latest), (byte) 0, 0);
             c = Optional.of(change);
         }
         c.ifPresent(this::announce);
@@ -301,24 +354,25 @@ public final class SuppressionStore implements AutoCloseable {
         }
         String t = tenant(change.tenant());
         String k = normalizeKey(change.key());
-        long hash = SuppressionIndex.hash(t, k, 0);
+        long hash = hashing.hash(t, k, 0);
         SuppressionIndex index = indexFor(t, k);
         synchronized (this) {
-            long latest = index.latest(hash);
+            long latest = index.latest(hash, t, k);
             SuppressionLog.Read current = latest < 0 ? null : log.read(latest);
             if (current != null && !supersedes(change, current.change())) {
                 return false;
             }
+            ensureSpace();
             SuppressionChange c = new SuppressionChange(change.isAdd() ? SuppressionChange.ADD : SuppressionChange.REMOVE,
                     t, k, change.reason(), change.source() == null ? "cluster" : change.source(), change.note(),
                     change.at(), change.isAdd() ? change.expires() : null);
             long idx = log.append(c, latest, origin);
             if (c.isAdd()) {
                 noteKind(t, k);
-                index.put(hash, idx, c.reason().code(), c.expires() == null ? 0 : (c.expires().toEpochMilli() + 999) / 1000);
+                index.put(hash, t, k, idx, c.reason().code(), c.expires() == null ? 0 : (c.expires().toEpochMilli() + 999) / 1000);
             } else {
                 // kept even when nothing was suppressed here: a late, older add must not win over it
-                index.put(hash, idx, (byte) 0, 0);
+                index.put(hash, t, k, idx, (byte) 0, 0);
             }
             return true;
         }
@@ -337,7 +391,7 @@ public final class SuppressionStore implements AutoCloseable {
         String t = tenant(tenant);
         String k = normalizeKey(key);
         List<SuppressionChange> out = new ArrayList<>();
-        long idx = indexFor(t, k).latest(SuppressionIndex.hash(t, k, 0));
+        long idx = indexFor(t, k).latest(hashing.hash(t, k, 0), t, k);
         while (idx >= 0 && out.size() < 10_000) {
             SuppressionLog.Read r = log.read(idx);
             if (r == null) {

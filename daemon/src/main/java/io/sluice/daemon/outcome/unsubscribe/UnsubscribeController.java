@@ -16,6 +16,7 @@ import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.outcome.feedback.HygienePolicy;
 import io.sluice.daemon.outcome.suppression.SuppressionReason;
+import io.sluice.daemon.outcome.suppression.SuppressionStore;
 import io.sluice.daemon.outcome.tokens.ReturnPaths;
 
 import java.net.URLDecoder;
@@ -74,7 +75,13 @@ public final class UnsubscribeController {
                     "<p>Expected the body List-Unsubscribe=One-Click (RFC 8058).</p>"));
         }
         UnsubscribeTokens.Request req = r.get();
-        hygiene.unsubscribed(req.tenant(), req.address(), "unsubscribe", "one-click");
+        try {
+            hygiene.unsubscribed(req.tenant(), req.address(), "unsubscribe", "one-click");
+        } catch (SuppressionStore.DiskFull e) {
+            // issue 18 item 12: not recorded, so not claimed; the receiver (or the person) tries again
+            return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "60")
+                    .body(html("Unsubscribe", "<p>We could not record this just now. Please try again in a minute.</p>"));
+        }
         events.publish(Event.feedback("Unsubscribe", clock.instant(), null, null, req.address(), req.tenant(),
                 "suppressed", SuppressionReason.UNSUBSCRIBE.label(), "one-click", null, null, null));
         return HttpResponse.ok(html("Unsubscribed", "<p>" + escape(req.address()) + " will get no more mail from this sender.</p>"));
