@@ -66,13 +66,13 @@ final class AttemptOutcomes {
                 reply = act(t, path, reply);
             }
         }
-        retry(outcomes.record(attempt, lookup.destinationKey(attempt.domain()), target.describe(), reply, null,
+        retry(outcomes.record(attempt, lookup.destinationOf(attempt.domain()), target.describe(), reply, null,
                 path.source.address() == null ? null : path.source.describe(), provider, command));
     }
 
     /** Records an attempt decided before any connection (no route, a resting site). */
     void decided(Delivery attempt, SmtpReply reply, Instant earliest) {
-        retry(outcomes.record(attempt, lookup.destinationKey(attempt.domain()), null, reply, earliest));
+        retry(outcomes.record(attempt, lookup.destinationOf(attempt.domain()), null, reply, earliest));
     }
 
     /**

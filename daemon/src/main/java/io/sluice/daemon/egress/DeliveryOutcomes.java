@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Destination;
+
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.operate.events.Response;
@@ -69,30 +71,30 @@ public final class DeliveryOutcomes {
      * @param attempted the delivery with its attempt count already including this attempt
      * @param earliest  a retry is not due before this (e.g. the destination's rest), or null
      */
-    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest) {
-        return record(attempted, site, host, reply, earliest, null, null);
+    public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest) {
+        return record(attempted, destination, host, reply, earliest, null, null);
     }
 
     /**
      * As above, naming the source that sent (null for the implicit one) and the provider rule,
      * which go into the event.
      */
-    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest,
+    public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
                        String source, String provider) {
-        return record(attempted, site, host, reply, earliest, source, provider, SmtpCommand.UNKNOWN);
+        return record(attempted, destination, host, reply, earliest, source, provider, SmtpCommand.UNKNOWN);
     }
 
     /**
      * As above, knowing the command the reply answered: a "no such user" to RCPT TO is about the
      * recipient, the same words after DATA are a content filter's (RFC 5321 §3.3, Sisimai's reading).
      */
-    public Next record(Delivery attempted, String site, String host, SmtpReply reply, Instant earliest,
+    public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
                        String source, String provider, SmtpCommand command) {
         Instant now = clock.instant();
         Response response = Response.of(reply);
         if (reply.isPositive()) {
             journal.record(attempted.id(), new Outcome.Delivered(now));
-            publish("Delivery", attempted, site, host, response, now, null, source, provider, null);
+            publish("Delivery", attempted, destination.key(), host, response, now, null, source, provider, null);
             return DONE;
         }
         // issue 6: classify every failure; the hygiene policy may suppress the recipient
@@ -100,13 +102,13 @@ public final class DeliveryOutcomes {
                 attempted.id().toString(), command);
         if (reply.isPermanent()) {
             journal.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
-            publish("Bounce", attempted, site, host, response, now, null, source, provider, verdict);
+            publish("Bounce", attempted, destination.key(), host, response, now, null, source, provider, verdict);
             return DONE;
         }
         Instant deadline = retry.deadline(attempted.receivedAt());
         if (!now.isBefore(deadline)) {
             journal.record(attempted.id(), new Outcome.Expired(now));
-            publish("Expiration", attempted, site, host, response, now, null, source, provider, verdict);
+            publish("Expiration", attempted, destination.key(), host, response, now, null, source, provider, verdict);
             return DONE;
         }
         Duration delay = retry.delayAfter(attempted.attempts(), ThreadLocalRandom.current());
@@ -118,7 +120,7 @@ public final class DeliveryOutcomes {
             due = deadline; // one last attempt at the deadline, then expiry
         }
         journal.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
-        publish("TransientFailure", attempted, site, host, response, now, due, source, provider, verdict);
+        publish("TransientFailure", attempted, destination.key(), host, response, now, due, source, provider, verdict);
         return new Next.RetryAt(attempted, due);
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.daemon.egress.shaping.ProviderRule;
 
 import java.time.Instant;
@@ -9,7 +11,7 @@ import java.time.Instant;
  * site it rolls up to and the provider rule in force, until {@code expires}. A lookup in flight
  * has a null decision.
  */
-record DomainRoute(RouteDecision decision, String site, ProviderRule rule, Instant expires) {
+record DomainRoute(RouteDecision decision, Site site, ProviderRule rule, Instant expires) {
     static final DomainRoute PENDING = new DomainRoute(null, null, null, Instant.MAX);
 
     boolean pending() {

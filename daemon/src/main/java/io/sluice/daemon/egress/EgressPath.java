@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.daemon.egress.sources.Source;
 import io.sluice.daemon.egress.shaping.ProviderThrottle;
 import io.sluice.protocol.smtp.SmtpReply;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EgressPath {
     final String key;
     final Source source;
-    final String site;
+    final Site site;
     final ProviderThrottle throttle;
     final Queue<Delivery> ready = new ConcurrentLinkedQueue<>();
     final AtomicInteger readyCount = new AtomicInteger();
@@ -27,8 +29,8 @@ final class EgressPath {
     private volatile Instant downUntil = Instant.MIN;
     private volatile SmtpReply downReply;
 
-    EgressPath(Source source, String site, ProviderThrottle throttle, List<RouteDecision.Target> targets) {
-        this.key = source.name() + ">" + site;
+    EgressPath(Source source, Site site, ProviderThrottle throttle, List<RouteDecision.Target> targets) {
+        this.key = source.name() + ">" + site.name();
         this.source = source;
         this.site = site;
         this.throttle = throttle;

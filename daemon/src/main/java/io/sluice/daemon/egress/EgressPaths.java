@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.sources.EgressPlan;
 import io.sluice.daemon.egress.shaping.ShapingRules;
@@ -23,16 +25,16 @@ final class EgressPaths {
     }
 
     /** The path from {@code source} to {@code site}, made on first use; its targets are refreshed. */
-    EgressPath path(Source source, String site, ProviderRule rule, List<RouteDecision.Target> targets) {
-        EgressPath p = paths.computeIfAbsent(source.name() + ">" + site,
+    EgressPath path(Source source, Site site, ProviderRule rule, List<RouteDecision.Target> targets) {
+        EgressPath p = paths.computeIfAbsent(source.name() + ">" + site.name(),
                 k -> new EgressPath(source, site, limits.throttle(source, rule), targets));
         p.targets = targets;
         return p;
     }
 
     /** The path from the source named {@code source} to {@code site}, or null when none is in use. */
-    EgressPath get(String source, String site) {
-        return paths.get(source + ">" + site);
+    EgressPath get(String source, Site site) {
+        return paths.get(source + ">" + site.name());
     }
 
     Collection<EgressPath> all() {

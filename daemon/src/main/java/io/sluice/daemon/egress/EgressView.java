@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.micronaut.serde.annotation.Serdeable;
 import io.sluice.daemon.egress.sources.Pool;
 import io.sluice.daemon.egress.sources.Source;
@@ -95,12 +97,12 @@ public final class EgressView {
                 s.scheduled().subList(0, Math.min(limit, s.scheduled().size())), paths(null));
     }
 
-    private List<PathInfo> paths(String site) {
+    private List<PathInfo> paths(Site site) {
         Instant now = dispatcher.clock().instant();
         List<PathInfo> out = new ArrayList<>();
         for (EgressPath p : dispatcher.paths()) {
             if (site == null || site.equals(p.site)) {
-                out.add(new PathInfo(p.key, p.source.describe(), p.site, p.provider(), p.readyCount.get(),
+                out.add(new PathInfo(p.key, p.source.describe(), p.site.name(), p.provider(), p.readyCount.get(),
                         p.connections.get(), p.isDown(now) ? p.downUntil() : null, p.throttle.currentRate().toString()));
             }
         }
@@ -146,7 +148,7 @@ public final class EgressView {
                 }
             }
             String describe;
-            String site = null;
+            Site site = null;
             List<String> mx = List.of();
             ProviderRule rule = d.rules().fallback();
             if (route == null) {
@@ -165,7 +167,7 @@ public final class EgressView {
             }
             List<Hold> holds = new ArrayList<>();
             String provider = rule.name();
-            String atSite = site;
+            Site atSite = site;
             d.suspensions().all(now).forEach((s, h) -> {
                 if (s.equals(new HoldScope.Domain(domain)) || s instanceof HoldScope.Tenant
                         || s instanceof HoldScope.Campaign
@@ -179,7 +181,8 @@ public final class EgressView {
             for (Source s : pool.sources()) {
                 sources.add(s.describe() + (s.warmup() == null ? "" : " (warm-up " + s.warmup().schedule() + ")"));
             }
-            return new Why(domain, describe, site, mx, Limits.of(rule), waiting, holds, paths(site), sources);
+            return new Why(domain, describe, site == null ? null : site.name(), mx, Limits.of(rule), waiting, holds,
+                    paths(site), sources);
         });
     }
 

@@ -41,7 +41,7 @@ final class RouteCache {
         routes.put(domain, DomainRoute.PENDING);
         CompletableFuture<RouteDecision> answer;
         try {
-            answer = lookup.route(lookup.destinationKey(domain));
+            answer = lookup.route(lookup.destinationOf(domain));
         } catch (RuntimeException e) {
             // a lookup that throws instead of failing its future must not leave the domain pending for good
             answer = CompletableFuture.failedFuture(e);

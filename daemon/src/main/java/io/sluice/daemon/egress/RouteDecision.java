@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.protocol.smtp.SmtpReply;
 
 import java.net.InetSocketAddress;
@@ -27,8 +29,8 @@ public sealed interface RouteDecision {
         }
 
         /** The site: the sorted set of MX host names, so domains hosted alike share connections. */
-        public String site() {
-            return String.join(",", new java.util.TreeSet<>(mxHosts));
+        public Site site() {
+            return Site.of(mxHosts);
         }
     }
 

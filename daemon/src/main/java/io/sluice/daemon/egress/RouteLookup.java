@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Destination;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -9,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 interface RouteLookup {
 
     /** Deliveries with the same key share connections and the destination's up/down state. */
-    String destinationKey(String domain);
+    Destination destinationOf(String domain);
 
     /** The destination's targets, or why there are none; never completes exceptionally on purpose. */
-    CompletableFuture<RouteDecision> route(String destinationKey);
+    CompletableFuture<RouteDecision> route(Destination destination);
 }

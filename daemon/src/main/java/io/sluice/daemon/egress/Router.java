@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Destination;
+
 import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.DeliverySettings;
@@ -26,8 +28,6 @@ import java.util.concurrent.Executors;
  */
 @Singleton
 public final class Router implements RouteLookup, AutoCloseable {
-    /** The destination key every domain shares when a smarthost takes all mail. */
-    static final String SMARTHOST_KEY = "[smarthost]";
 
     private final int port;
     private final InetSocketAddress smarthost;
@@ -61,12 +61,13 @@ public final class Router implements RouteLookup, AutoCloseable {
     }
 
     @Override
-    public String destinationKey(String domain) {
-        return smarthost != null ? SMARTHOST_KEY : domain;
+    public Destination destinationOf(String domain) {
+        return smarthost != null ? Destination.SMARTHOST : Destination.domain(domain);
     }
 
     @Override
-    public CompletableFuture<RouteDecision> route(String destinationKey) {
+    public CompletableFuture<RouteDecision> route(Destination destination) {
+        String destinationKey = destination.key();
         if (smarthost != null) {
             return CompletableFuture.completedFuture(new RouteDecision.Targets(
                     List.of(new RouteDecision.Target(smarthost.getHostString(), smarthost))));

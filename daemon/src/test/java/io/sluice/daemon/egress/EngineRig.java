@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress;
 
+import io.sluice.daemon.egress.route.Destination;
+
 import io.sluice.daemon.TestClock;
 import io.sluice.daemon.cluster.Shared;
 import io.sluice.daemon.config.EgressSettings;
@@ -233,12 +235,13 @@ final class EngineRig implements AutoCloseable {
 
     private final class Table implements RouteLookup {
         @Override
-        public String destinationKey(String domain) {
-            return domain;
+        public Destination destinationOf(String domain) {
+            return Destination.domain(domain);
         }
 
         @Override
-        public CompletableFuture<RouteDecision> route(String destinationKey) {
+        public CompletableFuture<RouteDecision> route(Destination destination) {
+            String destinationKey = destination.key();
             if (lookupThrows.contains(destinationKey)) {
                 throw new IllegalStateException("resolver bug (scripted)");
             }

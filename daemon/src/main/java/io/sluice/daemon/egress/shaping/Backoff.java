@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.shaping;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.protocol.smtp.SmtpReply;
 
 import java.time.Instant;
@@ -22,7 +24,7 @@ public final class Backoff {
     /**
      * @return the first rule the reply triggers, or null
      */
-    public Triggered onReply(ShapingRules rules, SmtpReply reply, String provider, String source, String site,
+    public Triggered onReply(ShapingRules rules, SmtpReply reply, String provider, String source, Site site,
                              String tenant, Instant now) {
         String text = reply.toString(); // "code enhanced-code text"
         for (ReplyRule rule : rules.replies()) {

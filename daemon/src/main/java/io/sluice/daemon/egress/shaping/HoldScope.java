@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.shaping;
 
+import io.sluice.daemon.egress.route.Site;
+
 /**
  * What a hold applies to. Inside the engine scopes are these values; on the wire (admin API,
  * {@code sluicectl}, events, the cluster's hold broadcast) they keep their text form —
@@ -33,10 +35,10 @@ public sealed interface HoldScope {
     }
 
     /** One egress path: a source talking to one site (its MX hosts, comma-separated and sorted). */
-    record Path(String source, String site) implements HoldScope {
+    record Path(String source, Site site) implements HoldScope {
         @Override
         public String toString() {
-            return "path:" + source + ">" + site;
+            return "path:" + source + ">" + site.name();
         }
     }
 
@@ -63,7 +65,7 @@ public sealed interface HoldScope {
                 case "domain" -> new Domain(rest);
                 case "tenant" -> new Tenant(rest);
                 case "campaign" -> new Campaign(rest);
-                case "path" -> new Path(rest.substring(0, gt), rest.substring(gt + 1));
+                case "path" -> new Path(rest.substring(0, gt), Site.parse(rest.substring(gt + 1)));
                 default -> new SourceProvider(rest.substring(0, gt), rest.substring(gt + 1));
             };
         }

@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.shaping;
 
+import io.sluice.daemon.egress.route.Site;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,7 +19,7 @@ class HoldScopeTest {
                 "path:ip1>mx1.example.com,mx2.example.com", "source:ip1>gmail")) {
             assertEquals(text, HoldScope.parse(text).toString());
         }
-        assertEquals(new HoldScope.Path("ip1", "mx1.example.com,mx2.example.com"),
+        assertEquals(new HoldScope.Path("ip1", Site.of(java.util.List.of("mx2.example.com", "mx1.example.com"))),
                 HoldScope.parse("path:ip1>mx1.example.com,mx2.example.com"));
         assertEquals(new HoldScope.SourceProvider("ip1", "gmail"), HoldScope.parse("source:ip1>gmail"));
     }

@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.shaping;
 
+import io.sluice.daemon.egress.route.Site;
+
 import io.sluice.daemon.TestClock;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.protocol.smtp.SmtpReply;
@@ -77,10 +79,10 @@ class ShapingRulesTest {
         Backoff backoff = new Backoff();
         Backoff.Triggered t = backoff.onReply(rules, SmtpReply.of(421, "4.7.0",
                 "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints"),
-                "yahoo", "ip1", "mx.yahoo", "default", Instant.EPOCH);
+                "yahoo", "ip1", Site.parse("mx.yahoo"), "default", Instant.EPOCH);
         assertNotNull(t);
         assertEquals(ReplyRule.Action.SUSPEND_PATH, t.rule().action());
-        assertEquals(new HoldScope.Path("ip1", "mx.yahoo"), t.scope());
+        assertEquals(new HoldScope.Path("ip1", Site.parse("mx.yahoo")), t.scope());
         assertEquals("path:ip1>mx.yahoo", t.scope().toString());
     }
 
@@ -90,14 +92,14 @@ class ShapingRulesTest {
         Backoff backoff = new Backoff();
         Backoff.Triggered slow = backoff.onReply(rules, SmtpReply.of(451, "4.7.650",
                 "The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation."),
-                "microsoft", "ip1", "site", "default", Instant.EPOCH);
+                "microsoft", "ip1", Site.parse("site"), "default", Instant.EPOCH);
         assertEquals(ReplyRule.Action.THROTTLE, slow.rule().action());
         Backoff.Triggered blocked = backoff.onReply(rules, SmtpReply.of(550, "5.7.1",
                 "Unfortunately, messages from [192.0.2.1] weren't sent. (S3150)"),
-                "microsoft", "ip1", "site", "default", Instant.EPOCH);
+                "microsoft", "ip1", Site.parse("site"), "default", Instant.EPOCH);
         assertEquals(new HoldScope.SourceProvider("ip1", "microsoft"), blocked.scope());
         assertNull(backoff.onReply(rules, SmtpReply.of(550, "5.1.1", "no such user"), "microsoft", "ip1",
-                "site", "default", Instant.EPOCH));
+                Site.parse("site"), "default", Instant.EPOCH));
     }
 
     @Test
@@ -106,16 +108,16 @@ class ShapingRulesTest {
         Backoff backoff = new Backoff();
         TestClock clock = new TestClock(Instant.parse("2026-11-28T10:00:00Z"));
         SmtpReply reply = SmtpReply.of(421, "4.7.0", "Try again later, closing connection.");
-        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", "g", "t", clock.instant()));
+        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", Site.parse("g"), "t", clock.instant()));
         clock.advance(Duration.ofMinutes(4));
-        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", "g", "t", clock.instant()));
+        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", Site.parse("g"), "t", clock.instant()));
         clock.advance(Duration.ofMinutes(4)); // the first match has left the 5-minute period
-        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", "g", "t", clock.instant()));
+        assertNull(backoff.onReply(rules, reply, "gmail", "ip1", Site.parse("g"), "t", clock.instant()));
         clock.advance(Duration.ofSeconds(30)); // three matches within five minutes: 4m, 8m, 8m30s
-        Backoff.Triggered t = backoff.onReply(rules, reply, "gmail", "ip1", "g", "t", clock.instant());
+        Backoff.Triggered t = backoff.onReply(rules, reply, "gmail", "ip1", Site.parse("g"), "t", clock.instant());
         assertNotNull(t);
         assertEquals(ReplyRule.Action.SUSPEND_PATH, t.rule().action());
         // another provider's 421 4.7.0 is not Gmail's
-        assertNull(backoff.onReply(rules, reply, "yahoo", "ip1", "g", "t", clock.instant()));
+        assertNull(backoff.onReply(rules, reply, "yahoo", "ip1", Site.parse("g"), "t", clock.instant()));
     }
 }
