@@ -313,6 +313,15 @@ public final class BounceClassifier {
         }
     }
 
+    /**
+     * The status the classifier would weigh: the reported one, or, when it is missing or a generic
+     * x.0.0, the server's own more specific status in the text (same class). For callers that must
+     * read it before they rewrite the text.
+     */
+    static String preferredStatus(int replyCode, String status, String text) {
+        return effectiveStatus(replyCode, status, text == null ? "" : LiteralMatcher.normalise(text));
+    }
+
     /** The RFC 3463 status in a reply text whose class agrees with the reply code, or null. */
     static String statusIn(int replyCode, String text) {
         return text == null ? null : effectiveStatus(replyCode, null, text);

@@ -209,18 +209,18 @@ public final class BounceParser {
     private Classification classifyWithFallback(FailedReply reply, String context) {
         // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
         // The status first: masking folds "550-5.1.1" continuation prefixes away.
-        String status = reply.status() != null ? reply.status() : BounceClassifier.statusIn(reply.replyCode(), reply.text());
+        String status = BounceClassifier.preferredStatus(reply.replyCode(), reply.status(), reply.text());
         reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format());
         String text = maskAddresses(reply.text());
         // The context's own status, read before masking folds "550 5.1.1" runs away as continuation prefixes.
-        String contextStatus = context == null ? null : BounceClassifier.statusIn(reply.replyCode(), context);
+        String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
         context = maskAddresses(context);
         Classification c = classifier.classify(withText(reply, reply.replyCode(), text));
         if (isUndecided(c) && context != null && !context.isBlank()) {
             Diagnostic d = Diagnostic.find(context);
             SmtpCommand command = reply.command() != SmtpCommand.UNKNOWN ? reply.command() : SmtpCommand.find(context);
             FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(),
-                    reply.status() != null ? reply.status() : contextStatus,
+                    contextStatus != null ? contextStatus : reply.status(),
                     text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed(),
                     reply.format());
             Classification w = classifier.classify(wider);
