@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  *   <li><b>Overrides</b>: an operator's own rules, first match wins.</li>
  *   <li><b>Provider</b>: when the refusing host belongs to a provider with a published reply
  *       catalogue, that provider's rules ({@code [provider]}); their verdicts are conclusive.</li>
+ *   <li><b>Format</b>: when the bounce's format (the MTA that wrote it) is known, that format's own
+ *       decisions ({@code [format]}): its error-code table, its fixed lines, as Sisimai's per-MTA
+ *       parsers decide.</li>
  *   <li><b>First pass</b> ({@code [first]}): reasons whose own status or own words decide before the
  *       status table is asked, in Sisimai's order (mailbox full, too big, …, user unknown, filtered,
  *       …, blocked). Command-dependent meanings live here as conditions: "user unknown" words decide
@@ -196,6 +199,9 @@ public final class BounceClassifier {
             if (decided < 0 && reply.remoteHost() != null) {
                 decided = first(BounceRule.Stage.PROVIDER);
             }
+            if (decided < 0 && reply.format() != null) {
+                decided = first(BounceRule.Stage.FORMAT);
+            }
             if (decided < 0) {
                 decided = first(BounceRule.Stage.FIRST);
             }
@@ -263,7 +269,7 @@ public final class BounceClassifier {
                 return false;
             }
             BounceRule.Condition when = r.when();
-            if (!when.commandMatches(reply.command()) || !when.hostMatches(reply.remoteHost())) {
+            if (!when.commandMatches(reply.command()) || !when.hostMatches(reply.remoteHost()) || !when.formatMatches(reply.format())) {
                 return false;
             }
             for (BounceReason veto : when.unless()) {
@@ -305,6 +311,15 @@ public final class BounceClassifier {
             }
             return regexState[i] == 2;
         }
+    }
+
+    /**
+     * The status the classifier would weigh: the reported one, or, when it is missing or a generic
+     * x.0.0, the server's own more specific status in the text (same class). For callers that must
+     * read it before they rewrite the text.
+     */
+    static String preferredStatus(int replyCode, String status, String text) {
+        return effectiveStatus(replyCode, status, text == null ? "" : LiteralMatcher.normalise(text));
     }
 
     /** The RFC 3463 status in a reply text whose class agrees with the reply code, or null. */

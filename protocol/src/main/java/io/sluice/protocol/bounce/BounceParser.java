@@ -76,6 +76,7 @@ public final class BounceParser {
         if (complaint.isPresent()) {
             return fromFeedback(complaint.get());
         }
+        String format = BounceFormat.of(message);
         MimePart original = MessageParts.original(message);
         byte[] originalHeaders = original == null ? new byte[0] : original.headerBytes();
         String prose = MessageParts.humanText(message);
@@ -90,7 +91,7 @@ public final class BounceParser {
             originalHeaders = scanned.originalHeaders().getBytes(StandardCharsets.UTF_8);
         }
         if (!dsn.isEmpty()) {
-            return fromDsn(dsn, scanned, originalHeaders);
+            return fromDsn(dsn, scanned, originalHeaders, format);
         }
         if (!looksLikeBounce(message, prose)) {
             // Checked after the bounce evidence: Postfix and others mark their bounces auto-replied too.
@@ -103,7 +104,7 @@ public final class BounceParser {
             }
             return BounceReport.notBounce();
         }
-        return fromProse(message, original, scanned, originalHeaders);
+        return fromProse(message, original, scanned, originalHeaders, format);
     }
 
     private BounceReport fromFeedback(FeedbackReport report) {
@@ -139,7 +140,7 @@ public final class BounceParser {
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
-    private BounceReport fromDsn(List<DeliveryStatus.Recipient> dsn, ProseScanner.Result scanned, byte[] originalHeaders) {
+    private BounceReport fromDsn(List<DeliveryStatus.Recipient> dsn, ProseScanner.Result scanned, byte[] originalHeaders, String format) {
         List<BouncedRecipient> out = new ArrayList<>();
         for (DeliveryStatus.Recipient r : dsn) {
             String action = r.action();
@@ -161,14 +162,14 @@ public final class BounceParser {
                 // The prose often names the SMTP command that drew the reply when the DSN does not.
                 String stage = text + "\n" + scanned.diagnosticFor(r.address());
                 c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
-                        remoteHost(r.remoteMta(), stage), action.equals("delayed")), scanned.preamble());
+                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), format), scanned.preamble());
             }
             out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
         }
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
-    private BounceReport fromProse(MimePart message, MimePart original, ProseScanner.Result scanned, byte[] originalHeaders) {
+    private BounceReport fromProse(MimePart message, MimePart original, ProseScanner.Result scanned, byte[] originalHeaders, String format) {
         List<BouncedRecipient> out = new ArrayList<>();
         List<String> failed = failedRecipients(message);
         if (!failed.isEmpty()) {
@@ -180,44 +181,48 @@ public final class BounceParser {
                 }
                 Diagnostic d = Diagnostic.find(text);
                 out.add(new BouncedRecipient(a, "failed", text.strip(), null,
-                        classifyWithFallback(prose(d.code(), text), scanned.preamble())));
+                        classifyWithFallback(prose(d.code(), text, format), scanned.preamble())));
             }
             return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
         }
         for (ProseScanner.Block b : scanned.blocks()) {
             Diagnostic d = Diagnostic.find(b.text());
             out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
-                    classifyWithFallback(prose(d.code(), b.text()), scanned.preamble())));
+                    classifyWithFallback(prose(d.code(), b.text(), format), scanned.preamble())));
         }
         if (out.isEmpty()) {
             // No address in the prose: fall back to whom our original was addressed.
             String to = original == null ? null : MessageParts.address(original.header("To"));
             String text = scanned.preamble();
             Diagnostic d = Diagnostic.find(text);
-            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(prose(d.code(), text), "")));
+            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(prose(d.code(), text, format), "")));
         }
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
     /* A prose bounce: the command and host are whatever its words name. */
-    private static FailedReply prose(int code, String text) {
-        return new FailedReply(code, null, text, SmtpCommand.find(text), remoteHost(null, text), false);
+    private static FailedReply prose(int code, String text, String format) {
+        return new FailedReply(code, null, text, SmtpCommand.find(text), remoteHost(null, text), false, format);
     }
 
     /* A block that says only "<addr>:" gets its meaning from the paragraph above it. */
     private Classification classifyWithFallback(FailedReply reply, String context) {
         // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
         // The status first: masking folds "550-5.1.1" continuation prefixes away.
-        String status = reply.status() != null ? reply.status() : BounceClassifier.statusIn(reply.replyCode(), reply.text());
-        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed());
+        String status = BounceClassifier.preferredStatus(reply.replyCode(), reply.status(), reply.text());
+        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format());
         String text = maskAddresses(reply.text());
+        // The context's own status, read before masking folds "550 5.1.1" runs away as continuation prefixes.
+        String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
         context = maskAddresses(context);
         Classification c = classifier.classify(withText(reply, reply.replyCode(), text));
         if (isUndecided(c) && context != null && !context.isBlank()) {
             Diagnostic d = Diagnostic.find(context);
             SmtpCommand command = reply.command() != SmtpCommand.UNKNOWN ? reply.command() : SmtpCommand.find(context);
-            FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(), reply.status(),
-                    text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed());
+            FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(),
+                    contextStatus != null ? contextStatus : reply.status(),
+                    text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed(),
+                    reply.format());
             Classification w = classifier.classify(wider);
             if (!isUndecided(w)) {
                 return w;
@@ -227,7 +232,7 @@ public final class BounceParser {
     }
 
     private static FailedReply withText(FailedReply r, int code, String text) {
-        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed());
+        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed(), r.format());
     }
 
     /*

@@ -43,6 +43,8 @@ public record BounceRule(BounceReason reason, String status, String code, List<S
         OVERRIDE,
         /** Rules for one provider's remote hosts, from its published reply catalogue. */
         PROVIDER,
+        /** Rules for one bounce format (the MTA that wrote the bounce): its own error codes and lines. */
+        FORMAT,
         /** Reasons whose status or words decide before the status table is consulted (Sisimai's first pass). */
         FIRST,
         /** The status table: what each RFC 3463 status means on its own. */
@@ -61,15 +63,26 @@ public record BounceRule(BounceReason reason, String status, String code, List<S
      * @param hosts            remote-host name suffixes ({@code google.com} matches {@code mx.google.com}); empty for any
      * @param unless           reasons whose words, when present, veto the rule: "5.1.1 means user unknown,
      *                         unless the text says the refusal was about relaying, blocking, …"
+     * @param formats          bounce formats ({@link BounceFormat} names) the rule is limited to; empty for any
      */
-    public record Condition(Set<SmtpCommand> commands, boolean commandsExcluded, List<String> hosts, List<BounceReason> unless) {
+    public record Condition(Set<SmtpCommand> commands, boolean commandsExcluded, List<String> hosts, List<BounceReason> unless,
+                            List<String> formats) {
 
-        static final Condition ANY = new Condition(Set.of(), false, List.of(), List.of());
+        static final Condition ANY = new Condition(Set.of(), false, List.of(), List.of(), List.of());
 
         public Condition {
             commands = Set.copyOf(commands);
             hosts = List.copyOf(hosts);
             unless = List.copyOf(unless);
+            formats = List.copyOf(formats);
+        }
+
+        public Condition(Set<SmtpCommand> commands, boolean commandsExcluded, List<String> hosts, List<BounceReason> unless) {
+            this(commands, commandsExcluded, hosts, unless, List.of());
+        }
+
+        boolean formatMatches(String format) {
+            return formats.isEmpty() || (format != null && formats.contains(format));
         }
 
         boolean commandMatches(SmtpCommand command) {

@@ -30,7 +30,7 @@ import java.util.regex.PatternSyntaxException;
  * </pre>
  *
  * <ul>
- *   <li>A line {@code [provider]}, {@code [first]}, {@code [status]}, {@code [then]} or
+ *   <li>A line {@code [provider]}, {@code [format]}, {@code [first]}, {@code [status]}, {@code [then]} or
  *       {@code [fallback]} starts a section: the step of {@link BounceClassifier}'s decision order
  *       its rules belong to. Rules before any section header are overrides, tried before all
  *       others (so an operator's file needs no header).</li>
@@ -46,7 +46,8 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code when} (optional): {@code *}, or space-separated conditions {@code command=RCPT|DATA},
  *       {@code command!=RCPT|MAIL}, {@code rhost=google.com|googlemail.com} (host-name suffixes;
  *       required in {@code [provider]}, allowed nowhere else), {@code unless=@label|@label} (the
- *       words of those reasons veto the rule).</li>
+ *       words of those reasons veto the rule), {@code format=exchange2003|imail} (the bounce's
+ *       format, see {@link BounceFormat}; required in {@code [format]}, allowed nowhere else).</li>
  *   <li>{@code citation} (optional, last): the URL of the published reply catalogue a rule rests on.</li>
  * </ul>
  * Blank lines and lines starting with {@code #} are ignored. A bad line raises
@@ -105,7 +106,7 @@ public final class BounceRules {
                 return s;
             }
         }
-        throw new IllegalArgumentException(where + ": unknown section " + line + "; one of [provider] [first] [status] [then] [fallback]");
+        throw new IllegalArgumentException(where + ": unknown section " + line + "; one of [provider] [format] [first] [status] [then] [fallback]");
     }
 
     private static BounceRule rule(String line, BounceRule.Stage stage, String where) {
@@ -156,6 +157,12 @@ public final class BounceRules {
         if (stage != BounceRule.Stage.PROVIDER && !when.hosts().isEmpty()) {
             throw new IllegalArgumentException(where + ": rhost=… belongs in the [provider] section");
         }
+        if (stage == BounceRule.Stage.FORMAT && when.formats().isEmpty()) {
+            throw new IllegalArgumentException(where + ": a [format] rule needs format=… naming the bounce format; one of " + BounceFormat.NAMES);
+        }
+        if (stage != BounceRule.Stage.FORMAT && !when.formats().isEmpty()) {
+            throw new IllegalArgumentException(where + ": format=… belongs in the [format] section");
+        }
         return new BounceRule(reason, status, code, phrases, regex, textOf, when, stage, citation, where);
     }
 
@@ -167,6 +174,7 @@ public final class BounceRules {
         boolean excluded = false;
         List<String> hosts = new ArrayList<>();
         List<BounceReason> unless = new ArrayList<>();
+        List<String> formats = new ArrayList<>();
         for (String token : v.split(" +")) {
             int eq = token.indexOf('=');
             if (eq <= 0) {
@@ -196,13 +204,22 @@ public final class BounceRules {
                     }
                 }
                 case "unless" -> unless.addAll(references(token.substring(eq + 1), where));
-                default -> throw new IllegalArgumentException(where + ": unknown condition '" + key + "'; one of command, rhost, unless");
+                case "format" -> {
+                    for (String fmt : values) {
+                        String name = fmt.strip().toLowerCase(Locale.ROOT);
+                        if (!BounceFormat.NAMES.contains(name)) {
+                            throw new IllegalArgumentException(where + ": unknown bounce format '" + fmt + "'; one of " + BounceFormat.NAMES);
+                        }
+                        formats.add(name);
+                    }
+                }
+                default -> throw new IllegalArgumentException(where + ": unknown condition '" + key + "'; one of command, rhost, format, unless");
             }
             if (not && !key.equals("command")) {
                 throw new IllegalArgumentException(where + ": only command takes != ('" + token + "')");
             }
         }
-        return new BounceRule.Condition(commands, excluded, hosts, unless);
+        return new BounceRule.Condition(commands, excluded, hosts, unless, formats);
     }
 
     private static List<BounceReason> references(String s, String where) {

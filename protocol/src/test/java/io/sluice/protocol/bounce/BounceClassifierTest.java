@@ -31,6 +31,36 @@ class BounceClassifierTest {
         assertEquals("filtered", c.classify(new FailedReply(550, "5.2.1", "disabled", SmtpCommand.RCPT, "mx.other.example", false)).reason());
     }
 
+    @Test
+    void formatRulesDecideForTheirFormatOnly() {
+        String exchange = "The recipient name is not recognized MSEXCH:IMS:HOST CAT:EXAMPLE:EXCHANGE 0 (000C05A6) Unknown Recipient";
+        Classification there = classifier.classify(new FailedReply(0, null, exchange, SmtpCommand.UNKNOWN, null, false,
+                BounceFormat.EXCHANGE2003));
+        assertEquals("userunknown", there.reason());
+        assertTrue(there.hard());
+        // The same words from a bounce of another format name no command: Sisimai reads them as a filter
+        assertEquals("filtered", classifier.classify(FailedReply.of(0, null, exchange)).reason());
+        assertThrows(IllegalArgumentException.class, () -> BounceRules.parse("[first]\nuser-unknown\t*\t*\tx\tformat=imail\n", "t"),
+                "format= belongs in [format]");
+        assertThrows(IllegalArgumentException.class, () -> BounceRules.parse("[format]\nuser-unknown\t*\t*\tx\n", "t"),
+                "a [format] rule names its format");
+        assertThrows(IllegalArgumentException.class, () -> BounceRules.parse("[format]\nuser-unknown\t*\t*\tx\tformat=nosuchmta\n", "t"));
+    }
+
+    @Test
+    void formatsAreRecognisedByTheirHeaderMarks() {
+        assertEquals(BounceFormat.EXCHANGE2003, format("X-Mailer: Internet Mail Service (5.5.2657.72)\nSubject: Undeliverable: x\n"));
+        assertEquals(BounceFormat.IMAIL, format("Subject: Undeliverable Mail\n"));
+        assertEquals(BounceFormat.NOTES, format("Subject: Undeliverable message\n"));
+        assertEquals(BounceFormat.GOOGLEGROUPS, format("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+                + "Subject: Delivery Status Notification (Failure)\nX-Failed-Recipients: a@example.org\nX-Google-Smtp-Source: AB\n"));
+        assertNull(format("Subject: Undeliverable Mail: \"hello\"\n"));
+    }
+
+    private static String format(String headers) {
+        return BounceFormat.of(io.sluice.protocol.mime.MimePart.parse((headers + "\nbody\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private Classification classify(String line) {
         return classifier.classify(SmtpReply.parse(line));
     }

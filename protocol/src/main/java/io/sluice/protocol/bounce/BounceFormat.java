@@ -1,0 +1,71 @@
+package io.sluice.protocol.bounce;
+
+import io.sluice.protocol.mime.MimePart;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which MTA wrote a bounce, recognised by the header marks each one leaves (the marks Sisimai's
+ * per-MTA parsers, {@code lib/Sisimai/Lhost/*.pm}, look for). The name keys the {@code [format]}
+ * section of the rules file, where that MTA's own decisions live as data: its error-code table,
+ * its fixed lines. Only formats with such decisions are recognised; any other bounce has none.
+ *
+ * <ul>
+ *   <li>{@code exchange2003}: Exchange 5.5–2003 (its Internet Mail Service): an
+ *       {@code X-MS-Embedded-Report} header, {@code X-Mailer: Internet Mail Service (…)} or
+ *       {@code Microsoft Exchange Server Internet Mail Connector…}, {@code X-MimeOLE: Produced By
+ *       Microsoft Exchange…}, or a {@code Received: … with Internet Mail Service (…)}.</li>
+ *   <li>{@code imail}: Ipswitch IMail: {@code X-Mailer: <SMTP32 v…>}, or the subject
+ *       "Undeliverable Mail" alone (other MTAs add a colon and the original subject).</li>
+ *   <li>{@code notes}: Lotus Notes / Domino's SMTP MTA: the subject "Undeliverable message".</li>
+ *   <li>{@code googlegroups}: a Google Groups refusal: from {@code mailer-daemon@googlemail.com},
+ *       a "Delivery Status Notification" subject, {@code X-Failed-Recipients} and
+ *       {@code X-Google-Smtp-Source}.</li>
+ * </ul>
+ */
+public final class BounceFormat {
+
+    public static final String EXCHANGE2003 = "exchange2003";
+    public static final String IMAIL = "imail";
+    public static final String NOTES = "notes";
+    public static final String GOOGLEGROUPS = "googlegroups";
+
+    /** The format names a rule may name in {@code format=}. */
+    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS);
+
+    private BounceFormat() {}
+
+    /** The format of this bounce, or null when it is none of {@link #NAMES}. */
+    public static String of(MimePart message) {
+        String mailer = value(message, "X-Mailer");
+        String subject = value(message, "Subject");
+        if (message.header("X-MS-Embedded-Report") != null || mailer.startsWith("Internet Mail Service (")
+                || mailer.startsWith("Microsoft Exchange Server Internet Mail Connector")
+                || value(message, "X-MimeOLE").startsWith("Produced By Microsoft Exchange")) {
+            return EXCHANGE2003;
+        }
+        for (MimePart.Header h : message.headers()) {
+            if (h.name().equalsIgnoreCase("Received") && h.value().contains(" with Internet Mail Service (")) {
+                return EXCHANGE2003;
+            }
+        }
+        if (mailer.startsWith("<SMTP32 v") || subject.equals("Undeliverable Mail")) {
+            return IMAIL;
+        }
+        if (subject.startsWith("Undeliverable message")) {
+            return NOTES;
+        }
+        if (value(message, "From").toLowerCase(Locale.ROOT).contains("mailer-daemon@googlemail.com")
+                && subject.contains("Delivery Status Notification") && message.header("X-Failed-Recipients") != null
+                && message.header("X-Google-Smtp-Source") != null) {
+            return GOOGLEGROUPS;
+        }
+        return null;
+    }
+
+    private static String value(MimePart m, String name) {
+        String v = m.decodedHeader(name);
+        return v == null ? "" : v.strip();
+    }
+}
