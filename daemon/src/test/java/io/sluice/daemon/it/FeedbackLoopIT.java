@@ -88,10 +88,12 @@ class FeedbackLoopIT {
             assertTrue(dsnMail.text().contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), dsnMail.text());
             assertDkimCoversPerDeliveryFields(dsnMail.data(), io.sluice.dkim.DnsRecord.of(key).txtValue());
 
-            // an asynchronous DSN (a real Postfix bounce, rewritten to our VERP address) suppresses
-            String dsn = corpus("bounces/eml/lhost-postfix-04.eml")
-                    .replace("kijitora@example.co.jp", "dsn@dest.test")
-                    .replace("shironeko@example.ne.jp", dsnMail.sender());
+            // an asynchronous DSN (a real Sendmail bounce, rewritten to our VERP address) whose status
+            // and text agree ("550 5.1.1 ... User Unknown" to RCPT TO) suppresses on one bounce; a
+            // status alone ("550 5.1.1 Address rejected") would only count towards N (HygienePolicyTest)
+            String dsn = corpus("bounces/eml/lhost-sendmail-01.eml")
+                    .replace("userunknown@bouncehammer.jp", "dsn@dest.test")
+                    .replace("kijitora@example.org", dsnMail.sender());
             assertEquals(250, feedbackMail(daemon, "", dsnMail.sender(), dsn).code());
             JsonNode oob = events.await("OOB for dsn@", WAIT, EventLogReader.type("OOB", "dsn@dest.test"));
             assertEquals("suppressed", oob.path("action").asText(), oob.toString());

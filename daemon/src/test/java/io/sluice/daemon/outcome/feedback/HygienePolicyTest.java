@@ -84,6 +84,18 @@ class HygienePolicyTest {
     }
 
     @Test
+    void aMailboxStatusWithWordsThatDoNotSayWhyCountsTowardsN(@TempDir Path dir) {
+        try (SuppressionStore store = SuppressionStore.open(dir, Clock.systemUTC(), 16, null)) {
+            HygienePolicy h = hygiene(store);
+            SmtpReply rejected = SmtpReply.of(550, "5.1.1", "Address rejected");
+            var c = h.afterReply("default", "vague@example.test", rejected, "m1/0", SmtpCommand.RCPT);
+            assertTrue(c.hard(), c.toString());
+            assertFalse(c.conclusive(), "the status says mailbox, the words do not agree or disagree");
+            assertFalse(store.isSuppressed("default", "vague@example.test"), "one such bounce is not enough");
+        }
+    }
+
+    @Test
     void aHardVerdictOnWordsAloneCountsTowardsNInsteadOfSuppressingAtOnce(@TempDir Path dir) {
         try (SuppressionStore store = SuppressionStore.open(dir, Clock.systemUTC(), 16, null)) {
             HygienePolicy h = hygiene(store);
