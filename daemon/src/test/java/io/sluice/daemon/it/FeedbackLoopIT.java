@@ -36,6 +36,7 @@ class FeedbackLoopIT {
     private static final String BOUNCE_DOMAIN = "bounces.example.test";
     /** Feedback mail comes from outside the relay networks: our own addresses are open to anyone. */
     private static final String OUTSIDER = "127.0.0.5";
+    private static final String ADMIN_TOKEN = "feedback-admin-token";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -59,6 +60,9 @@ class FeedbackLoopIT {
                      .set("sluice.bounce.secret", "it-secret-0123456789abcdef")
                      .set("sluice.feedback.address", "fbl@" + BOUNCE_DOMAIN)
                      .set("sluice.unsubscribe.enabled", "true")
+                     // unsubscribe puts a proxy in front: tokens are required (issue 18 item 2)
+                     .set("sluice.admin.token", ADMIN_TOKEN)
+                     .set("sluice.api.tokens.app.sha256", io.sluice.daemon.config.HttpAccess.sha256("app-token"))
                      .set("sluice.unsubscribe.url", "https://mail.example.test")
                      .set("sluice.dkim.domains.sender.test.selectors.s1.key-file", keyFile)
                      .start()) {
@@ -217,9 +221,12 @@ class FeedbackLoopIT {
         assertNotNull(h.get(0).path("at").asText());
     }
 
-    /** An HTTP request without credentials (loopback), JSON or CSV body by its first character. */
+    /** An admin request (with this test's admin token) or an API one (loopback, no token), JSON or CSV body by its first character. */
     static HttpResponse<String> admin(DaemonProcess daemon, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(local(daemon, path));
+        if (path.startsWith("/admin/")) {
+            b.header("Authorization", "Bearer " + ADMIN_TOKEN); // the API (loopback, no token) takes none
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", body.startsWith("{") ? "application/json" : "text/csv");
