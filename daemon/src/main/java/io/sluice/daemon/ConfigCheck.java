@@ -37,6 +37,7 @@ public final class ConfigCheck {
     private static final List<String> VALIDATING_BEANS = List.of(
             "io.sluice.protocol.client.SmtpClient",
             "io.sluice.daemon.ingress.DomainCheck",
+            "io.sluice.daemon.config.HttpAccess",
             "io.sluice.daemon.cluster.ClusterSettings");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */

@@ -61,39 +61,91 @@ public final class Intake {
      * @param due when delivery may start (null: now)
      */
     public List<MessageId> acceptAll(List<Submission> batch, String peer, Instant due) throws SpoolException {
-        List<Envelope> envelopes = new ArrayList<>(batch.size());
-        List<CompletableFuture<MessageId>> appends = new ArrayList<>(batch.size());
-        for (Submission s : batch) {
-            Envelope envelope = dkim.withBodyHashes(s.envelope(), s.message());
-            envelopes.add(envelope);
-            appends.add(spool.acceptAsync(envelope, s.message()));
+        Batch open = batch(peer, due);
+        open.append(batch);
+        return open.commit();
+    }
+
+    /** A batch appended in parts: see {@link Batch}. */
+    public Batch batch(String peer, Instant due) {
+        return new Batch(peer, due);
+    }
+
+    /**
+     * Messages appended in parts, announced together: a large request is rendered and appended a
+     * chunk at a time, so only one chunk of built messages is in memory (issue 18 item 7), yet
+     * nothing is handed to the dispatcher until {@link #commit}; {@link #abandon} (or a failed
+     * append) journals every message appended so far as removed, so a request refused half way
+     * leaves nothing to deliver. Not thread-safe: one request's thread uses it.
+     */
+    public final class Batch {
+        private final String peer;
+        private final Instant due;
+        private final List<Envelope> envelopes = new ArrayList<>();
+        private final List<Integer> sizes = new ArrayList<>();
+        private final List<MessageId> ids = new ArrayList<>();
+        private boolean closed;
+
+        private Batch(String peer, Instant due) {
+            this.peer = peer;
+            this.due = due;
         }
-        List<MessageId> ids = new ArrayList<>(batch.size());
-        SpoolException failure = null;
-        for (CompletableFuture<MessageId> append : appends) {
-            try {
-                ids.add(append.join());
-            } catch (CompletionException e) {
-                ids.add(null);
-                if (failure == null) {
-                    failure = e.getCause() instanceof SpoolException se ? se : new SpoolException(e.getCause().toString(), e);
-                }
+
+        /** Appends one chunk and waits until it is durable; on failure the whole batch is abandoned. */
+        public void append(List<Submission> chunk) throws SpoolException {
+            if (closed) {
+                throw new IllegalStateException("batch already committed or abandoned");
             }
-        }
-        if (failure != null) {
-            for (int m = 0; m < ids.size(); m++) {
-                if (ids.get(m) != null) {
-                    for (int i = 0; i < envelopes.get(m).recipients().size(); i++) {
-                        spool.record(new DeliveryId(ids.get(m), i), new Outcome.Removed(clock.instant(), "intake: batch failed"));
+            List<Envelope> hashed = new ArrayList<>(chunk.size());
+            List<CompletableFuture<MessageId>> appends = new ArrayList<>(chunk.size());
+            for (Submission s : chunk) {
+                Envelope envelope = dkim.withBodyHashes(s.envelope(), s.message());
+                hashed.add(envelope);
+                appends.add(spool.acceptAsync(envelope, s.message()));
+            }
+            SpoolException failure = null;
+            for (int m = 0; m < appends.size(); m++) {
+                try {
+                    MessageId id = appends.get(m).join();
+                    ids.add(id);
+                    envelopes.add(hashed.get(m));
+                    sizes.add(chunk.get(m).message().length);
+                } catch (CompletionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof SpoolException se ? se : new SpoolException(e.getCause().toString(), e);
                     }
                 }
             }
-            throw failure;
+            if (failure != null) {
+                abandon();
+                throw failure;
+            }
         }
-        for (int m = 0; m < ids.size(); m++) {
-            announce(ids.get(m), envelopes.get(m), batch.get(m).message().length, peer, due);
+
+        /** Announces every appended message and hands its deliveries to the dispatcher; returns the ids in order. */
+        public List<MessageId> commit() {
+            if (closed) {
+                throw new IllegalStateException("batch already committed or abandoned");
+            }
+            closed = true;
+            for (int m = 0; m < ids.size(); m++) {
+                announce(ids.get(m), envelopes.get(m), sizes.get(m), peer, due);
+            }
+            return List.copyOf(ids);
         }
-        return ids;
+
+        /** Journals every message appended so far as removed; nothing of the batch is delivered. */
+        public void abandon() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (int m = 0; m < ids.size(); m++) {
+                for (int i = 0; i < envelopes.get(m).recipients().size(); i++) {
+                    spool.record(new DeliveryId(ids.get(m), i), new Outcome.Removed(clock.instant(), "intake: batch failed"));
+                }
+            }
+        }
     }
 
     private void announce(MessageId id, Envelope envelope, int size, String peer, Instant due) {

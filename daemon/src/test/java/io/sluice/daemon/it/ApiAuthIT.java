@@ -84,6 +84,7 @@ class ApiAuthIT {
                      .set("sluice.smarthost", "127.0.0.1:" + sink.port())
                      .set("micronaut.server.host", "0.0.0.0")
                      .set("sluice.api.tokens.app.sha256", sha256("app-token"))
+                     .set("sluice.admin.token-sha256", sha256("admin-token")) // off loopback: needed to start
                      .start()) {
             assertProblem(post(daemon, null, ""), 401, null);
             assertEquals(202, post(daemon, "app-token", "").statusCode());

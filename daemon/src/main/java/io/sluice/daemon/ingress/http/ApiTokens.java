@@ -1,15 +1,13 @@
 package io.sluice.daemon.ingress.http;
 
-import io.micronaut.context.annotation.Value;
 import io.sluice.daemon.config.ApiSettings;
 import io.sluice.daemon.config.ApiToken;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.HttpAccess;
 import io.sluice.daemon.config.SubmissionUser;
 import io.sluice.daemon.ingress.KnownPools;
 import jakarta.inject.Singleton;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,7 +23,8 @@ import java.util.Set;
  * Who is calling the API. Tokens are configured as SHA-256 hashes; a presented token is hashed
  * and compared with each in constant time. On a loopback bind a request without a token is the
  * trusted local caller (any configured tenant, the pools of {@code sluice.ingress.pools}) unless
- * {@code sluice.api.require-tokens}; elsewhere it gets 401. A presented token must be valid
+ * {@code sluice.api.require-tokens}, or unsubscribe is enabled (a reverse proxy in front makes every
+ * request look local: {@link HttpAccess}); elsewhere it gets 401. A presented token must be valid
  * everywhere.
  */
 @Singleton
@@ -52,7 +51,7 @@ public final class ApiTokens {
     private final Clock clock;
 
     public ApiTokens(List<ApiToken> configured, List<SubmissionUser> users, ApiSettings settings, KnownPools pools,
-                     @Value("${micronaut.server.host:127.0.0.1}") String host, Clock clock) {
+                     HttpAccess access, Clock clock) {
         this.clock = clock;
         this.pools = pools;
         this.tokens = configured.stream().map(t -> {
@@ -76,19 +75,12 @@ public final class ApiTokens {
             }
             return new Entry(t, HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT)), expires);
         }).toList();
-        this.required = settings.requireTokens() || !loopback(host);
+        // off loopback or behind the unsubscribe proxy, an address proves nothing (issue 18 item 2)
+        this.required = settings.requireTokens() || access.exposed();
         Set<String> all = new java.util.HashSet<>(Set.of("default"));
         configured.forEach(t -> all.add(t.tenant()));
         users.forEach(u -> all.add(u.tenant()));
         this.tenants = Set.copyOf(all);
-    }
-
-    private static boolean loopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** Tenants a request may name: those of the tokens and submission users, and "default". */

@@ -76,7 +76,7 @@ public final class InjectionService {
     InjectionResult inject(InjectionRequest request, String peer)
             throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
-                ? new MessageComposer(s, request.substitutions(), hostname) : null;
+                ? new MessageComposer(s, request.substitutions(), hostname, settings.maxMessageBytes()) : null;
         SluiceHeaders.Extracted rawLabelled = request.content() instanceof InjectionRequest.Raw r
                 ? rawMessage(r.message()) : null;
         byte[] raw = rawLabelled == null ? null : rawLabelled.message();
@@ -102,33 +102,72 @@ public final class InjectionService {
             attributes.put("send_at", request.sendAt().toString());
         }
         String sender = request.envelopeSender();
-        List<Intake.Submission> batch = new ArrayList<>();
-        if (composer != null && request.personalised()) {
-            for (InjectionRequest.Recipient r : accepted) {
-                Map<String, String> own = new HashMap<>(attributes);
-                r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
-                byte[] message = traced(compose(composer, r), peer, r.email(), now);
-                batch.add(new Intake.Submission(new Envelope(sender, List.of(r.email()), now.toInstant(), own), message));
-            }
-        } else {
-            byte[] shared = composer == null ? raw
-                    : compose(composer, accepted.size() == 1 ? accepted.get(0) : null);
-            for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
-                List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
-                        .stream().map(InjectionRequest.Recipient::email).toList();
-                byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
-                batch.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
-            }
-        }
         String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
-        if (!rates.tryAcquire(tenant, accepted.size())) {
-            throw new RateLimitedException("tenant " + tenant + " may send " + rates.perMinute()
-                    + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
-                    + accepted.size() + "; nothing was queued");
+        Intake.Batch batch = intake.batch(peer, request.sendAt());
+        try {
+            if (composer != null && request.personalised()) {
+                renderInChunks(accepted, settings.batchRecipients(), r -> {
+                    Map<String, String> own = new HashMap<>(attributes);
+                    r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
+                    byte[] message = traced(compose(composer, r), peer, r.email(), now);
+                    return new Intake.Submission(new Envelope(sender, List.of(r.email()), now.toInstant(), own), message);
+                }, batch::append);
+            } else {
+                byte[] shared = composer == null ? raw
+                        : compose(composer, accepted.size() == 1 ? accepted.get(0) : null);
+                List<Intake.Submission> messages = new ArrayList<>();
+                for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
+                    List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
+                            .stream().map(InjectionRequest.Recipient::email).toList();
+                    byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
+                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
+                }
+                batch.append(messages);
+            }
+            // checked once all is built, as before: a refused request spends none of the budget
+            if (!rates.tryAcquire(tenant, accepted.size())) {
+                throw new RateLimitedException("tenant " + tenant + " may send " + rates.perMinute()
+                        + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
+                        + accepted.size() + "; nothing was queued");
+            }
+        } catch (MessageTooLargeException | RateLimitedException | SpoolException | RuntimeException e) {
+            batch.abandon(); // what was appended is journaled as removed: nothing of a refused request goes out
+            throw e;
         }
-        List<MessageId> ids = intake.acceptAll(batch, peer, request.sendAt());
+        List<MessageId> ids = batch.commit();
         return new InjectionResult(accepted.size(), failed.size(), failed,
                 ids.stream().map(MessageId::value).toList());
+    }
+
+    /** Builds one recipient's message. */
+    @FunctionalInterface
+    interface Renderer {
+        Intake.Submission render(InjectionRequest.Recipient recipient) throws MessageTooLargeException;
+    }
+
+    /** Takes a chunk of built messages (the intake's open batch). */
+    @FunctionalInterface
+    interface Appender {
+        void append(List<Intake.Submission> chunk) throws SpoolException;
+    }
+
+    /**
+     * Renders personalised messages and appends them {@code chunkSize} at a time (issue 18
+     * item 7): a 100,000-recipient request holds one chunk of built messages, not all of them.
+     */
+    static void renderInChunks(List<InjectionRequest.Recipient> recipients, int chunkSize, Renderer render,
+                               Appender out) throws MessageTooLargeException, SpoolException {
+        List<Intake.Submission> chunk = new ArrayList<>(Math.min(chunkSize, recipients.size()));
+        for (InjectionRequest.Recipient r : recipients) {
+            chunk.add(render.render(r));
+            if (chunk.size() == chunkSize) {
+                out.append(chunk);
+                chunk = new ArrayList<>(chunkSize); // the appended messages are the spool's now: let them go
+            }
+        }
+        if (!chunk.isEmpty()) {
+            out.append(chunk);
+        }
     }
 
     private List<InjectionRequest.Recipient> notSuppressed(String tenant, List<InjectionRequest.Recipient> recipients,

@@ -52,11 +52,13 @@ final class MessageComposer {
     private final Template html;
     private final InternetAddress from;
     private final InternetAddress replyTo;
+    private final long maxOutputChars;
 
     /** @throws InvalidRequestException for a template that does not compile or an unusable From */
-    MessageComposer(InjectionRequest.Structured content, Map<String, Object> globals, String hostname)
-            throws InvalidRequestException {
+    MessageComposer(InjectionRequest.Structured content, Map<String, Object> globals, String hostname,
+                    long maxOutputChars) throws InvalidRequestException {
         this.content = content;
+        this.maxOutputChars = maxOutputChars;
         this.globals = globals;
         this.hostname = hostname;
         List<InvalidParam> faults = new ArrayList<>();
@@ -96,7 +98,24 @@ final class MessageComposer {
      * The message for one recipient (or, with {@code recipient == null}, the one message shared
      * by all, addressed "undisclosed-recipients"). Line ends are CRLF.
      */
-    byte[] compose(InjectionRequest.Recipient recipient) throws MessagingException, IOException {
+    byte[] compose(InjectionRequest.Recipient recipient)
+            throws MessagingException, IOException, InjectionService.MessageTooLargeException {
+        OutputBudget budget = new OutputBudget(maxOutputChars);
+        try {
+            return compose(recipient, budget);
+        } catch (OutputBudget.Spent e) {
+            throw new InjectionService.MessageTooLargeException("the templates expand past " + maxOutputChars
+                    + " characters; the limit is " + maxOutputChars + " octets (sluice.api.max-message-bytes)");
+        } catch (MustacheException e) {
+            if (e.getCause() instanceof OutputBudget.Spent) {
+                throw new InjectionService.MessageTooLargeException("the templates expand past " + maxOutputChars
+                        + " characters; the limit is " + maxOutputChars + " octets (sluice.api.max-message-bytes)");
+            }
+            throw e;
+        }
+    }
+
+    private byte[] compose(InjectionRequest.Recipient recipient, OutputBudget budget) throws MessagingException, IOException {
         Map<String, Object> values = new HashMap<>(globals);
         if (recipient != null) {
             values.putAll(recipient.substitutions());
@@ -116,13 +135,13 @@ final class MessageComposer {
         } else {
             m.setHeader("To", "undisclosed-recipients:;");
         }
-        m.setSubject(oneLine(subject.execute(values)), "UTF-8");
+        m.setSubject(oneLine(budget.render(subject, values)), "UTF-8");
         m.setSentDate(new java.util.Date());
         for (Map.Entry<String, String> h : content.headers().entrySet()) {
             m.addHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2,
                     MimeUtility.encodeText(h.getValue(), "UTF-8", null)));
         }
-        MimeBodyPart body = body(values);
+        MimeBodyPart body = body(values, budget);
         if (content.attachments().isEmpty()) {
             Object inner = body.getContent();
             if (inner instanceof MimeMultipart mp) {
@@ -150,9 +169,9 @@ final class MessageComposer {
         return out.toByteArray();
     }
 
-    private MimeBodyPart body(Map<String, Object> values) throws MessagingException {
-        MimeBodyPart textPart = text == null ? null : textPart(text.execute(values), "plain");
-        MimeBodyPart htmlPart = html == null ? null : textPart(html.execute(values), "html");
+    private MimeBodyPart body(Map<String, Object> values, OutputBudget budget) throws MessagingException {
+        MimeBodyPart textPart = text == null ? null : textPart(budget.render(text, values), "plain");
+        MimeBodyPart htmlPart = html == null ? null : textPart(budget.render(html, values), "html");
         if (textPart != null && htmlPart != null) {
             MimeMultipart alternative = new MimeMultipart("alternative");
             alternative.addBodyPart(textPart); // RFC 2046 §5.1.4: the richest part last
@@ -178,6 +197,60 @@ final class MessageComposer {
     /** A substituted value could carry a line break into a header: fold it to a space. */
     private static String oneLine(String s) {
         return s.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
+    }
+
+    /**
+     * What the templates of one message may still write, in characters (each is at least one
+     * octet once encoded, so a message whose templates pass the byte limit in characters is
+     * surely too large). Templates write into it and are stopped the moment it is spent, so a
+     * template that loops over a large list never builds its whole output (issue 18 item 7).
+     */
+    private static final class OutputBudget {
+        /** Thrown through the template engine once the budget is spent; carries no stack. */
+        static final class Spent extends RuntimeException {
+            Spent() {
+                super("template output past the limit", null, false, false);
+            }
+        }
+
+        private long left;
+
+        OutputBudget(long chars) {
+            this.left = chars;
+        }
+
+        String render(Template template, Map<String, Object> values) {
+            StringBuilder out = new StringBuilder();
+            template.execute(values, new java.io.Writer() {
+                @Override
+                public void write(char[] buf, int off, int len) {
+                    take(len);
+                    out.append(buf, off, len);
+                }
+
+                @Override
+                public void write(String str, int off, int len) {
+                    take(len);
+                    out.append(str, off, off + len);
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+            return out.toString();
+        }
+
+        private void take(int chars) {
+            left -= chars;
+            if (left < 0) {
+                throw new Spent();
+            }
+        }
     }
 
     /** Jakarta Mail's own Message-ID would ask the OS for the host name; ours uses the configured one. */

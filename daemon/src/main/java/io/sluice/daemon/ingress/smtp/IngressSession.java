@@ -58,6 +58,7 @@ final class IngressSession implements MessageHandler {
     private final long maxMessageBytes;
     private final int maxRecipients;
     private final FeedbackInbox feedback;
+    private final FeedbackLimits feedbackLimits;
     private final List<String> recipients = new ArrayList<>();
     /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
     private final List<String> feedbackRecipients = new ArrayList<>();
@@ -93,8 +94,10 @@ final class IngressSession implements MessageHandler {
     }
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
-                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback) {
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
+                   FeedbackLimits feedbackLimits) {
         this.context = context;
+        this.feedbackLimits = feedbackLimits;
         this.rates = rates;
         this.domains = domains;
         this.feedback = feedback;
@@ -142,6 +145,12 @@ final class IngressSession implements MessageHandler {
         // bounces, complaints and mailto unsubscribes to our own addresses are taken from anyone
         switch (feedback.route(address)) {
             case INBOX -> {
+                // issue 18 item 4: charged once per transaction, at its first feedback recipient
+                if (feedbackRecipients.isEmpty() && !feedbackLimits.tryAcquire(clientAddress())) {
+                    throw new RejectException(450, "4.7.1 Too much feedback mail from "
+                            + clientAddress().getHostAddress() + " (at most " + feedbackLimits.perMinute()
+                            + " per minute); try again later");
+                }
                 feedbackRecipients.add(address);
                 return;
             }
@@ -172,9 +181,13 @@ final class IngressSession implements MessageHandler {
 
     @Override
     public String data(InputStream in) throws RejectException, IOException {
-        DataReader.Result read = DataReader.read(in, maxMessageBytes);
+        // mail to the feedback addresses comes from anyone: it is held and parsed within its own,
+        // smaller limit (issue 18 item 4), read as it arrives and never buffered past it
+        long limit = feedbackRecipients.isEmpty() ? maxMessageBytes
+                : Math.min(maxMessageBytes, feedbackLimits.maxMessageBytes());
+        DataReader.Result read = DataReader.read(in, limit);
         switch (read.problem()) {
-            case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + maxMessageBytes + " octets)");
+            case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + limit + " octets)");
             case LINE_TOO_LONG -> throw refuse(550, "5.6.0 Line longer than " + DataReader.MAX_LINE_OCTETS
                     + " octets (RFC 5321 section 4.5.3.1.6)");
             case NONE -> {

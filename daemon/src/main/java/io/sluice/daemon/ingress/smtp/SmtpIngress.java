@@ -2,6 +2,7 @@ package io.sluice.daemon.ingress.smtp;
 
 import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.FeedbackListenerSettings;
 import io.sluice.daemon.config.RelaySettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.outcome.feedback.FeedbackInbox;
@@ -37,7 +38,9 @@ public final class SmtpIngress implements AutoCloseable {
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
-                       FeedbackInbox feedback, SmtpDrain drain) {
+                       FeedbackInbox feedback, SmtpDrain drain,
+                       FeedbackListenerSettings feedbackSettings) {
+        FeedbackLimits feedbackLimits = FeedbackLimits.of(feedbackSettings, clock);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
@@ -65,7 +68,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();

@@ -2,6 +2,7 @@ package io.sluice.daemon.ingress.smtp;
 
 import io.micronaut.context.annotation.Context;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.FeedbackListenerSettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.config.SubmissionSettings;
 import io.sluice.daemon.config.SubmissionUser;
@@ -44,7 +45,8 @@ public final class SubmissionIngress implements AutoCloseable {
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
-                             KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain) {
+                             KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain,
+                             FeedbackListenerSettings feedbackSettings) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -105,7 +107,8 @@ public final class SubmissionIngress implements AutoCloseable {
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback,
+                        FeedbackLimits.of(feedbackSettings, clock))))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();

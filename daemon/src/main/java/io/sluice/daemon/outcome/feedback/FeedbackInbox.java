@@ -15,6 +15,7 @@ import io.sluice.protocol.bounce.BounceReport;
 import io.sluice.protocol.bounce.BouncedRecipient;
 import io.sluice.protocol.feedback.FeedbackParser;
 import io.sluice.protocol.feedback.FeedbackReport;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where mail to the feedback loop's own addresses goes instead of the spool: asynchronous
@@ -55,16 +57,24 @@ public final class FeedbackInbox {
 
     private final FeedbackSettings settings;
     private final ReturnPaths returnPaths;
-    private final BounceParser bounces;
-    private final FeedbackParser complaints;
+    private final Function<byte[], BounceReport> bounces;
+    private final Function<byte[], Optional<FeedbackReport>> complaints;
     private final HygienePolicy hygiene;
     private final EventLog events;
     private final Clock clock;
     private final SentMessages sent;
 
+    @Inject
     public FeedbackInbox(FeedbackSettings settings, ReturnPaths returnPaths, BounceParser bounces,
                          FeedbackParser complaints, HygienePolicy hygiene, EventLog events, Clock clock,
                          SentMessages sent) {
+        this(settings, returnPaths, bounces::parse, complaints::parse, hygiene, events, clock, sent);
+    }
+
+    /** With the parsers as functions: what tests use to count how often a message is parsed. */
+    public FeedbackInbox(FeedbackSettings settings, ReturnPaths returnPaths, Function<byte[], BounceReport> bounces,
+                         Function<byte[], Optional<FeedbackReport>> complaints, HygienePolicy hygiene, EventLog events,
+                         Clock clock, SentMessages sent) {
         this.settings = settings;
         this.sent = sent;
         this.returnPaths = returnPaths;
@@ -90,13 +100,17 @@ public final class FeedbackInbox {
         if (!bounceDomain && !unsubDomain) {
             return Route.ELSEWHERE;
         }
-        if (bounceDomain && ReturnPaths.fromAddress(a, ReturnPaths.BOUNCE_PREFIX).isPresent()) {
-            return Route.INBOX;
+        Optional<DeliveryToken> token = bounceDomain ? ReturnPaths.fromAddress(a, ReturnPaths.BOUNCE_PREFIX)
+                : Optional.empty();
+        if (token.isEmpty() && unsubDomain) {
+            token = ReturnPaths.fromAddress(a, ReturnPaths.UNSUBSCRIBE_PREFIX);
         }
-        if (unsubDomain && ReturnPaths.fromAddress(a, ReturnPaths.UNSUBSCRIBE_PREFIX).isPresent()) {
-            return Route.INBOX;
+        // issue 18 item 4: a token is checked here, not only at DATA, so a stranger cannot name
+        // any number of made-up tokens and have the message read for each
+        if (token.isEmpty() || returnPaths.check(token.get()) == ReturnPaths.Check.FORGED) {
+            return Route.UNKNOWN;
         }
-        return Route.UNKNOWN;
+        return Route.INBOX;
     }
 
     /** The suppression that refuses {@code address} for {@code tenant}, if any (for RCPT). */
@@ -105,20 +119,49 @@ public final class FeedbackInbox {
         return store.isSuppressed(tenant, address) ? store.lookup(tenant, address) : Optional.empty();
     }
 
+    /**
+     * The message as the feedback loop reads it, each parse done at most once however many
+     * feedback recipients the message names (issue 18 item 4: it was parsed once per recipient).
+     */
+    private final class Reading {
+        final byte[] message;
+        private BounceReport bounce;
+        private Optional<FeedbackReport> complaint;
+
+        Reading(byte[] message) {
+            this.message = message;
+        }
+
+        BounceReport bounce() {
+            if (bounce == null) {
+                bounce = bounces.apply(message);
+            }
+            return bounce;
+        }
+
+        Optional<FeedbackReport> complaint() {
+            if (complaint == null) {
+                complaint = complaints.apply(message);
+            }
+            return complaint;
+        }
+    }
+
     /** Processes one mail for the given inbox recipients; returns the text of the 250 reply. */
     public String receive(List<String> recipients, String sender, byte[] message, String peer) {
+        Reading reading = new Reading(message);
         for (String rcpt : recipients) {
             try {
                 String a = rcpt.toLowerCase(Locale.ROOT);
                 if (a.equals(settings.feedbackAddress())) {
-                    if (!complaint(a, message, null)) {
+                    if (!complaint(a, reading, null)) {
                         // Not a complaint: receivers that lost our return path send DSNs here too.
-                        bounce(a, message);
+                        bounce(a, reading);
                     }
                 } else if (ReturnPaths.fromAddress(a, ReturnPaths.UNSUBSCRIBE_PREFIX).isPresent()) {
                     mailtoUnsubscribe(a, sender, message);
                 } else {
-                    bounce(a, message);
+                    bounce(a, reading);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("feedback mail to {} from {} not processed: {}", rcpt, peer, e.toString());
@@ -128,14 +171,14 @@ public final class FeedbackInbox {
         return "2.0.0 Ok: processed, not queued";
     }
 
-    private void bounce(String rcpt, byte[] message) {
-        BounceReport report = bounces.parse(message);
+    private void bounce(String rcpt, Reading reading) {
+        BounceReport report = reading.bounce();
         Optional<DeliveryToken> token = ReturnPaths.fromAddress(rcpt, ReturnPaths.BOUNCE_PREFIX)
                 .or(() -> tokenIn(report.originalHeaders()));
         switch (report.kind()) {
             case AUTO_REPLY -> publish("OOB", null, null, "ignored", null, rcpt, "auto-reply (RFC 3834)", null);
             case NOT_BOUNCE -> publish("OOB", null, null, "ignored", null, rcpt, "not a bounce", null);
-            case FEEDBACK -> complaint(rcpt, message, report.feedback());
+            case FEEDBACK -> complaint(rcpt, reading, report.feedback());
             case BOUNCE -> {
                 List<BouncedRecipient> failures = report.recipients().stream().filter(BouncedRecipient::isFailure).toList();
                 if (failures.isEmpty()) {
@@ -169,8 +212,8 @@ public final class FeedbackInbox {
     }
 
     /* False when the mail is no feedback report (nothing published then: the caller tries it as a bounce). */
-    private boolean complaint(String rcpt, byte[] message, FeedbackReport known) {
-        FeedbackReport report = known != null ? known : complaints.parse(message).orElse(null);
+    private boolean complaint(String rcpt, Reading reading, FeedbackReport known) {
+        FeedbackReport report = known != null ? known : reading.complaint().orElse(null);
         if (report == null) {
             return false;
         }

@@ -75,6 +75,41 @@ public final class ReturnPaths {
         return local.startsWith(prefix) ? DeliveryToken.parse(local.substring(prefix.length())) : Optional.empty();
     }
 
+    /** What can be said of a token before the report that carries it is read. */
+    public enum Check {
+        /** Its message is in the spool and the HMAC matches that delivery's tenant and recipient. */
+        GENUINE,
+        /** Its HMAC does not match the delivery it names (or no such recipient): forged or damaged. */
+        FORGED,
+        /**
+         * Its message has left the spool (delivered and reclaimed): the HMAC covers the recipient
+         * address, which only the report itself names, so it is checked against the report.
+         */
+        UNKNOWN
+    }
+
+    /**
+     * Checks a token's HMAC against the delivery it names, from the spool alone (for RCPT, where
+     * there is no report yet). A bounce mostly arrives while its message is still spooled.
+     */
+    public Check check(DeliveryToken token) {
+        if (signer == null || token == null) {
+            return Check.FORGED;
+        }
+        StoredMessage m;
+        try {
+            m = spool.read(new MessageId(token.messageId()));
+        } catch (SpoolException | RuntimeException e) {
+            return Check.UNKNOWN; // not (or no longer) in the spool
+        }
+        List<String> rcpts = m.envelope().recipients();
+        if (token.recipientIndex() >= rcpts.size()) {
+            return Check.FORGED;
+        }
+        String tenant = tenantOf(m.envelope().attributes().get(SuppressionStore.TENANT_ATTRIBUTE));
+        return token.verify(signer, tenant, rcpts.get(token.recipientIndex())) ? Check.GENUINE : Check.FORGED;
+    }
+
     /** Resolves a token to its delivery, or empty when it is not genuine for any candidate. */
     public Optional<Resolved> resolve(DeliveryToken token, Collection<String> candidates) {
         if (signer == null || token == null) {

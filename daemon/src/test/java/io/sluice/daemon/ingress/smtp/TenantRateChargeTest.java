@@ -36,7 +36,7 @@ class TenantRateChargeTest {
                     default -> null;
                 });
         return new IngressSession(context, null, relayPolicy, null, rates, null, Clock.systemUTC(),
-                1 << 20, 100, null);
+                1 << 20, 100, null, null);
     }
 
     @Test
