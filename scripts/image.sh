@@ -17,7 +17,9 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 docker build -t "$tag" .
 smtp=$(free_port); http=$(free_port)
 name=sluice-smoke-$$
-docker run -d --name "$name" -p "127.0.0.1:$smtp:2525" -p "127.0.0.1:$http:8025" "$tag" >/dev/null
+sha() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
+docker run -d --name "$name" -p "127.0.0.1:$smtp:2525" -p "127.0.0.1:$http:8025" \
+  -e SLUICE_ADMIN_TOKEN_SHA256="$(sha "admin-$$")" -e SLUICE_API_TOKEN_SHA256="$(sha "api-$$")" "$tag" >/dev/null
 trap 'docker rm -f "$name" >/dev/null 2>&1 || true' EXIT
 
 echo "waiting for the container's health check..."
