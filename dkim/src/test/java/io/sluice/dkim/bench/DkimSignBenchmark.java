@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * at dispatch), and the raw JCA/BC sign rate of the same key over a 32-byte digest
  * ({@code rawSign32}), all in one run so the ratio is meaningful.
  *
- * <p>Run (from /work/main):
+ * <p>Run (from the checkout root):
  * <pre>
  * mvn -q -pl dkim test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/dkim.cp
  * java -cp dkim/target/test-classes:dkim/target/classes:$(cat /tmp/dkim.cp) \

@@ -45,9 +45,13 @@ final class DotStuffedBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        while (textPos == textEnd) {
+            if (ended) {
+                return -1;
+            }
+            fill();
+        }
+        return text[textPos++] & 0xff;
     }
 
     @Override

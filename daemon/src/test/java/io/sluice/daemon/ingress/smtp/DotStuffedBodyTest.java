@@ -58,6 +58,19 @@ class DotStuffedBodyTest {
     }
 
     @Test
+    void readingOneByteAtATimeGivesTheSameText() throws IOException {
+        BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(ascii("a\r\n..b\r\n.\rc\r\n.\r\nQUIT\r\n")));
+        DotStuffedBody body = new DotStuffedBody(in);
+        StringBuilder text = new StringBuilder();
+        int b;
+        while ((b = body.read()) >= 0) {
+            text.append((char) b);
+        }
+        assertEquals("a\r\n.b\r\n\rc\r\n", text.toString());
+        assertEquals("QUIT\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void anEmptyMessageIsJustTheTerminator() throws IOException {
         Read r = read(".\r\nRSET\r\n", 1000);
         assertEquals("", r.text());
