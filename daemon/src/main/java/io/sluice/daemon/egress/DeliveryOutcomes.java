@@ -72,21 +72,14 @@ public final class DeliveryOutcomes {
      * @param earliest  a retry is not due before this (e.g. the destination's rest), or null
      */
     public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest) {
-        return record(attempted, destination, host, reply, earliest, null, null);
+        return record(attempted, destination, host, reply, earliest, null, null, SmtpCommand.UNKNOWN);
     }
 
     /**
      * As above, naming the source that sent (null for the implicit one) and the provider rule,
-     * which go into the event.
-     */
-    public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
-                       String source, String provider) {
-        return record(attempted, destination, host, reply, earliest, source, provider, SmtpCommand.UNKNOWN);
-    }
-
-    /**
-     * As above, knowing the command the reply answered: a "no such user" to RCPT TO is about the
-     * recipient, the same words after DATA are a content filter's (RFC 5321 §3.3, Sisimai's reading).
+     * which go into the event, and the command the reply answered: a "no such user" to RCPT TO is
+     * about the recipient, the same words after DATA are a content filter's (RFC 5321 §3.3,
+     * Sisimai's reading).
      */
     public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
                        String source, String provider, SmtpCommand command) {

@@ -257,9 +257,9 @@ public final class InjectionService {
             out.write('\n');
         }
         // X-Sluice-* fields are instructions to Sluice (over HTTP: the JSON fields), never mail
+        // extract() of an exact-length array returns exact-length messages
         SluiceHeaders.Extracted labelled = SluiceHeaders.extract(out.toByteArray(), out.size());
-        byte[] message = labelled.length() == labelled.message().length ? labelled.message()
-                : java.util.Arrays.copyOf(labelled.message(), labelled.length());
+        byte[] message = labelled.message();
         if (!startsWithHeader(message)) {
             throw new InvalidRequestException(List.of(new InvalidParam("content",
                     "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
