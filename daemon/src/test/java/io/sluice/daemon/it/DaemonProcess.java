@@ -107,7 +107,7 @@ final class DaemonProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
                 .start();
-        awaitHealthy(Duration.ofSeconds(60));
+        awaitHealthy(Duration.ofSeconds(120)); // a restart over a large spool on a loaded 2-core machine took 55 s
     }
 
     Path log() {
