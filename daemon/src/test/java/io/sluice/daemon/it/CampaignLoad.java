@@ -103,9 +103,12 @@ final class CampaignLoad {
                     }
                     acknowledged.add(id);
                     smtpAcknowledged.incrementAndGet();
+                    Thread.sleep(2); // a steady load, not a flood: the drain after the last kill stays short
                 }
             } catch (IOException e) {
                 interrupted.incrementAndGet(); // the daemon died under us: this one was never promised
+            } catch (InterruptedException e) {
+                return;
             }
             pause();
         }

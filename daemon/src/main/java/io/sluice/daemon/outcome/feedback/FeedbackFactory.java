@@ -5,6 +5,7 @@ import io.sluice.daemon.config.FeedbackSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
+import io.sluice.daemon.config.ByteSize;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.operate.events.Event;
@@ -46,9 +47,12 @@ final class FeedbackFactory {
         if (expected < 0) {
             throw new ConfigException("sluice.suppression.expected-entries", String.valueOf(expected), "must be >= 0");
         }
+        long minFree = env.getProperty("sluice.suppression.min-free", String.class)
+                .map(v -> ByteSize.parse("sluice.suppression.min-free", v)).orElse(SuppressionStore.DEFAULT_MIN_FREE);
         SuppressionStore store = SuppressionStore.open(dir, clock, expected, change -> events.publish(Event.feedback(
                 "Suppression", change.at(), null, null, change.key(), change.tenant(), change.action(),
-                change.reason() == null ? null : change.reason().label(), change.source(), change.note(), null, null)));
+                change.reason() == null ? null : change.reason().label(), change.source(), change.note(), null, null)),
+                minFree);
         LOG.info("suppression store {}: {} entries, rebuilt in {} ms", dir, store.size(), store.rebuildMillis());
         return store;
     }

@@ -50,7 +50,7 @@ public final class SuppressionStore implements AutoCloseable {
      * Free space the log's disk keeps: the log maps 16 MB blocks, so twice that plus room for the
      * spool's own floor checks to notice first on a shared disk (issue 18, item 12).
      */
-    static final long MIN_FREE = 64L << 20;
+    public static final long DEFAULT_MIN_FREE = 64L << 20;
     /** A generous bound on one change record. */
     private static final int CHANGE_BYTES = 4096;
 
@@ -91,11 +91,24 @@ public final class SuppressionStore implements AutoCloseable {
         return open(dir, clock, expected, listener, KeyHashing.FNV);
     }
 
+    /**
+     * As {@link #open(Path, Clock, int, Consumer)} with the free-space floor under the log chosen
+     * ({@code sluice.suppression.min-free}; 0 turns the check off).
+     */
+    public static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
+                                        long minFree) {
+        try {
+            return open(dir, clock, expected, listener, KeyHashing.FNV, FreeSpace.of(dir, minFree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** As above with the index's hashing chosen (tests: one under which keys collide). */
     static SuppressionStore open(Path dir, Clock clock, int expected, Consumer<SuppressionChange> listener,
                                  KeyHashing hashing) {
         try {
-            return open(dir, clock, expected, listener, hashing, FreeSpace.of(dir, MIN_FREE));
+            return open(dir, clock, expected, listener, hashing, FreeSpace.of(dir, DEFAULT_MIN_FREE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
