@@ -44,6 +44,7 @@ import java.util.TreeMap;
  * <p>Thread-safe; {@code record} is cheap (a map lookup and a small write under one lock).
  */
 public final class TlsReportLedger implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TlsReportLedger.class);
     private static final String SUFFIX = ".tlsrpt";
 
     private final Path dir;
@@ -93,7 +94,7 @@ public final class TlsReportLedger implements AutoCloseable {
         Integer id = day.ids.get(key);
         StringBuilder line = new StringBuilder();
         if (id == null) {
-            id = day.ids.size();
+            id = day.nextId++;
             line.append("K\t").append(id).append('\t').append(encode(key)).append('\n');
         }
         line.append(id).append('\n');
@@ -208,25 +209,36 @@ public final class TlsReportLedger implements AutoCloseable {
         }
         DayFile file = new DayFile(path);
         Map<Integer, Key> byId = new HashMap<>();
+        int skipped = 0;
+        int nextId = 0;
         for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
             if (line.isEmpty()) {
                 continue;
             }
-            if (line.startsWith("K\t")) {
-                String[] parts = line.split("\t", 3);
-                Key key = decode(parts[2]);
-                int id = Integer.parseInt(parts[1]);
-                byId.put(id, key);
-                file.ids.put(key, id);
-            } else if (line.startsWith("S\t")) {
-                file.sent.add(line.substring(2));
-            } else {
-                Key key = byId.get(Integer.parseInt(line.strip()));
-                if (key == null) {
-                    throw new IOException(path + ": session line for unknown key " + line);
+            try {
+                if (line.startsWith("K\t")) {
+                    String[] parts = line.split("\t", 3);
+                    int id = Integer.parseInt(parts[1]);
+                    nextId = Math.max(nextId, id + 1);
+                    Key key = decode(parts[2]);
+                    byId.put(id, key);
+                    file.ids.put(key, id);
+                } else if (line.startsWith("S\t")) {
+                    file.sent.add(line.substring(2));
+                } else {
+                    Key key = byId.get(Integer.parseInt(line.strip()));
+                    if (key == null) {
+                        throw new IOException("session line for an unknown key");
+                    }
+                    file.counts.merge(key, 1L, Long::sum);
                 }
-                file.counts.merge(key, 1L, Long::sum);
+            } catch (IOException | RuntimeException e) {
+                skipped++; // a damaged line costs its own count, never the daemon's start
             }
+        }
+        file.nextId = nextId;
+        if (skipped > 0) {
+            LOG.warn("TLS-RPT ledger {}: {} damaged lines skipped", path, skipped);
         }
         return file;
     }
@@ -237,6 +249,7 @@ public final class TlsReportLedger implements AutoCloseable {
         final Map<Key, Integer> ids = new HashMap<>();
         final Map<Key, Long> counts = new LinkedHashMap<>();
         final Set<String> sent = new HashSet<>();
+        int nextId;
 
         DayFile(Path path) throws IOException {
             this.path = path;

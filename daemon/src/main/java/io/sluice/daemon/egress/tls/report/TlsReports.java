@@ -37,7 +37,12 @@ public final class TlsReports implements AutoCloseable {
     public void record(String policyDomain, PolicyType policyType, List<String> policyStrings, String mxHost,
             SessionResult result) {
         if (enabled) {
-            ledger.record(policyDomain, policyType, policyStrings, mxHost, result);
+            try {
+                ledger.record(policyDomain, policyType, policyStrings, mxHost, result);
+            } catch (RuntimeException e) {
+                // a report count must never fail a delivery (a full disk, a bad name): log and go on
+                LOG.warn("TLS-RPT: session for {} not counted: {}", policyDomain, e.getMessage());
+            }
         }
     }
 

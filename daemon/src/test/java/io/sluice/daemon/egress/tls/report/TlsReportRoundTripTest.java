@@ -152,6 +152,24 @@ class TlsReportRoundTripTest {
     }
 
     @Test
+    void aDamagedLineCostsOnlyItsOwnCount() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-12-06T10:00:00Z"));
+        try (TlsReportLedger ledger = TlsReportLedger.open(dir, clock)) {
+            ledger.record("c.test", PolicyType.NO_POLICY_FOUND, List.of(), "mx.c.test", SessionResult.SUCCESS);
+        }
+        Files.writeString(dir.resolve("2026-12-06.tlsrpt"), "K\t7\t{not json}\n7\nxyz\n0\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try (TlsReportLedger ledger = TlsReportLedger.open(dir, clock)) {
+            ledger.record("c.test", PolicyType.STS, List.of("mode: enforce"), "mx.c.test", SessionResult.SUCCESS);
+        }
+        try (TlsReportLedger ledger = TlsReportLedger.open(dir, clock)) {
+            DayCounts counts = ledger.countsFor(LocalDate.parse("2026-12-06")).get(0);
+            assertEquals(3, counts.total(SessionResult.SUCCESS));
+            assertEquals(2, counts.counts().size(), "the new key did not reuse a damaged key's id");
+        }
+    }
+
+    @Test
     void aDomainWhoseReceiversAllFailIsRetriedAtTheNextRun() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-12-06T10:00:00Z"));
         try (TlsReportLedger ledger = TlsReportLedger.open(dir, clock)) {
