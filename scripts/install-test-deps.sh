@@ -27,6 +27,8 @@ have redis-server || need+=(redis-server)
 # DANE tests sign zones with ldns and serve them with Knot DNS (protocol's SignedZones)
 have knotd || need+=(knot)
 have ldns-signzone && have ldns-keygen || need+=(ldnsutils)
+# ...and check the AD-bit mode against Unbound as the validating resolver on loopback
+have unbound || need+=(unbound)
 if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
@@ -37,4 +39,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server knotd ldns-signzone"
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server knotd ldns-signzone unbound"

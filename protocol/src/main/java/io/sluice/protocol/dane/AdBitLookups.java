@@ -25,8 +25,18 @@ import org.xbill.DNS.SimpleResolver;
 public final class AdBitLookups implements DnssecLookups {
     private final SimpleResolver resolver;
     private final Executor executor;
+    private final List<Name> anchorZones;
 
+    /** Trusting the resolver's AD bit, with the root as the zone whose validation is probed. */
     public AdBitLookups(InetSocketAddress resolverAddress, Duration timeout, Executor executor) {
+        this(resolverAddress, timeout, executor, List.of(Name.root));
+    }
+
+    /**
+     * @param anchorZones the zones the resolver's trust anchors cover (the root, normally); their
+     *                    DNSKEY RRsets are probed to tell a broken resolver from a bogus domain
+     */
+    public AdBitLookups(InetSocketAddress resolverAddress, Duration timeout, Executor executor, List<Name> anchorZones) {
         Objects.requireNonNull(resolverAddress, "resolverAddress");
         if (resolverAddress.getAddress() == null || !resolverAddress.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("the AD bit is trusted only from a resolver on loopback, not "
@@ -36,11 +46,12 @@ public final class AdBitLookups implements DnssecLookups {
         this.resolver = new SimpleResolver(resolverAddress);
         this.resolver.setTimeout(timeout);
         this.resolver.setEDNS(0, 1232, org.xbill.DNS.ExtendedFlags.DO, List.of());
+        this.anchorZones = List.copyOf(anchorZones);
     }
 
     @Override
     public List<Name> anchorZones() {
-        return List.of(Name.root);
+        return anchorZones;
     }
 
     @Override

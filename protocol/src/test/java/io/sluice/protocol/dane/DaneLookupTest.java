@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocol.testing.SignedZones;
 import io.sluice.protocol.testing.TestPki;
+import io.sluice.protocol.testing.ValidatingResolverProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +46,7 @@ class DaneLookupTest {
     private static SignedZones dns;
     private static ExecutorService executor;
     private static DaneLookup dane;
+    private static ValidatingResolverProcess unbound;
 
     @BeforeAll
     static void zone() throws Exception {
@@ -78,6 +80,9 @@ class DaneLookupTest {
 
     @AfterAll
     static void stop() {
+        if (unbound != null) {
+            unbound.close();
+        }
         if (dns != null) {
             dns.close();
         }
@@ -172,6 +177,29 @@ class DaneLookupTest {
                 Duration.ofSeconds(5), CLOCK, executor));
         DaneStatus status = broken.status(ZONE, "mx-ee.dane.test").join();
         assertInstanceOf(DaneStatus.ValidationBroken.class, status, status.reason());
+    }
+
+    /* The same cases through Unbound on loopback, trusting its AD bit instead of validating here. */
+
+    @Test
+    void adBitOfALoopbackValidatingResolverGivesTheSameStatuses() {
+        DaneLookup ad = new DaneLookup(new AdBitLookups(unbound().address(), Duration.ofSeconds(5), executor,
+                List.of(org.xbill.DNS.Name.fromConstantString(ZONE + "."))));
+        DaneStatus.Usable usable = assertInstanceOf(DaneStatus.Usable.class, ad.status(ZONE, "mx-ee.dane.test").join());
+        assertEquals(1, usable.records().size());
+        assertInstanceOf(DaneStatus.Usable.class, ad.status(ZONE, "mx-ta.dane.test").join());
+        DaneStatus bogus = ad.status(ZONE, "mx-bogus.dane.test").join();
+        assertInstanceOf(DaneStatus.Bogus.class, bogus, bogus.reason());
+        DaneStatus insecure = ad.status("insecure.dane.test", "mx.insecure.dane.test").join();
+        assertInstanceOf(DaneStatus.Insecure.class, insecure, insecure.reason());
+        assertInstanceOf(DaneStatus.UnusableOnly.class, ad.status(ZONE, "mx-pkix.dane.test").join());
+    }
+
+    private static synchronized ValidatingResolverProcess unbound() {
+        if (unbound == null) {
+            unbound = ValidatingResolverProcess.start(dns, List.of(ZONE, "insecure.dane.test"), dns.trustAnchors());
+        }
+        return unbound;
     }
 
     private static DaneStatus status(String mxHost) {

@@ -22,7 +22,8 @@ public final class ExternalTool {
             Map.entry("redis-server", "redis-server"),
             Map.entry("knotd", "knot"),
             Map.entry("ldns-keygen", "ldnsutils"),
-            Map.entry("ldns-signzone", "ldnsutils"));
+            Map.entry("ldns-signzone", "ldnsutils"),
+            Map.entry("unbound", "unbound"));
 
     private ExternalTool() {
     }
