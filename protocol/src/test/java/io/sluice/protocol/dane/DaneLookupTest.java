@@ -43,6 +43,8 @@ class DaneLookupTest {
     private static TestPki.Issued ca;
     private static TestPki.Issued taLeaf;
     private static TestPki.Issued taWrongName;
+    private static TestPki.Issued viaIntermediate;
+    private static TestPki.Issued expiredViaIntermediate;
     private static SignedZones dns;
     private static ExecutorService executor;
     private static DaneLookup dane;
@@ -55,11 +57,16 @@ class DaneLookupTest {
         ca = TestPki.ca("Sluice Test CA");
         taLeaf = TestPki.server(ca, "mx-ta.dane.test");
         taWrongName = TestPki.server(ca, "somewhere-else.example");
+        TestPki.Issued intermediate = TestPki.intermediate(ca, "Sluice Test Issuing CA");
+        viaIntermediate = TestPki.server(intermediate, "mx-ta2.dane.test");
+        expiredViaIntermediate = TestPki.server(intermediate, Instant.now().minus(Duration.ofDays(60)), Duration.ofDays(30),
+                "mx-ta2.dane.test");
         TestPki.Issued stranger = TestPki.selfSigned(Instant.now(), Duration.ofDays(30), "mx-wrong.dane.test");
         dns = SignedZones.builder()
                 .signed(ZONE,
                         "@ MX 10 mx-ee", "@ MX 20 mx-ta", "@ MX 30 mx-wrong", "@ MX 40 mx-bogus",
-                        "@ MX 50 mx-pkix", "@ MX 60 mx-plain", "@ MX 70 mx-alias", "@ MX 80 mx-old",
+                        "@ MX 50 mx-pkix", "@ MX 60 mx-plain", "@ MX 70 mx-alias", "@ MX 80 mx-old", "@ MX 90 mx-ta2",
+                        "mx-ta2 A 127.0.0.1", "_25._tcp.mx-ta2 TLSA 2 1 1 " + hex(sha256(ca.certificate().getPublicKey().getEncoded())),
                         "mx-ee A 127.0.0.1", "_25._tcp.mx-ee TLSA 3 1 1 " + hex(sha256(ee.certificate().getPublicKey().getEncoded())),
                         "mx-old A 127.0.0.1", "_25._tcp.mx-old TLSA 3 0 2 " + hex(sha512(expiredEe.certificate().getEncoded())),
                         "mx-ta A 127.0.0.1", "_25._tcp.mx-ta TLSA 2 0 1 " + hex(sha256(ca.certificate().getEncoded())),
@@ -108,6 +115,20 @@ class DaneLookupTest {
     void daneTaRecordAuthenticatesAChainIssuedByTheAnchorWithTheMxName() throws Exception {
         DaneStatus.Usable usable = assertInstanceOf(DaneStatus.Usable.class, status("mx-ta.dane.test"));
         handshake(taLeaf, TlsaTrustManager.of(usable, CLOCK));
+    }
+
+    @Test
+    void daneTaByTheRootKeyValidatesTheWholeChainThroughAnIntermediate() throws Exception {
+        DaneStatus.Usable usable = assertInstanceOf(DaneStatus.Usable.class, status("mx-ta2.dane.test"));
+        handshake(viaIntermediate, TlsaTrustManager.of(usable, CLOCK));
+    }
+
+    @Test
+    void daneTaChecksTheLeafsDates() {
+        DaneStatus.Usable usable = assertInstanceOf(DaneStatus.Usable.class, status("mx-ta2.dane.test"));
+        SSLHandshakeException e = assertThrows(SSLHandshakeException.class,
+                () -> handshake(expiredViaIntermediate, TlsaTrustManager.of(usable, CLOCK)));
+        assertTrue(String.valueOf(rootCause(e).getMessage()).contains("does not validate"), rootCause(e).toString());
     }
 
     @Test

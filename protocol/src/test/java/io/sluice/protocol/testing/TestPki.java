@@ -64,6 +64,17 @@ public final class TestPki {
         return new Issued(keys, cert, List.of(cert));
     }
 
+    /** An intermediate CA issued by {@code ca}; its chain is itself, then the issuer's. */
+    public static Issued intermediate(Issued ca, String name) {
+        KeyPair keys = keys();
+        X509Certificate cert = build(new X500Name("CN=" + name), keys.getPublic(),
+                new X500Name(ca.certificate().getSubjectX500Principal().getName()), ca.keys().getPrivate(), true,
+                List.of(), Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
+        List<X509Certificate> chain = new java.util.ArrayList<>(List.of(cert));
+        chain.addAll(ca.chain());
+        return new Issued(keys, cert, chain);
+    }
+
     /** A server certificate for {@code dnsNames}, issued by {@code ca}, valid from yesterday for a month. */
     public static Issued server(Issued ca, String... dnsNames) {
         return server(ca, Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30), dnsNames);
