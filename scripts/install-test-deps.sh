@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, idempotently, the Debian packages the test suite talks to: real SMTP clients and
-# sinks (postfix's smtp-source/smtp-sink, swaks), a real DNS server (dnsmasq), real DKIM
+# sinks (postfix's smtp-source/smtp-sink, swaks), a real DNS server (dnsmasq), a real DNSSEC-signed authoritative server (Knot, zones signed with ldns), real DKIM
 # verifiers (dkimpy, OpenDKIM), systemd-analyze and headless Chromium. Postfix is preseeded to "No configuration"
 # so the system instance never starts.
 set -euo pipefail
@@ -24,6 +24,11 @@ have mvn || need+=(maven)
 have chromium || need+=(chromium)
 # cluster mode's tests run real Redis servers (scripts/test.sh starts one on a loopback port)
 have redis-server || need+=(redis-server)
+# DANE tests sign zones with ldns and serve them with Knot DNS (protocol's SignedZones)
+have knotd || need+=(knot)
+have ldns-signzone && have ldns-keygen || need+=(ldnsutils)
+# ...and check the AD-bit mode against Unbound as the validating resolver on loopback
+have unbound || need+=(unbound)
 if [ ${#need[@]} -gt 0 ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
@@ -34,4 +39,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server"
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server knotd ldns-signzone unbound"

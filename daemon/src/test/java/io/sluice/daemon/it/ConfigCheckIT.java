@@ -78,4 +78,21 @@ class ConfigCheckIT {
         assertNotEquals(0, daemon.exit(), daemon.out());
         assertTrue(daemon.out().contains("65535"), daemon.out());
     }
+
+    @Test
+    void theAdBitOfAResolverOffLoopbackIsRefusedWithItsKey(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("dane.yml");
+        Files.writeString(bad, """
+                sluice:
+                  dane:
+                    validation: resolver-ad
+                    resolver: 192.0.2.53:53
+                  spool:
+                    dir: %s
+                """.formatted(dir.resolve("spool")));
+        Result checked = run(dir, Map.of(), "check-config", bad.toString());
+        assertEquals(1, checked.exit(), checked.out());
+        assertTrue(checked.out().contains("sluice.dane.resolver"), checked.out());
+        assertTrue(checked.out().contains("loopback"), checked.out());
+    }
 }

@@ -68,6 +68,7 @@ public final class Dnsmasq implements AutoCloseable {
     public static final class Builder {
         private final Set<String> zones = new LinkedHashSet<>(List.of("test"));
         private final List<String> records = new ArrayList<>();
+        private final List<String> confLines = new ArrayList<>();
         private int ttl = 60;
 
         /** Answer authoritatively (NXDOMAIN for unknown names) under this zone; ".test" is always on. */
@@ -92,8 +93,12 @@ public final class Dnsmasq implements AutoCloseable {
             return mx(domain, ".", 0);
         }
 
+        /**
+         * One TXT record of one string. Written to a configuration file, where dnsmasq honours the
+         * quotes: on its command line a comma would split the text into several strings.
+         */
         public Builder txt(String name, String text) {
-            records.add("--txt-record=" + name + ",\"" + text.replace("\"", "\\\"") + "\"");
+            confLines.add("txt-record=" + name + ",\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
             return this;
         }
 
@@ -118,11 +123,17 @@ public final class Dnsmasq implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            Path conf = dir.resolve("records.conf");
+            try {
+                Files.write(conf, confLines);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             String lastOutput = "";
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = FreePorts.tcpAndUdp();
                 List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                        "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+                        "--keep-in-foreground", "--conf-file=" + conf, "--no-resolv", "--no-hosts",
                         "--listen-address=127.0.0.1", "--bind-interfaces", "--port=" + port,
                         "--pid-file=", "--local-ttl=" + ttl, "--log-facility=-"));
                 if ("root".equals(System.getProperty("user.name"))) {

@@ -10,16 +10,20 @@ import org.junit.jupiter.api.Assumptions;
 /** Finds the binaries the tests talk to. */
 public final class ExternalTool {
     /* Which Debian package installs each tool (scripts/install-test-deps.sh installs them all). */
-    private static final Map<String, String> PACKAGES = Map.of(
-            "smtp-sink", "postfix",
-            "smtp-source", "postfix",
-            "dnsmasq", "dnsmasq-base",
-            "swaks", "swaks",
-            "opendkim", "opendkim",
-            "opendkim-genkey", "opendkim-tools",
-            "systemd-analyze", "systemd",
-            "ss", "iproute2",
-            "redis-server", "redis-server");
+    private static final Map<String, String> PACKAGES = Map.ofEntries(
+            Map.entry("smtp-sink", "postfix"),
+            Map.entry("smtp-source", "postfix"),
+            Map.entry("dnsmasq", "dnsmasq-base"),
+            Map.entry("swaks", "swaks"),
+            Map.entry("opendkim", "opendkim"),
+            Map.entry("opendkim-genkey", "opendkim-tools"),
+            Map.entry("systemd-analyze", "systemd"),
+            Map.entry("ss", "iproute2"),
+            Map.entry("redis-server", "redis-server"),
+            Map.entry("knotd", "knot"),
+            Map.entry("ldns-keygen", "ldnsutils"),
+            Map.entry("ldns-signzone", "ldnsutils"),
+            Map.entry("unbound", "unbound"));
 
     private ExternalTool() {
     }

@@ -1,0 +1,73 @@
+package io.sluice.daemon.egress.tls.dane;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.config.DaneSettings;
+import io.sluice.daemon.config.DnsSettings;
+import io.sluice.protocol.dane.AdBitLookups;
+import io.sluice.protocol.dane.DaneLookup;
+import io.sluice.protocol.dane.DnssecLookups;
+import io.sluice.protocol.dane.ValidatingLookups;
+import io.sluice.protocol.dns.MxResolver;
+import jakarta.inject.Singleton;
+
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * Builds the {@link DaneLookup} from {@code sluice.dane.*}; no bean when validation is off
+ * (callers take an {@code Optional<DaneLookup>}). Bad values are ConfigExceptions naming the key:
+ * an unreadable or empty anchor file, a {@code resolver-ad} resolver that is missing or not on
+ * loopback. Nothing here opens a socket until the first lookup.
+ */
+@Factory
+final class DaneFactory {
+
+    @Singleton
+    @Requires(property = "sluice.dane.validation", notEquals = "off")
+    DaneLookup daneLookup(DaneSettings settings, DnsSettings dns, Clock clock) {
+        return new DaneLookup(lookups(settings, dns, clock));
+    }
+
+    static DnssecLookups lookups(DaneSettings settings, DnsSettings dns, Clock clock) {
+        String mode = settings.validation().toLowerCase(Locale.ROOT);
+        if (mode.equals("resolver-ad")) {
+            String raw = settings.resolver() == null ? "" : settings.resolver().strip();
+            List<InetSocketAddress> servers;
+            try {
+                servers = MxResolver.parseServers(raw);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("sluice.dane.resolver", raw, e.getMessage());
+            }
+            if (servers.size() != 1) {
+                throw new ConfigException("sluice.dane.resolver", raw,
+                        "resolver-ad needs exactly one validating resolver, host:port on loopback (127.0.0.1:53)");
+            }
+            try {
+                return new AdBitLookups(servers.get(0), settings.timeout(), ForkJoinPool.commonPool());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("sluice.dane.resolver", raw, e.getMessage()
+                        + "; the AD bit can be forged on any other path");
+            }
+        }
+        String file = settings.trustAnchors() == null ? "" : settings.trustAnchors().strip();
+        String anchors;
+        try {
+            anchors = ValidatingLookups.anchors(file.isEmpty() ? null : Path.of(file));
+        } catch (UncheckedIOException e) {
+            throw new ConfigException("sluice.dane.trust-anchors", file, "cannot be read: " + e.getCause().getMessage());
+        }
+        List<InetSocketAddress> upstream = MxResolver.parseServers(String.join(",", dns.servers()));
+        try {
+            return new ValidatingLookups(upstream, anchors, settings.timeout(), clock, ForkJoinPool.commonPool());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("sluice.dane.trust-anchors", file.isEmpty() ? "(bundled)" : file, e.getMessage());
+        }
+    }
+}
