@@ -162,6 +162,10 @@ public final class InjectController {
         if (e instanceof Forbidden f) {
             return new Problem("/problems/forbidden", "Forbidden", 403, f.getMessage(), List.of(f.param)).response();
         }
+        if (e instanceof InjectionService.ForeignDomainException foreign) {
+            return new Problem("/problems/foreign-domain", "Not the tenant's domain", 403, foreign.getMessage()
+                    + "; nothing was queued", List.of(foreign.param())).response();
+        }
         if (e instanceof InjectionService.RateLimitedException limited) {
             return new Problem("/problems/rate-limited", "Too many messages", 429, limited.getMessage(), null)
                     .response().header(HttpHeaders.RETRY_AFTER, "60");

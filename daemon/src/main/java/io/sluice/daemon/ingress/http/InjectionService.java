@@ -8,7 +8,10 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.SluiceHeaders;
+import io.sluice.daemon.ingress.TenantDomainCheck;
 import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.label.SendingDomains;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
@@ -47,8 +50,12 @@ public final class InjectionService {
     private final TenantRates rates;
     private final io.sluice.daemon.outcome.suppression.SuppressionStore suppressions;
 
+    private final TenantDomainCheck senders;
+
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions) {
+                            TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions,
+                            TenantDomainCheck senders) {
+        this.senders = senders;
         this.rates = rates;
         this.suppressions = suppressions;
         this.intake = intake;
@@ -66,6 +73,20 @@ public final class InjectionService {
         }
     }
 
+    /** MAIL FROM or From outside the tenant's domains, and its mode refuses: 403 naming the field. */
+    static final class ForeignDomainException extends Exception {
+        private final InvalidParam param;
+
+        ForeignDomainException(InvalidParam param) {
+            super(param.reason(), null, false, false);
+            this.param = param;
+        }
+
+        InvalidParam param() {
+            return param;
+        }
+    }
+
     /** The tenant's messages-per-minute budget does not cover this request: 429. */
     static final class RateLimitedException extends Exception {
         RateLimitedException(String message) {
@@ -74,12 +95,14 @@ public final class InjectionService {
     }
 
     InjectionResult inject(InjectionRequest request, String peer)
-            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
+            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException,
+            ForeignDomainException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
                 ? new MessageComposer(s, request.substitutions(), hostname, settings.maxMessageBytes()) : null;
         SluiceHeaders.Extracted rawLabelled = request.content() instanceof InjectionRequest.Raw r
                 ? rawMessage(r.message()) : null;
         byte[] raw = rawLabelled == null ? null : rawLabelled.message();
+        String unsigned = checkDomains(request, raw);
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
@@ -100,6 +123,9 @@ public final class InjectionService {
         }
         if (request.sendAt() != null) {
             attributes.put("send_at", request.sendAt().toString());
+        }
+        if (unsigned != null) {
+            attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, unsigned);
         }
         String sender = request.envelopeSender();
         String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
@@ -168,6 +194,33 @@ public final class InjectionService {
         if (!chunk.isEmpty()) {
             out.append(chunk);
         }
+    }
+
+    /**
+     * Issue 18 item 3: the envelope sender and From must be the tenant's. Returns null, or the
+     * reason to leave the mail unsigned (the tenant's {@code unsigned} mode); refuses otherwise.
+     */
+    private String checkDomains(InjectionRequest request, byte[] raw) throws ForeignDomainException {
+        TenantDomainCheck.Foreign foreign = senders.mailFrom(request.tenant(), request.envelopeSender());
+        String field = TenantDomainCheck.Field.MAIL_FROM.apiField;
+        if (foreign == null) {
+            if (raw != null) {
+                foreign = senders.from(request.tenant(), raw, raw.length);
+                field = "content";
+            } else if (request.content() instanceof InjectionRequest.Structured s) {
+                byte[] from = ("From: " + s.from() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                foreign = senders.from(request.tenant(), from, from.length);
+                field = TenantDomainCheck.Field.FROM.apiField;
+            }
+        }
+        if (foreign == null) {
+            return null;
+        }
+        if (foreign.mode() == SendingDomains.Mode.REFUSE) {
+            String where = field.equals("content") ? "the From field: " : "";
+            throw new ForeignDomainException(new InvalidParam(field, where + foreign.reason()));
+        }
+        return foreign.unsignedReason();
     }
 
     private List<InjectionRequest.Recipient> notSuppressed(String tenant, List<InjectionRequest.Recipient> recipients,

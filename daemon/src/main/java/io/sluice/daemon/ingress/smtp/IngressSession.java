@@ -8,7 +8,11 @@ import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.SluiceHeaders;
+import io.sluice.daemon.ingress.TenantDomainCheck;
 import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.label.SendingDomains;
+import io.sluice.daemon.label.Tenant;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;
@@ -59,6 +63,7 @@ final class IngressSession implements MessageHandler {
     private final int maxRecipients;
     private final FeedbackInbox feedback;
     private final FeedbackLimits feedbackLimits;
+    private final TenantDomainCheck senders;
     private final List<String> recipients = new ArrayList<>();
     /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
     private final List<String> feedbackRecipients = new ArrayList<>();
@@ -95,8 +100,9 @@ final class IngressSession implements MessageHandler {
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
-                   FeedbackLimits feedbackLimits) {
+                   FeedbackLimits feedbackLimits, TenantDomainCheck senders) {
         this.context = context;
+        this.senders = senders;
         this.feedbackLimits = feedbackLimits;
         this.rates = rates;
         this.domains = domains;
@@ -126,6 +132,12 @@ final class IngressSession implements MessageHandler {
                 MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
             } catch (AddressSyntaxException e) {
                 throw new RejectException(553, "5.1.7 Bad sender address syntax: " + e.getMessage());
+            }
+            // a submission user's tenant is settled at AUTH: say no to another tenant's domain now
+            // (relay clients may still name their tenant in the message: checked at DATA)
+            TenantDomainCheck.Foreign foreign = policy.authRequired() ? senders.mailFrom(tenant, address) : null;
+            if (foreign != null && foreign.mode() == SendingDomains.Mode.REFUSE) {
+                throw new RejectException(550, "5.7.1 <" + address + ">: " + foreign.reason());
             }
         }
         sender = address;
@@ -224,6 +236,14 @@ final class IngressSession implements MessageHandler {
             if (recipients.isEmpty()) {
                 return done;
             }
+        }
+        TenantDomainCheck.Foreign foreign = senders.check(attributes.get(Tenant.ATTRIBUTE), sender,
+                labelled.message(), labelled.length());
+        if (foreign != null) {
+            if (foreign.mode() == SendingDomains.Mode.REFUSE) {
+                throw refuse(550, "5.7.1 " + foreign.field().smtpName + ": " + foreign.reason());
+            }
+            attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, foreign.unsignedReason());
         }
         ZonedDateTime now = ZonedDateTime.now(clock);
         byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),

@@ -9,6 +9,7 @@ import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
+import io.sluice.daemon.ingress.TenantDomainCheck;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -39,7 +40,7 @@ public final class SmtpIngress implements AutoCloseable {
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
                        FeedbackInbox feedback, SmtpDrain drain,
-                       FeedbackListenerSettings feedbackSettings) {
+                       FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders) {
         FeedbackLimits feedbackLimits = FeedbackLimits.of(feedbackSettings, clock);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
@@ -68,7 +69,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();
