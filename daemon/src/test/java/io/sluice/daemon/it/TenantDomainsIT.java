@@ -2,7 +2,6 @@ package io.sluice.daemon.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.daemon.config.HttpAccess;
 import io.sluice.dkim.DkimKey;
 import io.sluice.dkim.KeyGenerator;
 import io.sluice.protocol.testing.SmtpSink;
@@ -59,9 +58,9 @@ class TenantDomainsIT {
                 .set("sluice.tenants.a.domains", "a.test")
                 .set("sluice.tenants.b.domains", "b.test")
                 .set("sluice.tenants.c.foreign-domains", "unsigned")
-                .set("sluice.api.tokens.ta.sha256", HttpAccess.sha256("token-a"))
+                .set("sluice.api.tokens.ta.sha256", ApiAuthIT.sha256("token-a"))
                 .set("sluice.api.tokens.ta.tenant", "a")
-                .set("sluice.api.tokens.tc.sha256", HttpAccess.sha256("token-c"))
+                .set("sluice.api.tokens.tc.sha256", ApiAuthIT.sha256("token-c"))
                 .set("sluice.api.tokens.tc.tenant", "c")
                 .set("sluice.submission.users.ua.password-hash", OpenBSDBCrypt.generate("2b", PASSWORD.toCharArray(), salt, 10))
                 .set("sluice.submission.users.ua.tenant", "a")
