@@ -106,6 +106,26 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
     }
 
     /**
+     * The d= of each signature a message of {@code tenant} with this From domain would get that
+     * does not over-sign {@code field} (RFC 6376 §8.15) when the header section carries it {@code
+     * present} times: the default h= selection over-signs List-*, Feedback-ID and the core fields
+     * whenever they are present; a configured {@code headers} list must name the field once more
+     * than it occurs.
+     */
+    public List<String> notOverSigning(String tenant, String authorDomain, String field, int present) {
+        String author = authorDomain != null && domains.mayUse(tenant, authorDomain) ? authorDomain : null;
+        List<String> out = new java.util.ArrayList<>();
+        for (SigningKeys.Loaded l : keys.signersFor(author)) {
+            List<String> h = l.signer().identity().signedHeaders();
+            long listed = h.stream().filter(field::equalsIgnoreCase).count();
+            if (!h.isEmpty() && listed <= present) {
+                out.add(l.signer().identity().domain());
+            }
+        }
+        return out;
+    }
+
+    /**
      * Re-reads every key file (after an operator rotated keys). All or nothing: if any key cannot
      * be loaded the ConfigException is thrown and the keys in use stay in use.
      */

@@ -9,6 +9,7 @@ import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.egress.signing.MessageSigner;
 import io.sluice.daemon.label.SendingDomains;
@@ -51,10 +52,12 @@ public final class InjectionService {
     private final io.sluice.daemon.outcome.suppression.SuppressionStore suppressions;
 
     private final TenantDomainCheck senders;
+    private final ComplianceGate compliance;
 
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
                             TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions,
-                            TenantDomainCheck senders) {
+                            TenantDomainCheck senders, ComplianceGate compliance) {
+        this.compliance = compliance;
         this.senders = senders;
         this.rates = rates;
         this.suppressions = suppressions;
@@ -87,6 +90,20 @@ public final class InjectionService {
         }
     }
 
+    /** Marketing mail the compliance gate refuses: 422 naming each rule. */
+    static final class NonCompliantException extends Exception {
+        private final ComplianceGate.Verdict verdict;
+
+        NonCompliantException(ComplianceGate.Verdict verdict) {
+            super(verdict.explanation(), null, false, false);
+            this.verdict = verdict;
+        }
+
+        ComplianceGate.Verdict verdict() {
+            return verdict;
+        }
+    }
+
     /** The tenant's messages-per-minute budget does not cover this request: 429. */
     static final class RateLimitedException extends Exception {
         RateLimitedException(String message) {
@@ -96,7 +113,7 @@ public final class InjectionService {
 
     InjectionResult inject(InjectionRequest request, String peer)
             throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException,
-            ForeignDomainException {
+            ForeignDomainException, NonCompliantException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
                 ? new MessageComposer(s, request.substitutions(), hostname, settings.maxMessageBytes()) : null;
         SluiceHeaders.Extracted rawLabelled = request.content() instanceof InjectionRequest.Raw r
@@ -118,9 +135,10 @@ public final class InjectionService {
         putIfSet(attributes, "campaign", request.campaign());
         putIfSet(attributes, "pool", request.pool());
         if (rawLabelled != null) {
-            // the one label a raw message may carry that the JSON has no field for: its traffic class
+            // a raw message may carry its traffic class; the JSON field, when given, wins
             putIfSet(attributes, "class", rawLabelled.values().get("class"));
         }
+        putIfSet(attributes, "class", request.messageClass());
         if (request.sendAt() != null) {
             attributes.put("send_at", request.sendAt().toString());
         }
@@ -131,22 +149,28 @@ public final class InjectionService {
         String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
         Intake.Batch batch = intake.batch(peer, request.sendAt());
         try {
+            List<String> everyone = accepted.stream().map(InjectionRequest.Recipient::email).toList();
             if (composer != null && request.personalised()) {
+                boolean[] first = {true};
                 renderInChunks(accepted, settings.batchRecipients(), r -> {
                     Map<String, String> own = new HashMap<>(attributes);
                     r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
-                    byte[] message = traced(compose(composer, r), peer, r.email(), now);
+                    // one event per request, not per recipient: the rules read fields no template changes
+                    byte[] message = traced(gate(compose(composer, r), sender, everyone, peer, own, first[0]), peer,
+                            r.email(), now);
+                    first[0] = false;
                     return new Intake.Submission(new Envelope(sender, List.of(r.email()), now.toInstant(), own), message);
                 }, batch::append);
             } else {
-                byte[] shared = composer == null ? raw
-                        : compose(composer, accepted.size() == 1 ? accepted.get(0) : null);
+                Map<String, String> shared = new HashMap<>(attributes);
+                byte[] body = gate(composer == null ? raw : compose(composer, accepted.size() == 1 ? accepted.get(0) : null),
+                        sender, everyone, peer, shared, true);
                 List<Intake.Submission> messages = new ArrayList<>();
                 for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
                     List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
                             .stream().map(InjectionRequest.Recipient::email).toList();
-                    byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
-                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
+                    byte[] message = traced(body, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
+                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), shared), message));
                 }
                 batch.append(messages);
             }
@@ -156,7 +180,8 @@ public final class InjectionService {
                         + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
                         + accepted.size() + "; nothing was queued");
             }
-        } catch (MessageTooLargeException | RateLimitedException | SpoolException | RuntimeException e) {
+        } catch (MessageTooLargeException | RateLimitedException | NonCompliantException | SpoolException
+                 | RuntimeException e) {
             batch.abandon(); // what was appended is journaled as removed: nothing of a refused request goes out
             throw e;
         }
@@ -165,10 +190,25 @@ public final class InjectionService {
                 ids.stream().map(MessageId::value).toList());
     }
 
+    /**
+     * Issue 17 item 2: the compliance gate on one built message; returns it as it is to be queued
+     * and adds the gate's attributes to {@code attributes}.
+     */
+    private byte[] gate(byte[] message, String sender, List<String> recipients, String peer,
+                        Map<String, String> attributes, boolean report) throws NonCompliantException {
+        ComplianceGate.Verdict v = report ? compliance.admit(sender, recipients, peer, attributes, message, message.length)
+                : compliance.check(sender, attributes, message, message.length);
+        if (v.refused()) {
+            throw new NonCompliantException(v);
+        }
+        attributes.putAll(v.attributes());
+        return v.message();
+    }
+
     /** Builds one recipient's message. */
     @FunctionalInterface
     interface Renderer {
-        Intake.Submission render(InjectionRequest.Recipient recipient) throws MessageTooLargeException;
+        Intake.Submission render(InjectionRequest.Recipient recipient) throws MessageTooLargeException, NonCompliantException;
     }
 
     /** Takes a chunk of built messages (the intake's open batch). */
@@ -182,7 +222,7 @@ public final class InjectionService {
      * item 7): a 100,000-recipient request holds one chunk of built messages, not all of them.
      */
     static void renderInChunks(List<InjectionRequest.Recipient> recipients, int chunkSize, Renderer render,
-                               Appender out) throws MessageTooLargeException, SpoolException {
+                               Appender out) throws MessageTooLargeException, NonCompliantException, SpoolException {
         List<Intake.Submission> chunk = new ArrayList<>(Math.min(chunkSize, recipients.size()));
         for (InjectionRequest.Recipient r : recipients) {
             chunk.add(render.render(r));

@@ -9,6 +9,7 @@ import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.egress.signing.MessageSigner;
 import io.sluice.daemon.label.SendingDomains;
@@ -64,6 +65,7 @@ final class IngressSession implements MessageHandler {
     private final FeedbackInbox feedback;
     private final FeedbackLimits feedbackLimits;
     private final TenantDomainCheck senders;
+    private final ComplianceGate compliance;
     private final List<String> recipients = new ArrayList<>();
     /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
     private final List<String> feedbackRecipients = new ArrayList<>();
@@ -100,8 +102,9 @@ final class IngressSession implements MessageHandler {
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
-                   FeedbackLimits feedbackLimits, TenantDomainCheck senders) {
+                   FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance) {
         this.context = context;
+        this.compliance = compliance;
         this.senders = senders;
         this.feedbackLimits = feedbackLimits;
         this.rates = rates;
@@ -245,8 +248,19 @@ final class IngressSession implements MessageHandler {
             }
             attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, foreign.unsignedReason());
         }
+        // issue 17 item 2: marketing mail meets the bulk-sender rules before it is queued
+        ComplianceGate.Verdict gate = compliance.admit(sender, List.copyOf(recipients), clientAddress().getHostAddress(),
+                attributes, labelled.message(), labelled.length());
+        if (gate.refused()) {
+            throw refuse(550, "5.7.1 Marketing mail refused by the compliance gate (" + gate.mode().label() + "): "
+                    + shorten(gate.explanation()));
+        }
+        attributes.putAll(gate.attributes());
+        if (gate.message() != labelled.message()) {
+            headers = HeaderSection.scan(gate.message(), gate.length());
+        }
         ZonedDateTime now = ZonedDateTime.now(clock);
-        byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),
+        byte[] message = trace.assemble(gate.message(), gate.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
         Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), attributes);
         try {
@@ -258,6 +272,11 @@ final class IngressSession implements MessageHandler {
             LOG.error("spool refused a message from {}: {}", clientAddress(), e.toString());
             throw refuse(451, "4.3.0 Temporary spool failure, try again later");
         }
+    }
+
+    /** A reply line stays within RFC 5321's 512 octets. */
+    private static String shorten(String text) {
+        return text.length() <= 400 ? text : text.substring(0, 397) + "...";
     }
 
     /**

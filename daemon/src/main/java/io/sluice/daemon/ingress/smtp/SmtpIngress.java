@@ -10,6 +10,7 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -40,7 +41,7 @@ public final class SmtpIngress implements AutoCloseable {
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
                        FeedbackInbox feedback, SmtpDrain drain,
-                       FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders) {
+                       FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance) {
         FeedbackLimits feedbackLimits = FeedbackLimits.of(feedbackSettings, clock);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
@@ -69,7 +70,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();
