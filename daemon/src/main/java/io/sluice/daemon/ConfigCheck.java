@@ -122,6 +122,11 @@ public final class ConfigCheck {
                 }
             }
             try {
+                io.sluice.daemon.ingress.TenantNetworks.from(context.getEnvironment());
+            } catch (RuntimeException e) {
+                problems.add(describe(e, "sluice.tenants"));
+            }
+            try {
                 EgressSettings egress = context.getBean(EgressSettings.class);
                 if (egress.file() != null && !egress.file().isBlank()) {
                     EgressPlan.load(Path.of(egress.file()));

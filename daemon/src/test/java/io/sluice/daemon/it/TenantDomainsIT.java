@@ -58,6 +58,7 @@ class TenantDomainsIT {
                 .set("sluice.tenants.a.domains", "a.test")
                 .set("sluice.tenants.b.domains", "b.test")
                 .set("sluice.tenants.c.foreign-domains", "unsigned")
+                .set("sluice.tenants.a.relay-networks", "127.0.0.2/32")
                 .set("sluice.api.tokens.ta.sha256", ApiAuthIT.sha256("token-a"))
                 .set("sluice.api.tokens.ta.tenant", "a")
                 .set("sluice.api.tokens.tc.sha256", ApiAuthIT.sha256("token-c"))
@@ -139,6 +140,28 @@ class TenantDomainsIT {
             assertTrue(unlabelled.text().contains("5.7.1 MAIL FROM: tenant default may not send as b.test (it belongs to tenant b)"),
                     unlabelled.toString());
         }
+    }
+
+    @Test
+    void clientsOfATenantsRelayNetworkSendAsThatTenantOnly() throws Exception {
+        try (SmtpDialogue smtp = SmtpDialogue.open(daemon.smtpPort(), "127.0.0.2")) {
+            smtp.command("EHLO app-a.test");
+            smtp.command("MAIL FROM:<news@a.test>");
+            smtp.command("RCPT TO:<net-a@dest.test>");
+            SmtpDialogue.Reply asB = smtp.data("X-Sluice-Tenant: b\r\nFrom: news@b.test\r\nSubject: s\r\n\r\nb\r\n");
+            assertEquals(550, asB.code(), asB.toString());
+            assertTrue(asB.text().contains("5.7.1 X-Sluice-Tenant: clients of sluice.tenants.a.relay-networks send for tenant a only"),
+                    asB.toString());
+            smtp.command("MAIL FROM:<news@a.test>");
+            smtp.command("RCPT TO:<net-a@dest.test>");
+            SmtpDialogue.Reply unlabelled = smtp.data("From: news@b.test\r\nSubject: s\r\n\r\nb\r\n");
+            assertTrue(unlabelled.text().contains("5.7.1 From: tenant a may not send as b.test"), unlabelled.toString());
+            smtp.command("MAIL FROM:<news@a.test>");
+            smtp.command("RCPT TO:<net-a@dest.test>");
+            assertEquals(250, smtp.data("From: news@a.test\r\nSubject: s\r\n\r\nb\r\n").code());
+        }
+        SmtpSink.Message got = SinkWaits.await(sink, "net-a@", Duration.ofSeconds(30), m -> m.rcptTo().contains("net-a@dest.test"));
+        assertEquals(List.of("a.test"), signers(got.contentAsString()), got.contentAsString());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.TenantNetworks;
 import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.egress.signing.MessageSigner;
@@ -79,9 +80,29 @@ final class IngressSession implements MessageHandler {
                   Function<MessageContext, Map<String, String>> attributes, Labels labels) {
         /** Clients of the relay networks are trusted with any known tenant and pool. */
         static Policy relayNetworks(RelayNetworks relay, KnownPools pools) {
-            return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
-                    ctx -> Map.of(), (ctx, attribute, value) -> "pool".equals(attribute) && !pools.contains(value)
-                            ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null);
+            return relayNetworks(relay, TenantNetworks.none(), pools);
+        }
+
+        /**
+         * Clients of the relay networks are trusted with any known tenant and pool; clients of a
+         * tenant's own relay networks relay too, as that tenant only (issue 18 item 3).
+         */
+        static Policy relayNetworks(RelayNetworks relay, TenantNetworks bound, KnownPools pools) {
+            Function<MessageContext, InetAddress> client = ctx -> ((InetSocketAddress) ctx.getRemoteAddress()).getAddress();
+            return new Policy(false, ctx -> relay.contains(client.apply(ctx)) || bound.tenantOf(client.apply(ctx)) != null,
+                    ctx -> {
+                        String tenant = bound.tenantOf(client.apply(ctx));
+                        return tenant == null ? Map.of() : Map.of(Tenant.ATTRIBUTE, tenant);
+                    },
+                    (ctx, attribute, value) -> {
+                        String tenant = bound.tenantOf(client.apply(ctx));
+                        if (tenant != null && Tenant.ATTRIBUTE.equals(attribute) && !value.equals(tenant)) {
+                            return "5.7.1 X-Sluice-Tenant: clients of sluice.tenants." + tenant
+                                    + ".relay-networks send for tenant " + tenant + " only";
+                        }
+                        return "pool".equals(attribute) && !pools.contains(value)
+                                ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null;
+                    });
         }
     }
 
