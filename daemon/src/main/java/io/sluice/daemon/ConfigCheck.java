@@ -39,7 +39,8 @@ public final class ConfigCheck {
             "io.sluice.daemon.ingress.DomainCheck",
             "io.sluice.daemon.config.HttpAccess",
             "io.sluice.daemon.cluster.ClusterSettings",
-            "io.sluice.protocol.dane.DaneLookup");
+            "io.sluice.protocol.dane.DaneLookup",
+            "io.sluice.daemon.ingress.compliance.GateSettings");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
     private static final java.util.regex.Pattern VIOLATION =
@@ -120,6 +121,11 @@ public final class ConfigCheck {
                         problems.add(problem);
                     }
                 }
+            }
+            try {
+                io.sluice.daemon.ingress.TenantNetworks.from(context.getEnvironment());
+            } catch (RuntimeException e) {
+                problems.add(describe(e, "sluice.tenants"));
             }
             try {
                 EgressSettings egress = context.getBean(EgressSettings.class);

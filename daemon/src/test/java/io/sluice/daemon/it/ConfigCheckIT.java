@@ -95,4 +95,37 @@ class ConfigCheckIT {
         assertTrue(checked.out().contains("sluice.dane.resolver"), checked.out());
         assertTrue(checked.out().contains("loopback"), checked.out());
     }
+
+    @Test
+    void tenantDomainRelayAndComplianceKeysAreChecked(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("tenants.yml");
+        Files.writeString(bad, """
+                sluice:
+                  tenants:
+                    shop:
+                      compliance: strict
+                      relay-networks: 10.0.0.0/99
+                """);
+        Result checked = run(dir, Map.of(), "check-config", bad.toString());
+        assertEquals(1, checked.exit(), checked.out());
+        assertTrue(checked.out().contains("2 problem(s)"), checked.out());
+        assertTrue(checked.out().contains("sluice.tenants.shop.compliance=strict: must be report, fix or enforce"), checked.out());
+        assertTrue(checked.out().contains("sluice.tenants.shop.relay-networks=10.0.0.0/99: prefix length out of range"), checked.out());
+
+        Path twice = dir.resolve("twice.yml");
+        Files.writeString(twice, """
+                sluice:
+                  foreign-domains: unsigned
+                  tenants:
+                    shop:
+                      domains: [shop.example]
+                    news:
+                      domains: [news.example, shop.example]
+                      foreign-domains: drop
+                """);
+        Result dup = run(dir, Map.of(), "check-config", twice.toString());
+        assertEquals(1, dup.exit(), dup.out());
+        assertTrue(dup.out().contains("foreign-domains=drop: must be refuse or unsigned")
+                || dup.out().contains(".domains=shop.example: already declared by sluice.tenants."), dup.out());
+    }
 }

@@ -5,6 +5,9 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.EnvironmentPropertySource;
 import io.micronaut.context.env.PropertySource;
+import io.sluice.daemon.config.SendingDomainSettings;
+import io.sluice.daemon.label.SendingDomains;
+import jakarta.inject.Singleton;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +18,14 @@ final class DkimFactory {
 
     @Context
     MessageSigner messageSigner(Environment environment) {
-        return new MessageSigner(DkimSettings.parse(properties(environment)));
+        DkimSettings settings = DkimSettings.parse(properties(environment));
+        return new MessageSigner(settings, SendingDomainSettings.from(environment, MessageSigner.authorDomains(settings)));
+    }
+
+    /** The tenant-domain binding (issue 18 item 3): the one the signer honours, for ingress to enforce. */
+    @Singleton
+    SendingDomains sendingDomains(MessageSigner signer) {
+        return signer.sendingDomains();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sluice.daemon.egress.signing;
 
+import io.sluice.daemon.label.SendingDomains;
+import io.sluice.daemon.label.Tenant;
 import io.sluice.dkim.BodyHasher;
 import io.sluice.dkim.Canonicalization;
 import io.sluice.queue.Envelope;
@@ -16,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * DKIM for the daemon: body hashes at ingress ({@link #withBodyHashes}), signatures at dispatch
@@ -26,6 +30,12 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
 
     /** Envelope attribute holding the base64 body hash for one body canonicalization. */
     public static final String BODY_HASH_ATTRIBUTE = "dkim.bh.";
+    /**
+     * Envelope attribute set at ingress when the tenant's mail is to go without an author-domain
+     * signature (its MAIL FROM or From lies outside its domains and its mode is {@code unsigned});
+     * the value says why. Set by ingress only: labels and requests cannot name it.
+     */
+    public static final String UNSIGNED_ATTRIBUTE = "dkim.unsigned";
 
     /** Deliveries of one message share its signatures for this long (t= stays near the send time). */
     static final Duration REUSE_FOR = Duration.ofMinutes(5);
@@ -36,6 +46,7 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
     }
 
     private final DkimSettings settings;
+    private final SendingDomains domains;
     private volatile SigningKeys keys;
     private final Map<String, Cached> recent = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -44,15 +55,74 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
         }
     };
 
-    /** Loads every configured key; a key that cannot be used is a ConfigException naming it. */
+    /** Loads every configured key; no tenant declares domains (tests, tools). */
     public MessageSigner(DkimSettings settings) {
+        this(settings, SendingDomains.undeclared(authorDomains(settings)));
+    }
+
+    /**
+     * Loads every configured key; a key that cannot be used is a ConfigException naming it.
+     *
+     * @param domains which tenant may be signed for which author domain (issue 18 item 3)
+     */
+    public MessageSigner(DkimSettings settings, SendingDomains domains) {
         this.settings = settings;
+        this.domains = domains;
         this.keys = SigningKeys.load(settings);
         describe(keys);
     }
 
     public boolean enabled() {
         return !keys.isEmpty();
+    }
+
+    /** The configured author domains (those of {@code sluice.dkim.domains}). */
+    public static Set<String> authorDomains(DkimSettings settings) {
+        Set<String> out = new TreeSet<>();
+        settings.signers().stream().filter(s -> s.role() == DkimSettings.Role.AUTHOR).forEach(s -> out.add(s.domain()));
+        return out;
+    }
+
+    /** The tenant-domain binding this signer honours. */
+    public SendingDomains sendingDomains() {
+        return domains;
+    }
+
+    /**
+     * The domain of the first address in the first {@code From:} field of a CRLF message,
+     * lower-case A-labels, as the signer reads it; null when there is none.
+     */
+    public static String authorDomain(byte[] message) {
+        return MessageParts.of(message).authorDomain(message);
+    }
+
+    /**
+     * The d= domains of the signatures a message of {@code tenant} with this From domain would
+     * get (author keys the tenant may use, then the extra signatures their policy allows).
+     */
+    public List<String> signingDomainsFor(String tenant, String authorDomain) {
+        String author = authorDomain != null && domains.mayUse(tenant, authorDomain) ? authorDomain : null;
+        return keys.signersFor(author).stream().map(l -> l.signer().identity().domain()).distinct().toList();
+    }
+
+    /**
+     * The d= of each signature a message of {@code tenant} with this From domain would get that
+     * does not over-sign {@code field} (RFC 6376 §8.15) when the header section carries it {@code
+     * present} times: the default h= selection over-signs List-*, Feedback-ID and the core fields
+     * whenever they are present; a configured {@code headers} list must name the field once more
+     * than it occurs.
+     */
+    public List<String> notOverSigning(String tenant, String authorDomain, String field, int present) {
+        String author = authorDomain != null && domains.mayUse(tenant, authorDomain) ? authorDomain : null;
+        List<String> out = new java.util.ArrayList<>();
+        for (SigningKeys.Loaded l : keys.signersFor(author)) {
+            List<String> h = l.signer().identity().signedHeaders();
+            long listed = h.stream().filter(field::equalsIgnoreCase).count();
+            if (!h.isEmpty() && listed <= present) {
+                out.add(l.signer().identity().domain());
+            }
+        }
+        return out;
     }
 
     /**
@@ -116,7 +186,7 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
         }
         if (extraHeaders != null && extraHeaders.length > 0) {
             try {
-                return sign(k, message, attributes, now, extraHeaders);
+                return sign(k, domains, message, attributes, now, extraHeaders);
             } catch (RuntimeException e) {
                 LOG.warn("message {} sent without DKIM signature: {}", messageId, e.toString());
                 return NONE;
@@ -130,7 +200,7 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
         }
         byte[] fields;
         try {
-            fields = sign(k, message, attributes, now, NONE);
+            fields = sign(k, domains, message, attributes, now, NONE);
         } catch (RuntimeException e) {
             // headers the signer cannot parse: unsigned mail is better than no mail
             LOG.warn("message {} sent without DKIM signature: {}", messageId, e.toString());
@@ -142,10 +212,22 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
         return fields;
     }
 
-    private static byte[] sign(SigningKeys k, byte[] message, Map<String, String> attributes, Instant now,
-                               byte[] extraHeaders) {
+    private static byte[] sign(SigningKeys k, SendingDomains domains, byte[] message, Map<String, String> attributes,
+                               Instant now, byte[] extraHeaders) {
         MessageParts parts = MessageParts.of(message);
-        List<SigningKeys.Loaded> signers = k.signersFor(parts.authorDomain(message));
+        String author = parts.authorDomain(message);
+        String tenant = attributes == null ? null : attributes.get(Tenant.ATTRIBUTE);
+        // defence in depth (issue 18 item 3): whatever ingress let through, a tenant's mail is
+        // signed only for a domain it may use; the extra (platform) signatures vouch for the
+        // platform, not the author, and still apply
+        if (author != null && (!domains.mayUse(tenant, author)
+                || (attributes != null && attributes.containsKey(UNSIGNED_ATTRIBUTE)))) {
+            LOG.debug("no author signature for d={} (tenant {}): {}", author, tenant,
+                    attributes != null && attributes.containsKey(UNSIGNED_ATTRIBUTE)
+                            ? attributes.get(UNSIGNED_ATTRIBUTE) : "not the tenant's domain");
+            author = null;
+        }
+        List<SigningKeys.Loaded> signers = k.signersFor(author);
         if (signers.isEmpty()) {
             return NONE;
         }

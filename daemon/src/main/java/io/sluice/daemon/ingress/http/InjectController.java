@@ -162,6 +162,17 @@ public final class InjectController {
         if (e instanceof Forbidden f) {
             return new Problem("/problems/forbidden", "Forbidden", 403, f.getMessage(), List.of(f.param)).response();
         }
+        if (e instanceof InjectionService.ForeignDomainException foreign) {
+            return new Problem("/problems/foreign-domain", "Not the tenant's domain", 403, foreign.getMessage()
+                    + "; nothing was queued", List.of(foreign.param())).response();
+        }
+        if (e instanceof InjectionService.NonCompliantException gate) {
+            List<InvalidParam> rules = gate.verdict().failures().stream()
+                    .map(f -> new InvalidParam(f.rule().label(), f.reason())).toList();
+            return new Problem("/problems/non-compliant", "Marketing mail not compliant", 422,
+                    "the compliance gate (" + gate.verdict().mode().label() + ") refused the message: "
+                            + gate.getMessage() + "; nothing was queued", rules).response();
+        }
         if (e instanceof InjectionService.RateLimitedException limited) {
             return new Problem("/problems/rate-limited", "Too many messages", 429, limited.getMessage(), null)
                     .response().header(HttpHeaders.RETRY_AFTER, "60");

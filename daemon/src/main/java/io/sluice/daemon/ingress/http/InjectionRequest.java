@@ -10,10 +10,11 @@ import java.util.Map;
  *
  * @param substitutions global template values; a recipient's own override them
  * @param sendAt        when delivery may start (null: now)
+ * @param messageClass  the traffic class ({@code transactional}, {@code marketing}, ...), or null
  */
 record InjectionRequest(String envelopeSender, List<Recipient> recipients, Content content,
                         Map<String, Object> substitutions, String tenant, String campaign, String pool,
-                        String idempotencyKey, Instant sendAt) {
+                        String idempotencyKey, Instant sendAt, String messageClass) {
 
     /** @param name display name for the To: field, or null */
     record Recipient(String email, String name, Map<String, Object> substitutions, Map<String, String> metadata) {
@@ -39,7 +40,7 @@ record InjectionRequest(String envelopeSender, List<Recipient> recipients, Conte
 
     InjectionRequest withTenant(String t) {
         return new InjectionRequest(envelopeSender, recipients, content, substitutions, t, campaign, pool,
-                idempotencyKey, sendAt);
+                idempotencyKey, sendAt, messageClass);
     }
 
     boolean personalised() {

@@ -8,7 +8,11 @@ import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.SluiceHeaders;
+import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.label.SendingDomains;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
@@ -47,8 +51,14 @@ public final class InjectionService {
     private final TenantRates rates;
     private final io.sluice.daemon.outcome.suppression.SuppressionStore suppressions;
 
+    private final TenantDomainCheck senders;
+    private final ComplianceGate compliance;
+
     public InjectionService(Intake intake, DomainCheck domains, ApiSettings settings, SmtpSettings smtp,
-                            TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions) {
+                            TenantRates rates, Clock clock, io.sluice.daemon.outcome.suppression.SuppressionStore suppressions,
+                            TenantDomainCheck senders, ComplianceGate compliance) {
+        this.compliance = compliance;
+        this.senders = senders;
         this.rates = rates;
         this.suppressions = suppressions;
         this.intake = intake;
@@ -66,6 +76,34 @@ public final class InjectionService {
         }
     }
 
+    /** MAIL FROM or From outside the tenant's domains, and its mode refuses: 403 naming the field. */
+    static final class ForeignDomainException extends Exception {
+        private final InvalidParam param;
+
+        ForeignDomainException(InvalidParam param) {
+            super(param.reason(), null, false, false);
+            this.param = param;
+        }
+
+        InvalidParam param() {
+            return param;
+        }
+    }
+
+    /** Marketing mail the compliance gate refuses: 422 naming each rule. */
+    static final class NonCompliantException extends Exception {
+        private final ComplianceGate.Verdict verdict;
+
+        NonCompliantException(ComplianceGate.Verdict verdict) {
+            super(verdict.explanation(), null, false, false);
+            this.verdict = verdict;
+        }
+
+        ComplianceGate.Verdict verdict() {
+            return verdict;
+        }
+    }
+
     /** The tenant's messages-per-minute budget does not cover this request: 429. */
     static final class RateLimitedException extends Exception {
         RateLimitedException(String message) {
@@ -74,12 +112,14 @@ public final class InjectionService {
     }
 
     InjectionResult inject(InjectionRequest request, String peer)
-            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException {
+            throws InvalidRequestException, MessageTooLargeException, RateLimitedException, SpoolException,
+            ForeignDomainException, NonCompliantException {
         MessageComposer composer = request.content() instanceof InjectionRequest.Structured s
                 ? new MessageComposer(s, request.substitutions(), hostname, settings.maxMessageBytes()) : null;
         SluiceHeaders.Extracted rawLabelled = request.content() instanceof InjectionRequest.Raw r
                 ? rawMessage(r.message()) : null;
         byte[] raw = rawLabelled == null ? null : rawLabelled.message();
+        String unsigned = checkDomains(request, raw);
 
         List<InjectionRequest.Recipient> accepted = new ArrayList<>();
         List<InjectionResult.FailedRecipient> failed = new ArrayList<>();
@@ -95,32 +135,42 @@ public final class InjectionService {
         putIfSet(attributes, "campaign", request.campaign());
         putIfSet(attributes, "pool", request.pool());
         if (rawLabelled != null) {
-            // the one label a raw message may carry that the JSON has no field for: its traffic class
+            // a raw message may carry its traffic class; the JSON field, when given, wins
             putIfSet(attributes, "class", rawLabelled.values().get("class"));
         }
+        putIfSet(attributes, "class", request.messageClass());
         if (request.sendAt() != null) {
             attributes.put("send_at", request.sendAt().toString());
+        }
+        if (unsigned != null) {
+            attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, unsigned);
         }
         String sender = request.envelopeSender();
         String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
         Intake.Batch batch = intake.batch(peer, request.sendAt());
         try {
+            List<String> everyone = accepted.stream().map(InjectionRequest.Recipient::email).toList();
             if (composer != null && request.personalised()) {
+                boolean[] first = {true};
                 renderInChunks(accepted, settings.batchRecipients(), r -> {
                     Map<String, String> own = new HashMap<>(attributes);
                     r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
-                    byte[] message = traced(compose(composer, r), peer, r.email(), now);
+                    // one event per request, not per recipient: the rules read fields no template changes
+                    byte[] message = traced(gate(compose(composer, r), sender, everyone, peer, own, first[0]), peer,
+                            r.email(), now);
+                    first[0] = false;
                     return new Intake.Submission(new Envelope(sender, List.of(r.email()), now.toInstant(), own), message);
                 }, batch::append);
             } else {
-                byte[] shared = composer == null ? raw
-                        : compose(composer, accepted.size() == 1 ? accepted.get(0) : null);
+                Map<String, String> shared = new HashMap<>(attributes);
+                byte[] body = gate(composer == null ? raw : compose(composer, accepted.size() == 1 ? accepted.get(0) : null),
+                        sender, everyone, peer, shared, true);
                 List<Intake.Submission> messages = new ArrayList<>();
                 for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
                     List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
                             .stream().map(InjectionRequest.Recipient::email).toList();
-                    byte[] message = traced(shared, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
-                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), attributes), message));
+                    byte[] message = traced(body, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
+                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), shared), message));
                 }
                 batch.append(messages);
             }
@@ -130,7 +180,8 @@ public final class InjectionService {
                         + " messages per minute (sluice.limits.messages-per-minute-per-tenant); this request has "
                         + accepted.size() + "; nothing was queued");
             }
-        } catch (MessageTooLargeException | RateLimitedException | SpoolException | RuntimeException e) {
+        } catch (MessageTooLargeException | RateLimitedException | NonCompliantException | SpoolException
+                 | RuntimeException e) {
             batch.abandon(); // what was appended is journaled as removed: nothing of a refused request goes out
             throw e;
         }
@@ -139,10 +190,25 @@ public final class InjectionService {
                 ids.stream().map(MessageId::value).toList());
     }
 
+    /**
+     * Issue 17 item 2: the compliance gate on one built message; returns it as it is to be queued
+     * and adds the gate's attributes to {@code attributes}.
+     */
+    private byte[] gate(byte[] message, String sender, List<String> recipients, String peer,
+                        Map<String, String> attributes, boolean report) throws NonCompliantException {
+        ComplianceGate.Verdict v = report ? compliance.admit(sender, recipients, peer, attributes, message, message.length)
+                : compliance.check(sender, attributes, message, message.length);
+        if (v.refused()) {
+            throw new NonCompliantException(v);
+        }
+        attributes.putAll(v.attributes());
+        return v.message();
+    }
+
     /** Builds one recipient's message. */
     @FunctionalInterface
     interface Renderer {
-        Intake.Submission render(InjectionRequest.Recipient recipient) throws MessageTooLargeException;
+        Intake.Submission render(InjectionRequest.Recipient recipient) throws MessageTooLargeException, NonCompliantException;
     }
 
     /** Takes a chunk of built messages (the intake's open batch). */
@@ -156,7 +222,7 @@ public final class InjectionService {
      * item 7): a 100,000-recipient request holds one chunk of built messages, not all of them.
      */
     static void renderInChunks(List<InjectionRequest.Recipient> recipients, int chunkSize, Renderer render,
-                               Appender out) throws MessageTooLargeException, SpoolException {
+                               Appender out) throws MessageTooLargeException, NonCompliantException, SpoolException {
         List<Intake.Submission> chunk = new ArrayList<>(Math.min(chunkSize, recipients.size()));
         for (InjectionRequest.Recipient r : recipients) {
             chunk.add(render.render(r));
@@ -168,6 +234,33 @@ public final class InjectionService {
         if (!chunk.isEmpty()) {
             out.append(chunk);
         }
+    }
+
+    /**
+     * Issue 18 item 3: the envelope sender and From must be the tenant's. Returns null, or the
+     * reason to leave the mail unsigned (the tenant's {@code unsigned} mode); refuses otherwise.
+     */
+    private String checkDomains(InjectionRequest request, byte[] raw) throws ForeignDomainException {
+        TenantDomainCheck.Foreign foreign = senders.mailFrom(request.tenant(), request.envelopeSender());
+        String field = TenantDomainCheck.Field.MAIL_FROM.apiField;
+        if (foreign == null) {
+            if (raw != null) {
+                foreign = senders.from(request.tenant(), raw, raw.length);
+                field = "content";
+            } else if (request.content() instanceof InjectionRequest.Structured s) {
+                byte[] from = ("From: " + s.from() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                foreign = senders.from(request.tenant(), from, from.length);
+                field = TenantDomainCheck.Field.FROM.apiField;
+            }
+        }
+        if (foreign == null) {
+            return null;
+        }
+        if (foreign.mode() == SendingDomains.Mode.REFUSE) {
+            String where = field.equals("content") ? "the From field: " : "";
+            throw new ForeignDomainException(new InvalidParam(field, where + foreign.reason()));
+        }
+        return foreign.unsignedReason();
     }
 
     private List<InjectionRequest.Recipient> notSuppressed(String tenant, List<InjectionRequest.Recipient> recipients,

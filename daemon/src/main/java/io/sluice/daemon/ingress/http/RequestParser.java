@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class RequestParser {
     private static final Set<String> TOP = Set.of("envelope_sender", "recipients", "content", "substitutions",
-            "tenant", "campaign", "pool", "idempotency_key", "send_at");
+            "tenant", "campaign", "pool", "idempotency_key", "send_at", "class");
     private static final Set<String> RECIPIENT = Set.of("email", "name", "substitutions", "metadata");
     private static final Set<String> STRUCTURED = Set.of("from", "reply_to", "subject", "text_body", "html_body",
             "headers", "attachments");
@@ -73,6 +73,7 @@ final class RequestParser {
         String tenant = label(root, "tenant");
         String campaign = label(root, "campaign");
         String pool = label(root, "pool");
+        String messageClass = label(root, "class");
         String key = string(root, "idempotency_key", "idempotency_key", false, false);
         if (key != null && (key.isEmpty() || key.length() > 200)) {
             fault("idempotency_key", "must be 1 to 200 characters");
@@ -86,7 +87,8 @@ final class RequestParser {
                 fault("send_at", "must be an RFC 3339 UTC timestamp such as 2026-12-01T09:00:00Z");
             }
         }
-        return new InjectionRequest(sender, recipients, content, substitutions, tenant, campaign, pool, key, sendAt);
+        return new InjectionRequest(sender, recipients, content, substitutions, tenant, campaign, pool, key, sendAt,
+                messageClass);
     }
 
     private List<InjectionRequest.Recipient> recipients(JsonNode node) {

@@ -8,7 +8,13 @@ import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
 import io.sluice.daemon.ingress.SluiceHeaders;
+import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.TenantNetworks;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
+import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.label.SendingDomains;
+import io.sluice.daemon.label.Tenant;
 import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;
@@ -59,6 +65,8 @@ final class IngressSession implements MessageHandler {
     private final int maxRecipients;
     private final FeedbackInbox feedback;
     private final FeedbackLimits feedbackLimits;
+    private final TenantDomainCheck senders;
+    private final ComplianceGate compliance;
     private final List<String> recipients = new ArrayList<>();
     /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
     private final List<String> feedbackRecipients = new ArrayList<>();
@@ -72,9 +80,29 @@ final class IngressSession implements MessageHandler {
                   Function<MessageContext, Map<String, String>> attributes, Labels labels) {
         /** Clients of the relay networks are trusted with any known tenant and pool. */
         static Policy relayNetworks(RelayNetworks relay, KnownPools pools) {
-            return new Policy(false, ctx -> relay.contains(((InetSocketAddress) ctx.getRemoteAddress()).getAddress()),
-                    ctx -> Map.of(), (ctx, attribute, value) -> "pool".equals(attribute) && !pools.contains(value)
-                            ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null);
+            return relayNetworks(relay, TenantNetworks.none(), pools);
+        }
+
+        /**
+         * Clients of the relay networks are trusted with any known tenant and pool; clients of a
+         * tenant's own relay networks relay too, as that tenant only (issue 18 item 3).
+         */
+        static Policy relayNetworks(RelayNetworks relay, TenantNetworks bound, KnownPools pools) {
+            Function<MessageContext, InetAddress> client = ctx -> ((InetSocketAddress) ctx.getRemoteAddress()).getAddress();
+            return new Policy(false, ctx -> relay.contains(client.apply(ctx)) || bound.tenantOf(client.apply(ctx)) != null,
+                    ctx -> {
+                        String tenant = bound.tenantOf(client.apply(ctx));
+                        return tenant == null ? Map.of() : Map.of(Tenant.ATTRIBUTE, tenant);
+                    },
+                    (ctx, attribute, value) -> {
+                        String tenant = bound.tenantOf(client.apply(ctx));
+                        if (tenant != null && Tenant.ATTRIBUTE.equals(attribute) && !value.equals(tenant)) {
+                            return "5.7.1 X-Sluice-Tenant: clients of sluice.tenants." + tenant
+                                    + ".relay-networks send for tenant " + tenant + " only";
+                        }
+                        return "pool".equals(attribute) && !pools.contains(value)
+                                ? "5.7.1 X-Sluice-Pool: unknown pool " + value : null;
+                    });
         }
     }
 
@@ -95,8 +123,10 @@ final class IngressSession implements MessageHandler {
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
-                   FeedbackLimits feedbackLimits) {
+                   FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance) {
         this.context = context;
+        this.compliance = compliance;
+        this.senders = senders;
         this.feedbackLimits = feedbackLimits;
         this.rates = rates;
         this.domains = domains;
@@ -126,6 +156,12 @@ final class IngressSession implements MessageHandler {
                 MailAddress.parse(address, true); // SMTPUTF8 is advertised (RFC 6531)
             } catch (AddressSyntaxException e) {
                 throw new RejectException(553, "5.1.7 Bad sender address syntax: " + e.getMessage());
+            }
+            // a submission user's tenant is settled at AUTH: say no to another tenant's domain now
+            // (relay clients may still name their tenant in the message: checked at DATA)
+            TenantDomainCheck.Foreign foreign = policy.authRequired() ? senders.mailFrom(tenant, address) : null;
+            if (foreign != null && foreign.mode() == SendingDomains.Mode.REFUSE) {
+                throw new RejectException(550, "5.7.1 <" + address + ">: " + foreign.reason());
             }
         }
         sender = address;
@@ -225,8 +261,27 @@ final class IngressSession implements MessageHandler {
                 return done;
             }
         }
+        TenantDomainCheck.Foreign foreign = senders.check(attributes.get(Tenant.ATTRIBUTE), sender,
+                labelled.message(), labelled.length());
+        if (foreign != null) {
+            if (foreign.mode() == SendingDomains.Mode.REFUSE) {
+                throw refuse(550, "5.7.1 " + foreign.field().smtpName + ": " + foreign.reason());
+            }
+            attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, foreign.unsignedReason());
+        }
+        // issue 17 item 2: marketing mail meets the bulk-sender rules before it is queued
+        ComplianceGate.Verdict gate = compliance.admit(sender, List.copyOf(recipients), clientAddress().getHostAddress(),
+                attributes, labelled.message(), labelled.length());
+        if (gate.refused()) {
+            throw refuse(550, "5.7.1 Marketing mail refused by the compliance gate (" + gate.mode().label() + "): "
+                    + shorten(gate.explanation()));
+        }
+        attributes.putAll(gate.attributes());
+        if (gate.message() != labelled.message()) {
+            headers = HeaderSection.scan(gate.message(), gate.length());
+        }
         ZonedDateTime now = ZonedDateTime.now(clock);
-        byte[] message = trace.assemble(labelled.message(), labelled.length(), headers, context.getHelo().orElse(null),
+        byte[] message = trace.assemble(gate.message(), gate.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
         Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), attributes);
         try {
@@ -238,6 +293,11 @@ final class IngressSession implements MessageHandler {
             LOG.error("spool refused a message from {}: {}", clientAddress(), e.toString());
             throw refuse(451, "4.3.0 Temporary spool failure, try again later");
         }
+    }
+
+    /** A reply line stays within RFC 5321's 512 octets. */
+    private static String shorten(String text) {
+        return text.length() <= 400 ? text : text.substring(0, 397) + "...";
     }
 
     /**

@@ -9,6 +9,9 @@ import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
+import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.TenantNetworks;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -39,11 +42,13 @@ public final class SmtpIngress implements AutoCloseable {
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
                        FeedbackInbox feedback, SmtpDrain drain,
-                       FeedbackListenerSettings feedbackSettings) {
+                       FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance,
+                       io.micronaut.context.env.Environment environment) {
         FeedbackLimits feedbackLimits = FeedbackLimits.of(feedbackSettings, clock);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
+        TenantNetworks bound = TenantNetworks.from(environment);
         TraceHeaders trace = new TraceHeaders(settings.hostname());
         InetAddress bind;
         try {
@@ -67,8 +72,8 @@ public final class SmtpIngress implements AutoCloseable {
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
-                        IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits)))
+                        IngressSession.Policy.relayNetworks(relay, bound, pools), domains, rates, trace, clock,
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();

@@ -10,6 +10,8 @@ import io.sluice.daemon.outcome.feedback.FeedbackInbox;
 import io.sluice.daemon.ingress.DomainCheck;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
+import io.sluice.daemon.ingress.TenantDomainCheck;
+import io.sluice.daemon.ingress.compliance.ComplianceGate;
 import io.sluice.daemon.ingress.TenantRates;
 import io.sluice.daemon.config.LimitSettings;
 import io.sluice.daemon.config.IngressSettings;
@@ -46,7 +48,7 @@ public final class SubmissionIngress implements AutoCloseable {
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
                              KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain,
-                             FeedbackListenerSettings feedbackSettings) {
+                             FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance) {
         if (!settings.enabled()) {
             server = null;
             return;
@@ -108,7 +110,7 @@ public final class SubmissionIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
-                        FeedbackLimits.of(feedbackSettings, clock))))
+                        FeedbackLimits.of(feedbackSettings, clock), senders, compliance)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();

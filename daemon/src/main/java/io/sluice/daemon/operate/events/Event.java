@@ -14,7 +14,8 @@ import java.util.Map;
  * name what each type carries; {@link Draft} keeps the many optional fields readable.
  *
  * @param type           Reception, Delivery, TransientFailure, Bounce, Expiration, OOB, Feedback,
- *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent
+ *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent,
+ *                       ComplianceGate
  * @param timestamp      when the event happened
  * @param id             the message id (ULID) as given in the 250 reply
  * @param recipientIndex which recipient of the message, for per-delivery events
@@ -169,6 +170,25 @@ public record Event(
         d.tenant = attributes.get("tenant");
         d.campaign = attributes.get("campaign");
         d.pool = attributes.get("pool");
+        return d.build();
+    }
+
+    /**
+     * The compliance gate's verdict on one marketing message (docs/deliverability.md): {@code action}
+     * refused, fixed or reported; {@code rule} the rules at fault or fixed, comma-separated; {@code
+     * note} what was wrong or added. The message has no id yet when it is refused.
+     */
+    public static Event complianceGate(Instant at, String sender, List<String> recipients, String peer,
+                                       String tenant, String campaign, String action, String rule, String note) {
+        Draft d = new Draft("ComplianceGate", at);
+        d.sender = sender;
+        d.recipients = recipients;
+        d.peer = peer;
+        d.tenant = tenant;
+        d.campaign = campaign;
+        d.action = action;
+        d.rule = rule;
+        d.note = note;
         return d.build();
     }
 

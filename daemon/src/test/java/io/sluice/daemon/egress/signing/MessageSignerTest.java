@@ -1,6 +1,7 @@
 package io.sluice.daemon.egress.signing;
 
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.label.SendingDomains;
 import io.sluice.dkim.BodyHasher;
 import io.sluice.dkim.Canonicalization;
 import io.sluice.dkim.DkimKey;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,10 +98,10 @@ class MessageSignerTest {
                 "domains.example.test.selectors.s1.key-file", key.toString(),
                 "domains.example.test.selectors.s1.canonicalization", "simple/relaxed",
                 "use-parent-domain", "true")));
-        Envelope env = signer.withBodyHashes(new Envelope("a@x.test", List.of("b@y.test"), NOW, Map.of("tenant", "t")), MESSAGE);
+        Envelope env = signer.withBodyHashes(new Envelope("a@x.test", List.of("b@y.test"), NOW, Map.of("tenant", "default")), MESSAGE);
         String relaxed = Base64.getEncoder().encodeToString(BodyHasher.hash(
                 "body  line \r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII), Canonicalization.RELAXED));
-        assertEquals(Map.of("tenant", "t", "dkim.bh.relaxed", relaxed), env.attributes());
+        assertEquals(Map.of("tenant", "default", "dkim.bh.relaxed", relaxed), env.attributes());
 
         String signed = text(signer.signatures("M1", MESSAGE, env.attributes(), NOW)).replaceAll("\\s", "");
         assertTrue(signed.contains("bh=" + relaxed + ";"), signed);
@@ -112,6 +114,30 @@ class MessageSignerTest {
                 "the stored hash is used, the body is not hashed again");
         String fallback = text(signer.signatures("M3", MESSAGE, Map.of(), NOW)).replaceAll("\\s", "");
         assertTrue(fallback.contains("bh=" + relaxed + ";"), "hashed at dispatch when ingress did not: " + fallback);
+    }
+
+    @Test
+    void aTenantIsNeverSignedForADomainItMayNotUse(@TempDir Path dir) throws Exception {
+        Path key = pem(dir, "k.pem", KeyGenerator.ed25519());
+        DkimSettings settings = DkimSettings.parse(Map.of(
+                "domains.a.test.selectors.s1.key-file", key.toString(),
+                "domains.b.test.selectors.s1.key-file", key.toString(),
+                "extra-signatures.esp.domain", "esp.test", "extra-signatures.esp.selector", "p",
+                "extra-signatures.esp.key-file", key.toString()));
+        MessageSigner signer = new MessageSigner(settings, new SendingDomains(
+                Map.of("a", Set.of("a.test"), "b", Set.of("b.test")), Map.of(), SendingDomains.Mode.REFUSE,
+                MessageSigner.authorDomains(settings)));
+        // whatever ingress let through: tenant a's mail in b's name gets the platform signature only
+        assertEquals(List.of("d=esp.test"), domains(signer.signatures("1", from("x@b.test"), Map.of("tenant", "a"), NOW)));
+        assertEquals(List.of("d=b.test", "d=esp.test"),
+                domains(signer.signatures("2", from("x@b.test"), Map.of("tenant", "b"), NOW)));
+        assertEquals(List.of("d=esp.test"), domains(signer.signatures("3", from("x@b.test"), Map.of(), NOW)),
+                "the default tenant declares none: b.test is b's");
+        assertEquals(List.of("d=esp.test"), domains(signer.signatures("4", from("x@b.test"),
+                Map.of("tenant", "b", MessageSigner.UNSIGNED_ATTRIBUTE, "MAIL FROM x.test is not a domain of tenant b"), NOW)),
+                "ingress asked for no author signature");
+        assertEquals(List.of("b.test", "esp.test"), signer.signingDomainsFor("b", "b.test"));
+        assertEquals(List.of("esp.test"), signer.signingDomainsFor("a", "b.test"));
     }
 
     @Test

@@ -111,7 +111,7 @@ class FeedbackListenerTest {
         IngressSession.Policy nobodyRelays = new IngressSession.Policy(false, ctx -> false, ctx -> Map.of(),
                 (ctx, a, v) -> null);
         IngressSession s = new IngressSession(context, null, nobodyRelays, null, null, null, FROZEN,
-                50L << 20, 1000, inbox, limits);
+                50L << 20, 1000, inbox, limits, io.sluice.daemon.ingress.TenantDomainCheck.undeclared(), null);
         s.from("");
         return s;
     }

@@ -36,7 +36,7 @@ class TenantRateChargeTest {
                     default -> null;
                 });
         return new IngressSession(context, null, relayPolicy, null, rates, null, Clock.systemUTC(),
-                1 << 20, 100, null, null);
+                1 << 20, 100, null, null, io.sluice.daemon.ingress.TenantDomainCheck.undeclared(), null);
     }
 
     @Test
