@@ -22,6 +22,8 @@ import java.util.Locale;
  *   <li>{@code googlegroups}: a Google Groups refusal: from {@code mailer-daemon@googlemail.com},
  *       a "Delivery Status Notification" subject, {@code X-Failed-Recipients} and
  *       {@code X-Google-Smtp-Source}.</li>
+ *   <li>{@code qmail}: qmail's bounce (qmail-send): the subject "failure notice", or a
+ *       {@code Received: (qmail N invoked for bounce)} / {@code (qmail N invoked from network)}.</li>
  * </ul>
  */
 public final class BounceFormat {
@@ -30,9 +32,10 @@ public final class BounceFormat {
     public static final String IMAIL = "imail";
     public static final String NOTES = "notes";
     public static final String GOOGLEGROUPS = "googlegroups";
+    public static final String QMAIL = "qmail";
 
     /** The format names a rule may name in {@code format=}. */
-    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS);
+    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL);
 
     private BounceFormat() {}
 
@@ -60,6 +63,15 @@ public final class BounceFormat {
                 && subject.contains("Delivery Status Notification") && message.header("X-Failed-Recipients") != null
                 && message.header("X-Google-Smtp-Source") != null) {
             return GOOGLEGROUPS;
+        }
+        if (subject.equals("failure notice")) {
+            return QMAIL;
+        }
+        for (MimePart.Header h : message.headers()) {
+            if (h.name().equalsIgnoreCase("Received") && h.value().startsWith("(qmail ")
+                    && (h.value().contains(" invoked for bounce)") || h.value().contains(" invoked from network)"))) {
+                return QMAIL;
+            }
         }
         return null;
     }

@@ -66,6 +66,10 @@ class BounceCorpusTest {
         LabelledCorpus.Figures f = LabelledCorpus.Figures.of(heldOut);
         LabelledCorpus.printConfusion(heldOut);
         LabelledCorpus.printFamilies("per family (held out):", heldOut);
+        if (Boolean.getBoolean("sluice.bounce.verbose")) {
+            System.out.println("disagreements held out:");
+            LabelledCorpus.printMismatches(heldOut);
+        }
         System.out.println("HELD OUT BY FAMILY (leave-one-family-out): " + f.line());
         assertTrue(f.hardShare() >= HARD_THRESHOLD, f.line());
         assertTrue(f.reasonShare() >= HELD_OUT_REASON_THRESHOLD, f.line());
