@@ -138,6 +138,35 @@ class BounceParserTest {
     }
 
     @Test
+    void aReasonOnTheRecipientsLineIsNotOverruledByTheTemplateBelowIt() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mx.example.org
+                To: bounces@sender.example
+                Subject: Delivery status notification: delayed
+
+                Hi!
+
+                This is the MAILER-DAEMON, please DO NOT REPLY to this email.
+
+                An error has occurred while attempting to deliver a message for
+                the following list of recipients:
+
+                erin@example.org: Envelope expired
+
+                    Please note that this is only a temporary failure report.
+                    The message is kept in the queue for up to 7 days.
+
+                    Below is a copy of the original message:
+
+                Received: from sender.example (sender.example [192.0.2.7])
+                        by mx.example.org; Thu, 29 Apr 2021 23:34:45 +0900
+                Message-ID: <m5@sender.example>
+                """);
+        // "temporary failure" is the template's sentence, not what happened to erin@
+        assertEquals("expired", r.recipients().get(0).classification().reason());
+    }
+
+    @Test
     void powerMtaCategoryDecidesUnlessTheStatusSaysOtherwise() {
         String dsn = """
                 From: postmaster@pmta.sender.example
