@@ -254,7 +254,7 @@ public final class BounceClassifier {
                 reason = norm.isBlank() ? BounceReason.UNDEFINED : BounceReason.ON_HOLD;
                 evidence = Evidence.NONE;
             }
-            Classification c = verdict(reason, reply.replyCode(), status, norm.isBlank());
+            Classification c = verdict(reason, reply.replyCode(), status);
             return new Classification(c.category(), c.reason(), c.hard(), c.status(), c.replyCode(), evidence,
                     decidedBy == null ? null : decidedBy.source());
         }
@@ -465,23 +465,20 @@ public final class BounceClassifier {
         return false;
     }
 
-    /** A verdict for a reason reached without the rules (delivered, vacation, suppressed…). */
-    static Classification verdict(BounceReason reason, int replyCode, String status) {
-        return verdict(reason, replyCode, status, false);
-    }
-
     /*
+     * A verdict for a reason, reached by the rules or without them (delivered, vacation, suppressed…).
      * Hard follows Sisimai (Sisimai::SMTP::Failure): userunknown, hostunknown and hasmoved always;
-     * notaccept unless the reply was temporary (a 4 class, or words without any code).
+     * notaccept unless the reply was temporary (a 4 class): without any code or status Sisimai gives it its
+     * permanent pseudo status, so words alone ("No MX found for domain") are hard too.
      */
-    private static Classification verdict(BounceReason reason, int replyCode, String status, boolean noText) {
+    static Classification verdict(BounceReason reason, int replyCode, String status) {
         int statusClass = replyCode >= 400 ? replyCode / 100 : status != null ? status.charAt(0) - '0' : 0;
         if (reason == null) {
             reason = statusClass == 4 ? BounceReason.ON_HOLD : BounceReason.UNDEFINED;
         }
         boolean hard = reason.category().hard();
         if (reason == BounceReason.NOT_ACCEPT) {
-            hard = statusClass == 5 || (statusClass == 0 && noText);
+            hard = statusClass != 4;
         }
         String shown = status != null ? status : reason.inferredStatus(statusClass == 0 ? 5 : statusClass);
         return new Classification(reason.category(), reason.sisimai(), hard, shown, replyCode);

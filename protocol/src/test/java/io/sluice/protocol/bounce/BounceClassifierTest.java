@@ -158,6 +158,11 @@ class BounceClassifierTest {
         assertFalse(c.conclusive(), "4.1.1 is not in the status table: the words alone are not enough to act on one bounce");
         assertTrue(classifier.classify(556, "5.1.10", "domain accepts no mail").hard());
         assertFalse(classifier.classify(453, "4.3.2", "not accepting network messages").hard());
+        // words alone, no code and no status: Sisimai gives its permanent pseudo status, so hard (but never conclusive)
+        Classification words = classifier.classify(0, null, "No MX found for domain");
+        assertEquals("notaccept", words.reason());
+        assertTrue(words.hard());
+        assertFalse(words.conclusive());
     }
 
     @Test
