@@ -50,6 +50,14 @@ public final class BounceClassifier {
     private static final Set<String> WEAK_STATUS = Set.of("undefined", "onhold", "systemerror", "securityerror", "expired",
             "networkerror", "hostunknown", "userunknown");
 
+    /*
+     * The reasons a format's own verdict does not settle: Sisimai's reason finder decides these again from the
+     * words. A network error or an expiry a format states (qmail's "wasn't able to establish an SMTP
+     * connection") stands.
+     */
+    private static final Set<String> FORMAT_RETRY = Set.of("undefined", "onhold", "systemerror", "securityerror",
+            "hostunknown", "userunknown");
+
     private static final BounceClassifier BUNDLED = new BounceClassifier(BounceRules.bundled());
 
     private final BounceRule[] rules;
@@ -199,19 +207,32 @@ public final class BounceClassifier {
             if (decided < 0 && reply.remoteHost() != null) {
                 decided = first(BounceRule.Stage.PROVIDER);
             }
+            int formatRule = -1;
             if (decided < 0 && reply.format() != null) {
-                decided = first(BounceRule.Stage.FORMAT);
-            }
-            if (decided < 0) {
-                decided = first(BounceRule.Stage.FIRST);
+                formatRule = first(BounceRule.Stage.FORMAT);
+                if (formatRule >= 0 && !FORMAT_RETRY.contains(rules[formatRule].reason().sisimai())) {
+                    decided = formatRule;
+                }
             }
             int statusRule = first(BounceRule.Stage.STATUS);
             statusReason = statusRule < 0 ? null : rules[statusRule].reason();
+            if (formatRule >= 0 && decided < 0 && statusReason != null && !WEAK_STATUS.contains(statusReason.sisimai())
+                    && !statusReason.sisimai().equals(rules[formatRule].reason().sisimai())) {
+                // A format's retry verdict yields to a status that says something else ("5.2.1 mailbox disabled"
+                // against a "bad-mailbox" category): the status and the words decide again.
+                formatRule = -1;
+            }
+            if (decided < 0) {
+                decided = firstPass(formatRule);
+            }
             if (decided < 0 && statusRule >= 0 && !WEAK_STATUS.contains(statusReason.sisimai())) {
                 decided = statusRule;
             }
             if (decided < 0) {
                 decided = first(BounceRule.Stage.THEN);
+            }
+            if (decided < 0 && formatRule >= 0) {
+                decided = formatRule;
             }
             if (decided < 0 && statusRule >= 0) {
                 decided = statusRule;
@@ -233,7 +254,7 @@ public final class BounceClassifier {
                 reason = norm.isBlank() ? BounceReason.UNDEFINED : BounceReason.ON_HOLD;
                 evidence = Evidence.NONE;
             }
-            Classification c = verdict(reason, reply.replyCode(), status, norm.isBlank());
+            Classification c = verdict(reason, reply.replyCode(), status);
             return new Classification(c.category(), c.reason(), c.hard(), c.status(), c.replyCode(), evidence,
                     decidedBy == null ? null : decidedBy.source());
         }
@@ -252,6 +273,26 @@ public final class BounceClassifier {
                 return Evidence.STATUS_AND_TEXT;
             }
             return byStatus ? Evidence.STATUS : byText ? Evidence.TEXT : Evidence.CODE;
+        }
+
+        /*
+         * The first pass. A format's verdict of one of Sisimai's "retry" reasons (user unknown, host unknown,
+         * system error...) does not end the walk: as Sisimai's per-reason checks accept the reason a
+         * parser already set, it decides where that reason's own rules stand in the order, so the reasons
+         * before it (mailbox full, suspended, relaying, ...) still win with their words; with no rule of that
+         * reason in the first pass it waits until the second pass has found nothing.
+         */
+        private int firstPass(int formatRule) {
+            String pending = formatRule < 0 ? null : rules[formatRule].reason().sisimai();
+            for (int i = stageStart[BounceRule.Stage.FIRST.ordinal()]; i < stageStart[BounceRule.Stage.FIRST.ordinal() + 1]; i++) {
+                if (pending != null && rules[i].reason().sisimai().equals(pending)) {
+                    return formatRule;
+                }
+                if (matches(i)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private int first(BounceRule.Stage stage) {
@@ -424,23 +465,20 @@ public final class BounceClassifier {
         return false;
     }
 
-    /** A verdict for a reason reached without the rules (delivered, vacation, suppressed…). */
-    static Classification verdict(BounceReason reason, int replyCode, String status) {
-        return verdict(reason, replyCode, status, false);
-    }
-
     /*
+     * A verdict for a reason, reached by the rules or without them (delivered, vacation, suppressed…).
      * Hard follows Sisimai (Sisimai::SMTP::Failure): userunknown, hostunknown and hasmoved always;
-     * notaccept unless the reply was temporary (a 4 class, or words without any code).
+     * notaccept unless the reply was temporary (a 4 class): without any code or status Sisimai gives it its
+     * permanent pseudo status, so words alone ("No MX found for domain") are hard too.
      */
-    private static Classification verdict(BounceReason reason, int replyCode, String status, boolean noText) {
+    static Classification verdict(BounceReason reason, int replyCode, String status) {
         int statusClass = replyCode >= 400 ? replyCode / 100 : status != null ? status.charAt(0) - '0' : 0;
         if (reason == null) {
             reason = statusClass == 4 ? BounceReason.ON_HOLD : BounceReason.UNDEFINED;
         }
         boolean hard = reason.category().hard();
         if (reason == BounceReason.NOT_ACCEPT) {
-            hard = statusClass == 5 || (statusClass == 0 && noText);
+            hard = statusClass != 4;
         }
         String shown = status != null ? status : reason.inferredStatus(statusClass == 0 ? 5 : statusClass);
         return new Classification(reason.category(), reason.sisimai(), hard, shown, replyCode);

@@ -22,6 +22,13 @@ import java.util.Locale;
  *   <li>{@code googlegroups}: a Google Groups refusal: from {@code mailer-daemon@googlemail.com},
  *       a "Delivery Status Notification" subject, {@code X-Failed-Recipients} and
  *       {@code X-Google-Smtp-Source}.</li>
+ *   <li>{@code exim}: Exim's bounce, by two of: a From that begins "Mail Delivery System", Exim's
+ *       message-id form ({@code <XXXXXXX-XXXXXX-XX@…>}), a subject Exim writes ("Mail delivery failed",
+ *       "Warning: message … delayed", "Mail failure", "Message frozen", "error(s) in forwarding or filtering").</li>
+ *   <li>{@code powermta}: a PowerMTA report whose recipient carries {@code X-PowerMTA-BounceCategory}
+ *       (set per recipient by {@link BounceParser}, not from the headers).</li>
+ *   <li>{@code qmail}: qmail's bounce (qmail-send): the subject "failure notice", or a
+ *       {@code Received: (qmail N invoked for bounce)} / {@code (qmail N invoked from network)}.</li>
  * </ul>
  */
 public final class BounceFormat {
@@ -30,9 +37,16 @@ public final class BounceFormat {
     public static final String IMAIL = "imail";
     public static final String NOTES = "notes";
     public static final String GOOGLEGROUPS = "googlegroups";
+    public static final String QMAIL = "qmail";
+    public static final String EXIM = "exim";
+    public static final String POWERMTA = "powermta";
+
+    private static final java.util.regex.Pattern EXIM_ID = java.util.regex.Pattern.compile("^<?\\w{6,7}-\\w{6}-\\w{2,4}@");
+    private static final java.util.regex.Pattern EXIM_SUBJECT = java.util.regex.Pattern.compile(
+            "Mail delivery failed|Warning: message \\S+ delayed|Mail failure|Message frozen|error\\(s\\) in forwarding or filtering");
 
     /** The format names a rule may name in {@code format=}. */
-    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS);
+    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA);
 
     private BounceFormat() {}
 
@@ -60,6 +74,21 @@ public final class BounceFormat {
                 && subject.contains("Delivery Status Notification") && message.header("X-Failed-Recipients") != null
                 && message.header("X-Google-Smtp-Source") != null) {
             return GOOGLEGROUPS;
+        }
+        int exim = (value(message, "From").startsWith("Mail Delivery System") ? 1 : 0)
+                + (EXIM_ID.matcher(value(message, "Message-ID")).find() ? 1 : 0)
+                + (EXIM_SUBJECT.matcher(subject).find() ? 1 : 0);
+        if (exim >= 2) {
+            return EXIM;
+        }
+        if (subject.equals("failure notice")) {
+            return QMAIL;
+        }
+        for (MimePart.Header h : message.headers()) {
+            if (h.name().equalsIgnoreCase("Received") && h.value().startsWith("(qmail ")
+                    && (h.value().contains(" invoked for bounce)") || h.value().contains(" invoked from network)"))) {
+                return QMAIL;
+            }
         }
         return null;
     }

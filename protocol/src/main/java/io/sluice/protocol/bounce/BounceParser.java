@@ -161,8 +161,14 @@ public final class BounceParser {
                 }
                 // The prose often names the SMTP command that drew the reply when the DSN does not.
                 String stage = text + "\n" + scanned.diagnosticFor(r.address());
+                String recipientFormat = format;
+                if (r.category() != null) {
+                    // PowerMTA's own verdict for this recipient: decided by the [format] rules for it.
+                    recipientFormat = BounceFormat.POWERMTA;
+                    text = text + "\nX-PowerMTA-BounceCategory: " + r.category();
+                }
                 c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
-                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), format), scanned.preamble());
+                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat), scanned.preamble());
             }
             out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
         }

@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
 /** Reads the per-recipient field groups of an RFC 3464 delivery-status body (§2.1, §2.3). */
 final class DeliveryStatus {
 
-    record Recipient(String address, String action, String status, String diagnostic, String remoteMta) {}
+    /**
+     * One recipient's fields. {@code category} is PowerMTA's {@code X-PowerMTA-BounceCategory} (its own
+     * verdict, e.g. {@code bad-mailbox}), null when absent.
+     */
+    record Recipient(String address, String action, String status, String diagnostic, String remoteMta, String category) {}
 
     /* A report may come in several delivery-status parts (digests of reports); all count. */
     private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
@@ -96,6 +100,7 @@ final class DeliveryStatus {
             case "status" -> g.status = STATUS.matcher(value).find() ? STATUS.matcher(value).results().findFirst().get().group() : null;
             case "diagnostic-code" -> g.diagnostic = value;
             case "remote-mta" -> g.remoteMta = stripType(value);
+            case "x-powermta-bouncecategory" -> g.category = value.isEmpty() ? null : value.toLowerCase(Locale.ROOT);
             default -> { }
         }
         return g;
@@ -122,6 +127,7 @@ final class DeliveryStatus {
         String status;
         String diagnostic;
         String remoteMta;
+        String category;
 
         boolean hasRecipient() {
             return fin != null || orig != null;
@@ -129,7 +135,7 @@ final class DeliveryStatus {
 
         Recipient build() {
             String a = action == null || action.isEmpty() ? "failed" : action;
-            return new Recipient(fin != null ? fin : orig, a, status, diagnostic, remoteMta);
+            return new Recipient(fin != null ? fin : orig, a, status, diagnostic, remoteMta, category);
         }
     }
 }

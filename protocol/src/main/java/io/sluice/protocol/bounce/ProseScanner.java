@@ -56,6 +56,8 @@ final class ProseScanner {
     }
 
     private static final int MAX_LINES = 2_000;
+    /* Words after an address on its line (other addresses aside): two letters in a row. */
+    private static final Pattern WORDS_AFTER = Pattern.compile("\\p{L}{2}");
     /* A separator is a rule line ("----- Original message -----") or a sentence announcing the copy. */
     private static final Pattern SEPARATOR = Pattern.compile(
             "(?i)^\\s*[-=*_]{2,}.{0,30}(original|copy|headers|returned|unsent|undelivered|rfc822)");
@@ -98,6 +100,8 @@ final class ProseScanner {
         StringBuilder preamble = new StringBuilder();
         StringBuilder current = preamble;
         String currentKey = null;
+        boolean saidOnItsLine = false; // the recipient's own line carries the reason ("addr: Envelope expired")
+        boolean pastParagraph = false;
         for (int i = 0; i < cut; i++) {
             String line = lines[i];
             String found = SENDER_LINE.matcher(line).find() || GENERATED.matcher(line).find() ? null : recipientIn(line, excluded);
@@ -107,9 +111,16 @@ final class ProseScanner {
                     currentKey = key;
                     spelling.putIfAbsent(key, found);
                     current = blocks.computeIfAbsent(key, k -> new StringBuilder());
+                    String after = line.substring(line.indexOf(found) + found.length());
+                    saidOnItsLine = WORDS_AFTER.matcher(MessageParts.ADDRESS.matcher(after).replaceAll(" ")).find();
+                    pastParagraph = false;
                 }
+            } else if (saidOnItsLine && line.isBlank()) {
+                // Its reason was on its line: the paragraphs after it are the template's (OpenSMTPD's "this is only a
+                // temporary failure report"), not this recipient's, and are left to the explanation.
+                pastParagraph = true;
             }
-            if (current.length() < 8_000) {
+            if (!pastParagraph && current.length() < 8_000) {
                 current.append(line).append('\n');
             }
         }

@@ -38,7 +38,10 @@ public enum SmtpCommand {
                     + "|connected to [^\\n]{0,80}? but (sender|my name|greeting|connection)\\b"
                     + "|\\b(rcpt) first\\b"
                     + "|(?:progress was|said \\d{3} for) (rcpt to|mail from|data|helo|ehlo) response"
-                    + "|did not like our (rcpt to|mail from|data|helo|ehlo)\\b");
+                    + "|did not like our (rcpt to|mail from|data|helo|ehlo)\\b"
+                    // qmail-remote's fixed lines: a refused RCPT TO, a refused DATA or end of data
+                    + "|does not like (recipient)\\."
+                    + "|failed (on data command|after i sent the message)");
 
     /* Sisimai's fallback: the commands written in capitals, anywhere ("[RCPT_TO]", "MAIL FROM:<>"). */
     private static final String[] CAPITALS = {"HELO", "EHLO", "STARTTLS", "MAIL F", "RCPT", "DATA"};
@@ -75,9 +78,9 @@ public enum SmtpCommand {
 
     private static SmtpCommand of(String words) {
         return switch (words) {
-            case "rcpt to", "rcpt" -> RCPT;
+            case "rcpt to", "rcpt", "recipient" -> RCPT;
             case "mail from", "mail", "mail f", "sender" -> MAIL;
-            case "data", "bdat", "end of data", "sending data block" -> DATA;
+            case "data", "bdat", "end of data", "sending data block", "on data command", "after i sent the message" -> DATA;
             case "helo", "ehlo", "starttls", "my name" -> EHLO;
             default -> CONN;
         };

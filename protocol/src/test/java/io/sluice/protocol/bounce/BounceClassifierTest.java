@@ -48,6 +48,29 @@ class BounceClassifierTest {
     }
 
     @Test
+    void aFormatsRetryVerdictWaitsForTheReasonsBeforeIt() {
+        BounceClassifier c = BounceClassifier.fromRules(BounceRules.parse("[format]\n"
+                + "user-unknown\t*\t*\tsaid no\tformat=exim\thttps://example.org/exim\n"
+                + "[first]\nmailbox-full\t*\t*\tmailbox is full\nuser-unknown\t5.1.1\t*\t*\nfiltered\t*\t*\tsaid no\n", "t"));
+        // The format's "user unknown" stands where that reason stands: before the filter words...
+        assertEquals("userunknown", c.classify(new FailedReply(550, null, "said no", SmtpCommand.UNKNOWN, null, false, "exim")).reason());
+        // ...but after a full mailbox, whose words come first in Sisimai's order
+        assertEquals("mailboxfull", c.classify(new FailedReply(550, null, "said no, mailbox is full", SmtpCommand.UNKNOWN, null, false,
+                "exim")).reason());
+        // without the format, the same words are the filter's
+        assertEquals("filtered", c.classify(new FailedReply(550, null, "said no", SmtpCommand.UNKNOWN, null, false)).reason());
+    }
+
+    @Test
+    void networkAndPolicyWordsComeBeforeTheWeakStatus() {
+        assertEquals("networkerror", classifier.classify(FailedReply.of(0, "4.4.1", "connect to mx.example.org[192.0.2.2]:25: No route to host")).reason());
+        assertEquals("networkerror", classifier.classify(FailedReply.of(0, "5.4.4",
+                "Name service error for name=example.org type=MX: Malformed or unexpected name server reply")).reason());
+        assertEquals("policyviolation", classifier.classify(FailedReply.of(554, "5.7.9", "Header error")).reason());
+        assertEquals("virusdetected", classifier.classify(FailedReply.of(550, null, "Virus Detected; Content Rejected")).reason());
+    }
+
+    @Test
     void formatsAreRecognisedByTheirHeaderMarks() {
         assertEquals(BounceFormat.EXCHANGE2003, format("X-Mailer: Internet Mail Service (5.5.2657.72)\nSubject: Undeliverable: x\n"));
         assertEquals(BounceFormat.IMAIL, format("Subject: Undeliverable Mail\n"));
@@ -55,6 +78,12 @@ class BounceClassifierTest {
         assertEquals(BounceFormat.GOOGLEGROUPS, format("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
                 + "Subject: Delivery Status Notification (Failure)\nX-Failed-Recipients: a@example.org\nX-Google-Smtp-Source: AB\n"));
         assertNull(format("Subject: Undeliverable Mail: \"hello\"\n"));
+        assertEquals(BounceFormat.QMAIL, format("Received: (qmail 1234 invoked for bounce); 29 Apr 2009 12:34:56 -0000\nSubject: x\n"));
+        assertEquals(BounceFormat.EXIM, format("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+                + "Subject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.EXIM, format("Message-ID: <E1P1YNN-0003AD-Ga@mx.example.org>\nSubject: Mail delivery failed\n"));
+        assertNull(format("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nSubject: Returned mail\n"),
+                "one Exim mark alone is not enough");
     }
 
     private static String format(String headers) {
@@ -129,6 +158,11 @@ class BounceClassifierTest {
         assertFalse(c.conclusive(), "4.1.1 is not in the status table: the words alone are not enough to act on one bounce");
         assertTrue(classifier.classify(556, "5.1.10", "domain accepts no mail").hard());
         assertFalse(classifier.classify(453, "4.3.2", "not accepting network messages").hard());
+        // words alone, no code and no status: Sisimai gives its permanent pseudo status, so hard (but never conclusive)
+        Classification words = classifier.classify(0, null, "No MX found for domain");
+        assertEquals("notaccept", words.reason());
+        assertTrue(words.hard());
+        assertFalse(words.conclusive());
     }
 
     @Test

@@ -30,9 +30,9 @@ class BounceCorpusTest {
      * Regression guards at the figures recorded in docs/bounces.md, not the targets (>= 95 % hard/soft,
      * >= 88 % reason, <= 1 % false-hard on unseen mail), which are checked on mail this suite never sees.
      */
-    private static final double HARD_THRESHOLD = 0.96;
-    private static final double REASON_THRESHOLD = 0.84;
-    private static final double HELD_OUT_REASON_THRESHOLD = 0.79;
+    private static final double HARD_THRESHOLD = 0.97;
+    private static final double REASON_THRESHOLD = 0.88;
+    private static final double HELD_OUT_REASON_THRESHOLD = 0.83;
     private static final double FALSE_HARD_CEILING = 0.01;
 
     private static final LabelledCorpus CORPUS = LabelledCorpus.load();
@@ -66,6 +66,10 @@ class BounceCorpusTest {
         LabelledCorpus.Figures f = LabelledCorpus.Figures.of(heldOut);
         LabelledCorpus.printConfusion(heldOut);
         LabelledCorpus.printFamilies("per family (held out):", heldOut);
+        if (Boolean.getBoolean("sluice.bounce.verbose")) {
+            System.out.println("disagreements held out:");
+            LabelledCorpus.printMismatches(heldOut);
+        }
         System.out.println("HELD OUT BY FAMILY (leave-one-family-out): " + f.line());
         assertTrue(f.hardShare() >= HARD_THRESHOLD, f.line());
         assertTrue(f.reasonShare() >= HELD_OUT_REASON_THRESHOLD, f.line());

@@ -107,6 +107,116 @@ class BounceParserTest {
     }
 
     @Test
+    void qmailNamesTheRefusedCommandAndItsOwnLinesDecide() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mx.example.org
+                To: bounces@sender.example
+                Subject: failure notice
+
+                Hi. This is the qmail-send program at mx.example.org.
+                I'm afraid I wasn't able to deliver your message to the following addresses.
+
+                <carol@example.org>:
+                192.0.2.1 does not like recipient.
+                Remote host said: 550 Unknown user
+                Giving up on 192.0.2.1.
+
+                <dave@example.net>:
+                Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+                I'm not going to try again; this message has been in the queue too long.
+
+                --- Below this line is a copy of the message.
+
+                Message-ID: <m3@sender.example>
+                """);
+        // "does not like recipient" is qmail-remote's line for a refused RCPT TO: user-unknown words there are a missing mailbox
+        BouncedRecipient carol = r.recipients().get(0);
+        assertEquals("userunknown", carol.classification().reason());
+        assertTrue(carol.classification().hard());
+        // qmail's own line says the host never answered; its "in the queue too long" does not make it a plain expiry
+        assertEquals("networkerror", r.recipients().get(1).classification().reason());
+    }
+
+    @Test
+    void aReasonOnTheRecipientsLineIsNotOverruledByTheTemplateBelowIt() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mx.example.org
+                To: bounces@sender.example
+                Subject: Delivery status notification: delayed
+
+                Hi!
+
+                This is the MAILER-DAEMON, please DO NOT REPLY to this email.
+
+                An error has occurred while attempting to deliver a message for
+                the following list of recipients:
+
+                erin@example.org: Envelope expired
+
+                    Please note that this is only a temporary failure report.
+                    The message is kept in the queue for up to 7 days.
+
+                    Below is a copy of the original message:
+
+                Received: from sender.example (sender.example [192.0.2.7])
+                        by mx.example.org; Thu, 29 Apr 2021 23:34:45 +0900
+                Message-ID: <m5@sender.example>
+                """);
+        // "temporary failure" is the template's sentence, not what happened to erin@
+        assertEquals("expired", r.recipients().get(0).classification().reason());
+    }
+
+    @Test
+    void powerMtaCategoryDecidesUnlessTheStatusSaysOtherwise() {
+        String dsn = """
+                From: postmaster@pmta.sender.example
+                To: bounces@sender.example
+                Subject: Delivery report
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                Hello, this is the mail server on pmta.sender.example.
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns;pmta.sender.example
+
+                Final-Recipient: rfc822;one@example.com
+                Action: failed
+                Status: 5.0.0 (undefined status)
+                Remote-MTA: dns;mx.example.com
+                Diagnostic-Code: smtp;554 delivery error: this account cannot be found
+                X-PowerMTA-BounceCategory: bad-mailbox
+
+                Final-Recipient: rfc822;two@example.com
+                Action: failed
+                Status: 5.2.1 (mailbox disabled, not accepting messages)
+                Remote-MTA: dns;mx.example.com
+                Diagnostic-Code: smtp;550 5.2.1 <two@example.com>... User Unknown
+                X-PowerMTA-BounceCategory: bad-mailbox
+
+                Final-Recipient: rfc822;three@example.com
+                Action: failed
+                Status: 5.0.0
+                Remote-MTA: dns;mx.example.com
+                Diagnostic-Code: smtp;550 rejected
+                X-PowerMTA-BounceCategory: spam-related
+
+                --B--
+                """;
+        BounceReport r = parse(dsn);
+        assertEquals("userunknown", r.recipients().get(0).classification().reason());
+        // A mailbox-exists status (5.2.1) contradicts the category: status and words decide again, and never hard
+        assertFalse(r.recipients().get(1).classification().hard());
+        assertEquals("spamdetected", r.recipients().get(2).classification().reason());
+        // The diagnostic shown is the server's, not the category appended for the rules
+        assertFalse(r.recipients().get(0).diagnostic().contains("BounceCategory"));
+    }
+
+    @Test
     void postfixAdviceAboutTheReturnedMessageDoesNotHideTheRecipientBlock() {
         // Postfix's template ends its advice with "...from the attached returned message." inside a paragraph:
         // that is not the separator before the copy, so the block after it (and its RCPT TO) is read.
