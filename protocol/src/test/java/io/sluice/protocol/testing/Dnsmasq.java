@@ -92,8 +92,20 @@ public final class Dnsmasq implements AutoCloseable {
             return mx(domain, ".", 0);
         }
 
+        /**
+         * A TXT record. dnsmasq takes the text unquoted from its command line and starts a new
+         * character-string at each comma, so text with a comma is refused; text over 255 octets
+         * is split into 255-octet strings, as DKIM keys are published.
+         */
         public Builder txt(String name, String text) {
-            records.add("--txt-record=" + name + ",\"" + text.replace("\"", "\\\"") + "\"");
+            if (text.indexOf(',') >= 0) {
+                throw new IllegalArgumentException("dnsmasq cannot serve a comma inside a TXT string: " + text);
+            }
+            List<String> strings = new ArrayList<>();
+            for (int i = 0; i < text.length(); i += 255) {
+                strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+            }
+            records.add("--txt-record=" + name + "," + String.join(",", strings));
             return this;
         }
 
