@@ -2,7 +2,6 @@ package io.sluice.daemon.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-import io.sluice.daemon.deliverability.doctor.DnsblZone;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.sluice.daemon.deliverability.doctor;
 
+import io.sluice.daemon.config.DnsblZone;
+
 import io.sluice.daemon.deliverability.doctor.SendingSetup.SourceAddress;
 import io.sluice.protocol.dns.DnsFailure;
 import io.sluice.protocol.dns.RecordLookup;

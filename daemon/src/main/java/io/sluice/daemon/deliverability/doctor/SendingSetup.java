@@ -1,5 +1,7 @@
 package io.sluice.daemon.deliverability.doctor;
 
+import io.sluice.daemon.config.DnsblZone;
+
 import io.sluice.dkim.Algorithm;
 import io.sluice.dkim.DkimKey;
 import java.net.InetAddress;

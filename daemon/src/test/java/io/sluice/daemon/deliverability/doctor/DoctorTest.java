@@ -1,5 +1,7 @@
 package io.sluice.daemon.deliverability.doctor;
 
+import io.sluice.daemon.config.DnsblZone;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package io.sluice.daemon.deliverability.doctor;
+package io.sluice.daemon.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
