@@ -43,16 +43,19 @@ class DoctorIT {
         KeyGenerator.writePem(key, pem);
         try (Dnsmasq dns = zone(key).start()) {
             Path config = config(dir, dns, pem, "");
-            Result clean = run(dir, config, "doctor");
+            Result clean = run(dir, config, "doctor", "--domain", "good.test");
             assertEquals(0, clean.exit(), clean.out());
             assertTrue(clean.out().contains("pass    dkim           s1._domainkey.good.test"), clean.out());
             assertTrue(clean.out().contains("pass    spf            bounce.good.test s1 " + SOURCE), clean.out());
             assertTrue(clean.out().contains("pass    fcrdns"), clean.out());
             assertTrue(clean.out().contains("pass    bounce-mx      bounce.good.test"), clean.out());
+            assertTrue(!clean.out().contains("warn.test"), clean.out());
 
-            Result warned = run(dir, config, "doctor", "--domain", "warn.test");
+            // everything configured: warn.test's DMARC policy is none, the rest passes
+            Result warned = run(dir, config, "doctor");
             assertEquals(1, warned.exit(), warned.out());
             assertTrue(warned.out().contains("warn    dmarc-policy   warn.test"), warned.out());
+            assertTrue(warned.out().contains("pass    dkim           s1._domainkey.good.test"), warned.out());
 
             Result failed = run(dir, config, "doctor", "--domain", "broken.test", "--json");
             assertEquals(2, failed.exit(), failed.out());

@@ -57,18 +57,26 @@ public record SendingSetup(List<SigningKey> keys, boolean useParentDomain, Set<S
 
     /**
      * The setup narrowed to the given domains ({@code sluice doctor --domain D}): D is checked as a
-     * From domain, as an envelope domain (unless other envelope domains among the given ones are
-     * configured) and as a bounce domain if it is one; the sources are always all checked.
+     * From domain; the configured envelope and bounce domains at or under D are kept (D itself
+     * stands in as the envelope domain when there is none); the sources are always all checked.
      */
     public SendingSetup only(Set<String> domains) {
         Set<String> wanted = lowerSet(domains);
-        Set<String> envelopes = new LinkedHashSet<>(envelopeDomains);
-        envelopes.retainAll(wanted);
+        Set<String> envelopes = new LinkedHashSet<>();
+        for (String e : envelopeDomains) {
+            if (atOrUnder(e, wanted)) {
+                envelopes.add(e);
+            }
+        }
         if (envelopes.isEmpty()) {
             envelopes.addAll(wanted);
         }
-        Set<String> bounces = new LinkedHashSet<>(bounceDomains);
-        bounces.retainAll(wanted);
+        Set<String> bounces = new LinkedHashSet<>();
+        for (String b : bounceDomains) {
+            if (atOrUnder(b, wanted)) {
+                bounces.add(b);
+            }
+        }
         List<SigningKey> wantedKeys = new ArrayList<>();
         for (SigningKey k : keys) {
             if (wanted.contains(k.domain()) || wanted.stream().anyMatch(d -> d.endsWith("." + k.domain()))) {
@@ -77,6 +85,10 @@ public record SendingSetup(List<SigningKey> keys, boolean useParentDomain, Set<S
         }
         return new SendingSetup(wantedKeys, useParentDomain, wanted, envelopes, bounces, sources, inboundHosts,
                 dnsblZones);
+    }
+
+    private static boolean atOrUnder(String name, Set<String> domains) {
+        return domains.stream().anyMatch(d -> name.equals(d) || name.endsWith("." + d));
     }
 
     private static Set<String> lowerSet(Set<String> in) {
