@@ -15,6 +15,8 @@ have dnsmasq || need+=(dnsmasq-base)
 have opendkim || need+=(opendkim)
 have opendkim-genkey || need+=(opendkim-tools)
 /usr/bin/python3 -c 'import dkim, nacl' >/dev/null 2>&1 || need+=(python3-dkim python3-nacl)
+# the SPF evaluator is cross-checked against pyspf (SpfCrossCheckTest)
+/usr/bin/python3 -c 'import spf, dns.resolver' >/dev/null 2>&1 || need+=(python3-spf)
 have systemd-analyze || need+=(systemd)
 have ss || need+=(iproute2)
 [ -x /usr/bin/time ] || need+=(time)
@@ -39,4 +41,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy systemd-analyze chromium redis-server knotd ldns-signzone unbound"
+echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy pyspf systemd-analyze chromium redis-server knotd ldns-signzone unbound"

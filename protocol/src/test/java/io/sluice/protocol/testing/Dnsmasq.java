@@ -94,11 +94,17 @@ public final class Dnsmasq implements AutoCloseable {
         }
 
         /**
-         * One TXT record of one string. Written to a configuration file, where dnsmasq honours the
-         * quotes: on its command line a comma would split the text into several strings.
+         * A TXT record, written to a configuration file where dnsmasq honours quotes (on its command
+         * line a comma would start a new character-string); text over 255 octets is split into
+         * 255-octet strings, as DKIM keys are published.
          */
         public Builder txt(String name, String text) {
-            confLines.add("txt-record=" + name + ",\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            List<String> strings = new ArrayList<>();
+            for (int i = 0; i < text.length(); i += 255) {
+                String part = text.substring(i, Math.min(text.length(), i + 255));
+                strings.add("\"" + part.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            }
+            confLines.add("txt-record=" + name + "," + String.join(",", strings));
             return this;
         }
 

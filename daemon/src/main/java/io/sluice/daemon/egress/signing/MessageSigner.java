@@ -266,6 +266,20 @@ public final class MessageSigner implements io.sluice.daemon.operate.lifecycle.R
         return h.digest();
     }
 
+    /** A loaded key with the settings it came from (domain, selector, role, key file). */
+    public record KeyInUse(DkimSettings.Signer settings, io.sluice.dkim.DkimKey key) {
+    }
+
+    /** Every loaded key, for the sender-health doctor (which compares each with its DNS record). */
+    public List<KeyInUse> keysInUse() {
+        return keys.all().stream().map(l -> new KeyInUse(l.settings(), l.signer().identity().key())).toList();
+    }
+
+    /** Whether mail from a subdomain is signed with its parent's keys ({@code sluice.dkim.use-parent-domain}). */
+    public boolean usesParentDomain() {
+        return settings.useParentDomain();
+    }
+
     /** d=/s=/a=/c= of every loaded key, for tests and the admin API. */
     public List<String> describeKeys() {
         return keys.all().stream().map(l -> l.settings().role().name().toLowerCase(java.util.Locale.ROOT)

@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param type           Reception, Delivery, TransientFailure, Bounce, Expiration, OOB, Feedback,
  *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent,
- *                       ComplianceGate
+ *                       ComplianceGate, SourceHealth
  * @param timestamp      when the event happened
  * @param id             the message id (ULID) as given in the 250 reply
  * @param recipientIndex which recipient of the message, for per-delivery events
@@ -255,6 +255,21 @@ public record Event(
         d.rule = rule;
         d.response = response;
         d.until = until;
+        return d.build();
+    }
+    /**
+     * SourceHealth: the doctor's verdict on one source changed. {@code source} is the source's
+     * name, {@code host} its address, {@code rule} the check ({@code fcrdns}, {@code source-address},
+     * {@code dnsbl:ZONE}), {@code action} the verdict (pass, warn, unknown, fail), {@code note} the finding.
+     */
+    public static Event sourceHealth(Instant at, String source, String address, String check, String verdict,
+                                     String note) {
+        Draft d = new Draft("SourceHealth", at);
+        d.source = source;
+        d.host = address;
+        d.rule = check;
+        d.action = verdict;
+        d.note = note;
         return d.build();
     }
 }

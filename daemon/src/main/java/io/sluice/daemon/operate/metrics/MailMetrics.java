@@ -93,6 +93,7 @@ public final class MailMetrics {
                     "action", orNone(e.action()), "category", orNone(e.bounceCategory())).increment();
             case "Suppression" -> counter("sluice.suppressions", "action", orNone(e.action()),
                     "reason", orNone(e.reason())).increment();
+            case "SourceHealth" -> { } // a gauge per source and check: deliverability.doctor.SourceHealth
             default -> counter("sluice.shaping", "type", e.type(), "provider", orNone(e.provider())).increment();
         }
     }
