@@ -55,6 +55,7 @@ class HostileClientIT {
                      .set("sluice.relay.networks", "127.0.0.1/32")
                      .set("sluice.smtp.max-message-bytes", "1MB")
                      .start()) {
+            legitimate(daemon, sink, "warm", 300); // the JIT's first compilations are not the calm state
             long[] calm = legitimate(daemon, sink, "calm", 200);
 
             AtomicBoolean attacking = new AtomicBoolean(true);

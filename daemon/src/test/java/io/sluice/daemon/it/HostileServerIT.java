@@ -72,10 +72,11 @@ class HostileServerIT {
             }
             List<String> reasons = new ArrayList<>();
             for (JsonNode e : daemon.events().ofType("TransientFailure")) {
-                reasons.add(e.path("recipient").asText() + ": " + e.path("response").asText());
+                JsonNode r = e.path("response");
+                reasons.add(e.path("recipient").asText() + ": " + r.path("code").asText() + " "
+                        + r.path("enhanced_code").asText() + " " + r.path("text").asText());
             }
-            System.out.println("hostile receivers, first deferrals:\n  " + String.join("\n  ", reasons.subList(0,
-                    Math.min(reasons.size(), 30))));
+            System.out.println("hostile receivers, deferrals:\n  " + String.join("\n  ", new java.util.TreeSet<>(reasons)));
             assertTrue(daemon.events().ofType("Bounce").isEmpty(), "nothing bounced: " + daemon.events().ofType("Bounce"));
             for (HostileMx.Misbehaviour m : List.of(HostileMx.Misbehaviour.GARBAGE, HostileMx.Misbehaviour.ENDLESS_REPLY,
                     HostileMx.Misbehaviour.DRIP, HostileMx.Misbehaviour.RESET_MID_DATA)) {

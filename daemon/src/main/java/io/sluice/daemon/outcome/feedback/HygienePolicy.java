@@ -92,6 +92,11 @@ public final class HygienePolicy {
             Classification c = classifier.classify(reply, command);
             bounced(tenant, recipient, c, reply.isPermanent(), "bounce", reply.toString(), delivery, Link.TOKEN);
             return c;
+        } catch (SuppressionStore.DiskFull e) {
+            // Not swallowed: the delivery's outcome must not be journaled while the suppression it
+            // calls for cannot be written, or the address would stay open for good. The caller
+            // defers the delivery; the receiver says the same again on the retry, with space then.
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("hygiene for {} failed: {}", recipient, e.toString());
             return null;

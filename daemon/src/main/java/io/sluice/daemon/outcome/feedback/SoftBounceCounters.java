@@ -205,14 +205,27 @@ public final class SoftBounceCounters implements AutoCloseable {
             return; // memory only, or a value the line format cannot hold: counted, not kept
         }
         try {
+            if (behind) {
+                compact(); // the rewrite holds every live entry, this one and those the disk refused
+                behind = false;
+                LOG.info("soft-bounce counters written to {} again, whole", file);
+                return;
+            }
             out.write(ByteBuffer.wrap((line + '\n').getBytes(StandardCharsets.UTF_8)));
             if (lines.incrementAndGet() > 2L * liveEntries() + COMPACT_MARGIN) {
                 compact();
             }
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("soft-bounce counters not written to {}: {} (counts stay in memory)", file, e.toString());
+            // a full disk (issue 18, item 12): counting goes on in memory, and the next change
+            // rewrites the file whole instead of appending after a line that may be torn
+            behind = true;
+            LOG.warn("soft-bounce counters not written to {}: {} (counts stay in memory; the file is rewritten"
+                    + " whole at the next change that finds the disk taking writes)", file, e.toString());
         }
     }
+
+    /** True after a write failed: the file lacks entries memory holds until a rewrite succeeds. */
+    private boolean behind;
 
     private long liveEntries() {
         long n = 0;
