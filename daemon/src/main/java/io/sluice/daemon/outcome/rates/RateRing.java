@@ -43,7 +43,7 @@ final class RateRing {
     }
 
     /**
-     * The counts over {@code window} ending at {@code now}, from buckets that start at or after
+     * The counts over {@code window} ending at {@code now}, from buckets that start after
      * {@code floor} only (null: no floor): the circuit breaker's way of not counting the same
      * evidence twice.
      */
@@ -64,7 +64,8 @@ final class RateRing {
         if (floor == null) {
             return Long.MIN_VALUE;
         }
-        return Math.floorDiv(floor.getEpochSecond() + seconds - 1, seconds); // first bucket starting at or after it
+        // the first bucket that starts after it: the floor's own bucket may hold what came before
+        return Math.floorDiv(floor.getEpochSecond(), seconds) + 1;
     }
 
     private static void add(long[] n, int[][] ring, long[] stamp, long from, long to, long floor) {

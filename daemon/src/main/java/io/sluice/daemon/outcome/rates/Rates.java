@@ -143,7 +143,7 @@ public final class Rates {
         }
     }
 
-    /** The counts of one key of {@code table} over {@code window}, from buckets starting at or after {@code floor}. */
+    /** The counts of one key of {@code table} over {@code window}, from buckets starting after {@code floor} (null: all). */
     public RateCounts sum(Table table, RateKey key, RateWindow window, Instant now, Instant floor) {
         return table(table).sum(key, window, now, floor);
     }
