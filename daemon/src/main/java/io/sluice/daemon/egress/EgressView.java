@@ -110,6 +110,11 @@ public final class EgressView {
         return out;
     }
 
+    /** True when the provider rule says the provider sends ARF complaint reports (else its complaint rate is unknown). */
+    public boolean hasFeedbackLoop(String provider) {
+        return dispatcher.hasFeedbackLoop(provider);
+    }
+
     public List<Hold> suspensions() {
         List<Hold> out = new ArrayList<>();
         dispatcher.suspensions().all(dispatcher.clock().instant()).forEach((scope, h) ->
@@ -118,7 +123,8 @@ public final class EgressView {
     }
 
     /**
-     * @param scope domain:D, tenant:T, campaign:C, path:SOURCE>SITE or source:SOURCE>PROVIDER
+     * @param scope domain:D, tenant:T, campaign:C, path:SOURCE>SITE, source:SOURCE>PROVIDER,
+     *              tenant:T>PROVIDER or campaign:C>PROVIDER
      * @throws IllegalArgumentException for another scope
      */
     public Hold suspend(String scope, Duration duration) {
