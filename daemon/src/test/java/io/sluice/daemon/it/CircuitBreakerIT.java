@@ -75,6 +75,9 @@ class CircuitBreakerIT {
                      .set("sluice.bounce.domain", BOUNCE_DOMAIN)
                      .set("sluice.bounce.secret", "it-secret-0123456789abcdef")
                      .set("sluice.feedback.address", "fbl@" + BOUNCE_DOMAIN)
+                     // named tenants, so a token can be checked for them once their message left the spool
+                     .set("sluice.tenants.acme.hygiene.hard-bounce", "true")
+                     .set("sluice.tenants.beta.hygiene.hard-bounce", "true")
                      .start()) {
             AdminApi admin = daemon.admin();
             EventLogReader events = daemon.events();
@@ -86,7 +89,10 @@ class CircuitBreakerIT {
 
             // one complaint about acme's four: 25 %, over the test's 20 % line
             String returnPath = mx.awaitFor("a0@fbl.test", WAIT).sender();
-            String arf = corpus("arf/arf-01.eml").replace("support@example.ed.jp", returnPath);
+            // delivered to all its recipients, the message has left the spool: the report's
+            // Original-Rcpt-To is what the token is checked against
+            String arf = corpus("arf/arf-01.eml").replace("support@example.ed.jp", returnPath)
+                    .replace("Feedback-Type: abuse", "Feedback-Type: abuse\nOriginal-Rcpt-To: a0@fbl.test");
             assertEquals(250, feedbackMail(daemon, "fbl-sender@isp.test", "fbl@" + BOUNCE_DOMAIN, arf));
             JsonNode paused = events.await("acme paused towards fbl", WAIT, e -> "Suspension".equals(e.path("type").asText())
                     && "tenant:acme>fbl".equals(e.path("scope").asText()));
