@@ -112,6 +112,21 @@ public final class Dispatcher implements AutoCloseable {
         control.suspendByRule(scope, until, rule, reason, provider);
     }
 
+    /** The hold in force on {@code scope} now, or null. */
+    public Suspensions.Hold holding(HoldScope scope) {
+        return holds.holding(scope, wiring.clock().instant());
+    }
+
+    /** Lifts a hold placed by a rule of Sluice's own, here and on the other nodes; true when it was held here. */
+    public boolean releaseByRule(HoldScope scope) {
+        return control.resume(scope);
+    }
+
+    /** The egress file in force: sources and pools. */
+    public EgressPlan egressPlan() {
+        return config.plan();
+    }
+
     /** True when a hold is in force on {@code scope} now. */
     public boolean isHeld(HoldScope scope) {
         return holds.holds(scope, wiring.clock().instant());

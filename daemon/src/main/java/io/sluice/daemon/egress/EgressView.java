@@ -178,7 +178,8 @@ public final class EgressView {
                 if (s.equals(new HoldScope.Domain(domain)) || s instanceof HoldScope.Tenant
                         || s instanceof HoldScope.Campaign
                         || s instanceof HoldScope.Path p && p.site().equals(atSite)
-                        || s instanceof HoldScope.SourceProvider sp && sp.provider().equals(provider)
+                        || s instanceof HoldScope.SourceProvider sp && (sp.provider().equals(provider)
+                                || sp.provider().equals(HoldScope.SourceProvider.ANY))
                         || s instanceof HoldScope.TenantProvider tp && tp.provider().equals(provider)
                         || s instanceof HoldScope.CampaignProvider cp && cp.provider().equals(provider)) {
                     holds.add(new Hold(s.toString(), h.until(), h.rule(), h.reason()));

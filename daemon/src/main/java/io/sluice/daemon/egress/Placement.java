@@ -108,7 +108,8 @@ final class Placement implements FairQueues.Mover<Delivery> {
             }
             anyUp = true;
             if (!holds.isEmpty() && (holds.holds(new HoldScope.Path(source.name(), route.site()), now)
-                    || holds.holds(new HoldScope.SourceProvider(source.name(), rule.name()), now))
+                    || holds.holds(new HoldScope.SourceProvider(source.name(), rule.name()), now)
+                    || holds.holds(HoldScope.SourceProvider.everywhere(source.name()), now))
                     || path.readyCount.get() >= readyRoom(rule)
                     || !warmup.tryTake(source, rule.name())) {
                 continue;

@@ -22,4 +22,11 @@ final class BreakerWiring {
         }
         return breaker;
     }
+
+    /** The door for per-source verdicts (the doctor's); acts only with {@code sluice.breaker.suspend-sources}. */
+    @jakarta.inject.Singleton
+    @Requires(notEnv = Environments.CHECK_CONFIG)
+    SourceHealth sourceHealth(BreakerSettings settings, Dispatcher engine, EventLog events, java.time.Clock clock) {
+        return new SourceHealth(engine, events::publish, clock, settings.suspendSources(), settings.sourceSuspendFor());
+    }
 }

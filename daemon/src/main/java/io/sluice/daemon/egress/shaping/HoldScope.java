@@ -44,8 +44,19 @@ public sealed interface HoldScope {
         }
     }
 
-    /** One source towards one provider, on every site of the provider. */
+    /**
+     * One source towards one provider, on every site of the provider; provider {@link #ANY}
+     * ({@code source:SOURCE>*}) holds the source towards every provider.
+     */
     record SourceProvider(String source, String provider) implements HoldScope {
+        /** The provider name that stands for every provider. */
+        public static final String ANY = "*";
+
+        /** The source towards every provider. */
+        public static SourceProvider everywhere(String source) {
+            return new SourceProvider(source, ANY);
+        }
+
         @Override
         public String toString() {
             return "source:" + source + ">" + provider;

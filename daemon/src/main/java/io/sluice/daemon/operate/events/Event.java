@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param type           Reception, Delivery, TransientFailure, Bounce, Expiration, OOB, Feedback,
  *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent,
- *                       BreakerWarning
+ *                       BreakerWarning, SourceHealth
  * @param timestamp      when the event happened
  * @param id             the message id (ULID) as given in the 250 reply
  * @param recipientIndex which recipient of the message, for per-delivery events
@@ -238,6 +238,19 @@ public record Event(
         d.scope = scope;
         d.provider = provider;
         d.rule = rule;
+        d.note = note;
+        return d.build();
+    }
+
+    /**
+     * What the opt-in source suspension did with a source-health verdict: {@code action}
+     * {@code suspended}, {@code kept} (more than half of a pool would be out) or {@code lifted}.
+     */
+    public static Event sourceHealth(Instant at, String scope, String rule, String action, String note) {
+        Draft d = new Draft("SourceHealth", at);
+        d.scope = scope;
+        d.rule = rule;
+        d.action = action;
         d.note = note;
         return d.build();
     }
