@@ -121,9 +121,13 @@ class CircuitBreakerIT {
             JsonNode other = admin.get("/admin/rates?by=tenant&provider=other").path("rows").get(0);
             assertEquals("no feed", other.path("windows").path("24h").path("complaint_rate").asText(), other.toString());
 
-            // the operator lifts it
-            JsonNode resumed = admin.post("/admin/resume", "{\"scope\":\"tenant:acme>fbl\"}");
-            assertTrue(resumed.path("resumed").asBoolean(), resumed.toString());
+            // sluicectl shows the same, and the operator lifts the pause with it
+            String table = sluicectl(daemon, dir, "rates", "--by", "sender", "--provider", "fbl", "--window", "15m");
+            assertTrue(table.lines().anyMatch(l -> l.startsWith("fbl") && l.contains("acme") && l.contains("25.0%")), table);
+            String noFeed = sluicectl(daemon, dir, "rates", "--by", "tenant", "--provider", "other");
+            assertTrue(noFeed.contains("no feed"), noFeed);
+            String resumed = sluicectl(daemon, dir, "resume", "tenant:acme>fbl");
+            assertTrue(resumed.contains("resumed tenant:acme>fbl"), resumed);
             mx.awaitFor("a9@fbl.test", WAIT);
 
             // block replies on most of a source's attempts: out of that provider's rotation
@@ -143,6 +147,22 @@ class CircuitBreakerIT {
                     metrics.lines().filter(l -> l.contains("rates")).toList().toString());
             assertTrue(metrics.contains("sluice_breaker_holds"), "breaker holds gauge");
         }
+    }
+
+    /** Runs bin/sluicectl against the daemon; its output, after asserting exit code 0. */
+    private static String sluicectl(DaemonProcess daemon, Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of("..", "bin", "sluicectl").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+        pb.environment().put("SLUICE_JAR", DaemonProcess.jar().toString());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("SLUICE_URL", "http://127.0.0.1:" + daemon.httpPort());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     /** One mail from outside the relay networks; the reply code to RCPT if refused, else to DATA. */
