@@ -19,8 +19,11 @@ final class RateRing {
     private final int[][] hour = new int[HOURS][SIGNALS];
     private final long[] hourStamp = new long[HOURS];
     private long lastMinute = Long.MIN_VALUE;
+    /** The key as first counted: the one instance every later reference shares. */
+    final RateKey key;
 
-    RateRing() {
+    RateRing(RateKey key) {
+        this.key = key;
         java.util.Arrays.fill(minuteStamp, Long.MIN_VALUE);
         java.util.Arrays.fill(hourStamp, Long.MIN_VALUE);
     }

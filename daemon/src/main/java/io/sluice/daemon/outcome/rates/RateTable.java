@@ -21,11 +21,14 @@ final class RateTable {
         this.maxKeys = maxKeys;
     }
 
-    /** Counts one signal; returns the key it was counted under (the overflow key past the cap). */
+    /**
+     * Counts one signal; returns the key it was counted under (the overflow key past the cap), as
+     * the instance the table keeps, so callers that remember keys share it.
+     */
     RateKey add(RateKey key, Signal signal, Instant at) {
         RateRing ring = rings.get(key);
-        RateKey counted = key;
         if (ring == null) {
+            RateKey counted = key;
             if (rings.size() >= maxKeys) {
                 sweep(at);
             }
@@ -33,10 +36,10 @@ final class RateTable {
                 overflowed.incrementAndGet();
                 counted = key.overflow();
             }
-            ring = rings.computeIfAbsent(counted, k -> new RateRing());
+            ring = rings.computeIfAbsent(counted, RateRing::new);
         }
         ring.add(signal, at);
-        return counted;
+        return ring.key;
     }
 
     private static boolean isOverflow(RateKey key) {

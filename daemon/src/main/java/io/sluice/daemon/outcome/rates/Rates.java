@@ -90,9 +90,11 @@ public final class Rates {
         Instant at = e.timestamp();
         switch (e.type()) {
             case "Delivery" -> {
-                record(key, Signal.DELIVERED, at);
+                RateKey kept = record(key, Signal.DELIVERED, at);
                 if (e.id() != null && e.recipientIndex() != null) {
-                    recent.delivered(e.id(), e.recipientIndex(), key);
+                    // the table's instance, shared by all its deliveries; never the overflow key,
+                    // whose tenant would hide the real one from the roll-ups and the breaker
+                    recent.delivered(e.id(), e.recipientIndex(), kept.equals(key) ? kept : key);
                 }
             }
             case "Bounce" -> {
@@ -132,15 +134,20 @@ public final class Rates {
         return bracket < 0 ? described : described.substring(0, bracket);
     }
 
-    /** Counts one signal under the detail key and its roll-ups, and tells the listeners. */
-    public void record(RateKey key, Signal signal, Instant at) {
-        detail.add(key, signal, at);
+    /**
+     * Counts one signal under the detail key and its roll-ups, and tells the listeners.
+     *
+     * @return the detail key as the table keeps it (the overflow key past the cap)
+     */
+    public RateKey record(RateKey key, Signal signal, Instant at) {
+        RateKey kept = detail.add(key, signal, at);
         sender.add(key.sender(), signal, at);
         source.add(key.sourceOnly(), signal, at);
         tenant.add(key.tenantOnly(), signal, at);
         for (Listener l : listeners) {
             l.counted(key, signal, at);
         }
+        return kept;
     }
 
     /** The counts of one key of {@code table} over {@code window}, from buckets starting after {@code floor} (null: all). */
