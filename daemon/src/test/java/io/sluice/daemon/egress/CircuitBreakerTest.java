@@ -213,4 +213,22 @@ class CircuitBreakerTest {
         assertInstanceOf(Outcome.Delivered.class, r.last(waits), "the cool-down ends by itself");
         assertFalse(r.engine.isHeld(source));
     }
+
+    @Test
+    void theShippedComplaintPauseTripsAtExactlyThreeInAThousand() throws Exception {
+        rig = new EngineRig(dir, null, PROVIDERS);
+        rates = new Rates(RatesSettings.defaults());
+        new CircuitBreaker(rates, BreakerRules.load((Path) null), rig.engine, rig.events::add).start();
+        io.sluice.daemon.outcome.rates.RateKey acme = new io.sluice.daemon.outcome.rates.RateKey("fbl", "default",
+                "acme", null);
+        for (int i = 0; i < 1000; i++) {
+            rates.record(acme, io.sluice.daemon.outcome.rates.Signal.DELIVERED, rig.clock.instant());
+        }
+        rates.record(acme, io.sluice.daemon.outcome.rates.Signal.COMPLAINT, rig.clock.instant());
+        assertEquals(1, ofType("BreakerWarning").size(), "1 in 1,000 is the warning's 0.1 %");
+        rates.record(acme, io.sluice.daemon.outcome.rates.Signal.COMPLAINT, rig.clock.instant());
+        assertFalse(rig.engine.isHeld(new HoldScope.TenantProvider("acme", "fbl")), "2 in 1,000 is under 0.3 %");
+        rates.record(acme, io.sluice.daemon.outcome.rates.Signal.COMPLAINT, rig.clock.instant());
+        assertTrue(rig.engine.isHeld(new HoldScope.TenantProvider("acme", "fbl")), "3 in 1,000 is 0.3 %");
+    }
 }

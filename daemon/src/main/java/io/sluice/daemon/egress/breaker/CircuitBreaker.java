@@ -113,7 +113,8 @@ public final class CircuitBreaker implements Rates.Listener {
         RateCounts c = rates.sum(table, rollup, rule.window(), at, tripped.get(trip));
         long base = rule.over() == BreakerRule.Over.DELIVERED ? c.delivered() : c.attempts();
         long hits = c.get(rule.signal());
-        if (base < rule.minVolume() || hits < rule.threshold() * base) {
+        // "at or above": 3 of 1,000 is 0.3 %, though 0.003 * 1000 is 3.0000000000000004 in binary
+        if (base < rule.minVolume() || (double) hits / base + 1e-12 < rule.threshold()) {
             return;
         }
         tripped.put(trip, at);
