@@ -135,6 +135,12 @@ public final class ConfigCheck {
             } catch (RuntimeException e) {
                 problems.add(describe(e, "sluice.egress"));
             }
+            try {
+                io.sluice.daemon.egress.breaker.BreakerRules.load(
+                        context.getBean(io.sluice.daemon.config.BreakerSettings.class));
+            } catch (RuntimeException e) {
+                problems.add(describe(e, "sluice.breaker"));
+            }
         }
         return new ArrayList<>(problems);
     }

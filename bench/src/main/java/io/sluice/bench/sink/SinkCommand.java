@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = "An SMTP sink that behaves like mailbox providers (scripted replies, latency, rate and connection limits).",
         footer = {"", "Script: MATCH:key=value;key=value  with MATCH = * | domain | port=N", "  keys: tempfail=%%, permfail=%%,"
-                + " temp-reply='4xx …', perm-reply='5xx …', latency=ms, rate=N/s, provider=gmail|yahoo|microsoft|generic, max-conns=N",
+                + " temp-reply='4xx …', perm-reply='5xx …', latency=ms, rate=N/s, provider=gmail|yahoo|microsoft|generic, max-conns=N,"
+                + " complain=%% (with --feedback-to)",
                 "  e.g. --script 'yahoo.test:rate=200/s;provider=yahoo' --script 'gmail.test:tempfail=5;permfail=1;latency=20'"})
 public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--listen", description = "address to listen on, repeatable (default 127.0.0.1:2526)")
@@ -27,6 +28,13 @@ public final class SinkCommand implements Callable<Integer> {
 
     @Option(names = "--script", description = "a rule, repeatable (see below)")
     List<String> script = new ArrayList<>();
+
+    @Option(names = "--feedback-to", description = "send the complaints that complain=N deals as ARF reports over SMTP to HOST:PORT")
+    String feedbackTo;
+
+    @Option(names = "--feedback-address", defaultValue = "fbl@localhost",
+            description = "the recipient of those reports, the sender's feedback address (default ${DEFAULT-VALUE})")
+    String feedbackAddress;
 
     @Option(names = "--store", description = "write each received message (exact CRLF bytes) to this directory")
     Path store;
@@ -68,6 +76,9 @@ public final class SinkCommand implements Callable<Integer> {
         long stopAfter = Durations.parse(duration).toMillis();
         long every = Math.max(100, Durations.parse(statsEvery).toMillis());
         SmtpSinkServer server = new SmtpSinkServer(hostname, rules, store, startTls, ioThreads);
+        if (feedbackTo != null) {
+            server.complainTo(Targets.hostPort(feedbackTo, "--feedback-to"), feedbackAddress);
+        }
         List<InetSocketAddress> bound;
         try {
             bound = server.listen(addresses);
@@ -107,7 +118,9 @@ public final class SinkCommand implements Callable<Integer> {
             return;
         }
         server.close();
-        String summary = server.counters().summary() + LatencySummary.of("sent_to_sink", server.counters().sentToReceived()) + "\n";
+        String summary = server.counters().summary() + LatencySummary.of("sent_to_sink", server.counters().sentToReceived()) + "\n"
+                + (feedbackTo == null ? "" : "complaints_sent=" + server.complaintsSent() + " complaints_failed="
+                + server.complaintsFailed() + "\n");
         System.out.print(summary);
         if (statsFile != null) {
             try {

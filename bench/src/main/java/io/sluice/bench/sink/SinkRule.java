@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code port=N}; keys: {@code tempfail}, {@code permfail} (percent), {@code temp-reply},
  * {@code perm-reply} (full reply line), {@code latency} (ms before the DATA reply), {@code rate}
  * (accepted recipients per second for this rule, over all connections), {@code provider}
- * (whose rate-limit reply: gmail, yahoo, microsoft, generic), {@code max-conns} (per listener).
+ * (whose rate-limit reply: gmail, yahoo, microsoft, generic), {@code max-conns} (per listener),
+ * {@code complain} (percent of accepted recipients that complain: an ARF report to the sink's
+ * {@code --feedback-to}, dealt as exactly as the failures).
  */
 public final class SinkRule {
     final String match;
@@ -26,16 +28,30 @@ public final class SinkRule {
     final int ratePerSecond;
     final ProviderReplies provider;
     final int maxConnections;
+    final int complainPct;
     private final AtomicLong dealt = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final io.sluice.bench.measure.WeightedChoice<Boolean> complaints;
     private final io.sluice.bench.measure.WeightedChoice<Integer> outcomes;
     private long windowSecond = -1;
     private int windowCount;
 
     SinkRule(String match, int tempfailPct, int permfailPct, String tempReply, String permReply, long latencyMs,
             int ratePerSecond, ProviderReplies provider, int maxConnections) {
+        this(match, tempfailPct, permfailPct, tempReply, permReply, latencyMs, ratePerSecond, provider, maxConnections, 0);
+    }
+
+    SinkRule(String match, int tempfailPct, int permfailPct, String tempReply, String permReply, long latencyMs,
+            int ratePerSecond, ProviderReplies provider, int maxConnections, int complainPct) {
         if (tempfailPct < 0 || permfailPct < 0 || tempfailPct + permfailPct > 100) {
             throw new IllegalArgumentException("tempfail + permfail must be between 0 and 100 for " + match);
         }
+        if (complainPct < 0 || complainPct > 100) {
+            throw new IllegalArgumentException("complain must be between 0 and 100 for " + match);
+        }
+        this.complainPct = complainPct;
+        this.complaints = io.sluice.bench.measure.WeightedChoice.of(java.util.List.of(true, false),
+                java.util.List.of(complainPct, 100 - complainPct));
         this.match = match;
         this.tempfailPct = tempfailPct;
         this.permfailPct = permfailPct;
@@ -60,7 +76,7 @@ public final class SinkRule {
         if (match.isEmpty()) {
             throw new IllegalArgumentException("sink script '" + spec + "': empty match (use *, a domain or port=N)");
         }
-        int temp = 0, perm = 0, rate = 0, maxConns = 0;
+        int temp = 0, perm = 0, rate = 0, maxConns = 0, complain = 0;
         long latency = 0;
         String tempReply = null, permReply = null;
         ProviderReplies provider = ProviderReplies.GENERIC;
@@ -85,15 +101,16 @@ public final class SinkRule {
                         case "rate" -> rate = Integer.parseInt(v.replace("/s", ""));
                         case "provider" -> provider = ProviderReplies.named(v);
                         case "max-conns" -> maxConns = Integer.parseInt(v);
+                        case "complain" -> complain = Integer.parseInt(v.replace("%", ""));
                         default -> throw new IllegalArgumentException("sink script '" + spec + "': unknown key '" + k
-                                + "' (tempfail, permfail, temp-reply, perm-reply, latency, rate, provider, max-conns)");
+                                + "' (tempfail, permfail, temp-reply, perm-reply, latency, rate, provider, max-conns, complain)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("sink script '" + spec + "': '" + v + "' is not a number for " + k);
                 }
             }
         }
-        return new SinkRule(match, temp, perm, tempReply, permReply, latency, rate, provider, maxConns);
+        return new SinkRule(match, temp, perm, tempReply, permReply, latency, rate, provider, maxConns, complain);
     }
 
     private static String checkReply(String reply, char first) {
@@ -117,6 +134,11 @@ public final class SinkRule {
             return tempReply != null ? tempReply : "451 4.3.0 Temporary failure, please try again later";
         }
         return null;
+    }
+
+    /** For an accepted recipient: true when it complains (exactly {@code complain} of every 100). */
+    boolean dealComplaint() {
+        return complainPct > 0 && complaints.pick(accepted.getAndIncrement());
     }
 
     /** True when one more recipient fits in this second's budget (and takes it). */

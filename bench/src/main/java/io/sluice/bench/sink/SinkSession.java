@@ -36,6 +36,7 @@ final class SinkSession extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private String mailFrom;
     private final List<String> domains = new ArrayList<>();
+    private final List<String> recipients = new ArrayList<>();
     private final List<SinkRule> rules = new ArrayList<>();
     private int authLinesToSwallow;
     private boolean counted;
@@ -222,6 +223,7 @@ final class SinkSession extends ChannelInboundHandlerAdapter {
         String refusal = rule.deal(sourceIp);
         if (refusal == null) {
             domains.add(domain);
+            recipients.add(cmd.substring(lt + 1, gt));
             rules.add(rule);
             reply(ctx, "250 2.1.5 Ok");
         } else {
@@ -247,6 +249,9 @@ final class SinkSession extends ChannelInboundHandlerAdapter {
             latency = Math.max(latency, r.latencyMs);
         }
         List<String> accepted = List.copyOf(domains);
+        List<String> rcpts = List.copyOf(recipients);
+        List<SinkRule> acceptedRules = List.copyOf(rules);
+        String returnPath = mailFrom;
         byte[] bytes = data.bytes();
         int stored = data.stored();
         long length = data.length();
@@ -270,6 +275,14 @@ final class SinkSession extends ChannelInboundHandlerAdapter {
                     return;
                 }
             }
+            ComplaintReports complaints = server.complaints();
+            if (complaints != null) {
+                for (int i = 0; i < rcpts.size(); i++) {
+                    if (acceptedRules.get(i).dealComplaint()) {
+                        complaints.complain(returnPath, rcpts.get(i), bytes, stored);
+                    }
+                }
+            }
             reply(ctx, "250 2.0.0 Ok: queued as " + queued);
         };
         if (latency <= 0) {
@@ -291,6 +304,7 @@ final class SinkSession extends ChannelInboundHandlerAdapter {
     private void resetTransaction() {
         mailFrom = null;
         domains.clear();
+        recipients.clear();
         rules.clear();
     }
 

@@ -35,6 +35,7 @@ public final class SmtpSinkServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
     private volatile Receipts receipts = (m, t) -> { };
+    private volatile ComplaintReports complaints;
 
     public SmtpSinkServer(String hostname, SinkScript script, Path storeDir, boolean startTls, int ioThreads) {
         this.hostname = hostname;
@@ -90,6 +91,27 @@ public final class SmtpSinkServer implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * Sends the complaints the script's {@code complain=N} deals as ARF reports over SMTP to
+     * {@code feedbackAddress} at {@code target} (the sender's feedback listener).
+     */
+    public void complainTo(InetSocketAddress target, String feedbackAddress) {
+        this.complaints = new ComplaintReports(target, feedbackAddress, hostname);
+    }
+
+    ComplaintReports complaints() {
+        return complaints;
+    }
+
+    /** Complaint reports sent, and those that could not be. */
+    public long complaintsSent() {
+        return complaints == null ? 0 : complaints.sent.sum();
+    }
+
+    public long complaintsFailed() {
+        return complaints == null ? 0 : complaints.failed.sum();
+    }
+
     SinkScript script() {
         return script;
     }
@@ -114,5 +136,8 @@ public final class SmtpSinkServer implements AutoCloseable {
     public void close() {
         listeners.forEach(Channel::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (complaints != null) {
+            complaints.close();
+        }
     }
 }

@@ -124,10 +124,17 @@ final class AttemptOutcomes {
     }
 
     void publishShaping(String type, HoldScope scope, String provider, String rule, SmtpReply reply, Instant until) {
+        publishShaping(type, scope, provider, rule, reply, until, null);
+    }
+
+    /** As above, with free text for the event's note (the circuit breaker's figures), or null. */
+    void publishShaping(String type, HoldScope scope, String provider, String rule, SmtpReply reply, Instant until,
+                        String note) {
         LOG.info("{} of {} by {}{}{}", type, scope, rule, until == null ? "" : " until " + until,
                 reply == null ? "" : ": " + reply);
-        events.accept(Event.shaping(type, clock.instant(), scope.toString(), provider, rule,
-                reply == null ? null : Response.of(reply), until));
+        Event e = Event.shaping(type, clock.instant(), scope.toString(), provider, rule,
+                reply == null ? null : Response.of(reply), until);
+        events.accept(note == null ? e : e.withNote(note));
     }
 
     /** A held path's ready deliveries go back to wait in their scheduled queues (not an attempt). */

@@ -149,6 +149,8 @@ public final class DeliveryOutcomes {
         if (source != null || provider != null) {
             e = e.withEgress(source, provider);
         }
+        // the rates (outcome.rates) count per tenant and campaign from these events
+        e = e.withLabels(tenantOf(d), d.attributes().get("campaign"));
         if (verdict != null) {
             e = e.withBounce(verdict.category().label(), verdict.reason());
         }

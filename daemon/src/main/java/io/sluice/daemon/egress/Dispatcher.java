@@ -101,6 +101,42 @@ public final class Dispatcher implements AutoCloseable {
         control.reload();
     }
 
+    /* ================================================================ for the circuit breaker */
+
+    /**
+     * Holds {@code scope} until {@code until} by a rule of Sluice's own ({@code rule}, e.g.
+     * {@code breaker:complaint-pause}), here and on the other nodes; lifted by an operator's
+     * resume or when {@code until} passes. Mail waits; nothing is bounced.
+     */
+    public void holdByRule(HoldScope scope, Instant until, String rule, String reason, String provider) {
+        control.suspendByRule(scope, until, rule, reason, provider);
+    }
+
+    /** The hold in force on {@code scope} now, or null. */
+    public Suspensions.Hold holding(HoldScope scope) {
+        return holds.holding(scope, wiring.clock().instant());
+    }
+
+    /** Lifts a hold placed by a rule of Sluice's own, here and on the other nodes; true when it was held here. */
+    public boolean releaseByRule(HoldScope scope) {
+        return control.resume(scope);
+    }
+
+    /** The egress file in force: sources and pools. */
+    public EgressPlan egressPlan() {
+        return config.plan();
+    }
+
+    /** True when a hold is in force on {@code scope} now. */
+    public boolean isHeld(HoldScope scope) {
+        return holds.holds(scope, wiring.clock().instant());
+    }
+
+    /** True when the provider rule says the provider sends ARF complaint reports. */
+    public boolean hasFeedbackLoop(String provider) {
+        return config.rules().hasFeedbackLoop(provider);
+    }
+
     /* ================================================================ for EgressView and unit tests */
 
     /** Runs {@code query} on the scheduler thread (which owns the queues) and returns its answer. */

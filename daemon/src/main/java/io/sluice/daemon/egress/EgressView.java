@@ -110,6 +110,11 @@ public final class EgressView {
         return out;
     }
 
+    /** True when the provider rule says the provider sends ARF complaint reports (else its complaint rate is unknown). */
+    public boolean hasFeedbackLoop(String provider) {
+        return dispatcher.hasFeedbackLoop(provider);
+    }
+
     public List<Hold> suspensions() {
         List<Hold> out = new ArrayList<>();
         dispatcher.suspensions().all(dispatcher.clock().instant()).forEach((scope, h) ->
@@ -118,7 +123,8 @@ public final class EgressView {
     }
 
     /**
-     * @param scope domain:D, tenant:T, campaign:C, path:SOURCE>SITE or source:SOURCE>PROVIDER
+     * @param scope domain:D, tenant:T, campaign:C, path:SOURCE>SITE, source:SOURCE>PROVIDER,
+     *              tenant:T>PROVIDER or campaign:C>PROVIDER
      * @throws IllegalArgumentException for another scope
      */
     public Hold suspend(String scope, Duration duration) {
@@ -172,7 +178,10 @@ public final class EgressView {
                 if (s.equals(new HoldScope.Domain(domain)) || s instanceof HoldScope.Tenant
                         || s instanceof HoldScope.Campaign
                         || s instanceof HoldScope.Path p && p.site().equals(atSite)
-                        || s instanceof HoldScope.SourceProvider sp && sp.provider().equals(provider)) {
+                        || s instanceof HoldScope.SourceProvider sp && (sp.provider().equals(provider)
+                                || sp.provider().equals(HoldScope.SourceProvider.ANY))
+                        || s instanceof HoldScope.TenantProvider tp && tp.provider().equals(provider)
+                        || s instanceof HoldScope.CampaignProvider cp && cp.provider().equals(provider)) {
                     holds.add(new Hold(s.toString(), h.until(), h.rule(), h.reason()));
                 }
             });

@@ -70,6 +70,17 @@ final class OperatorControl {
         broadcast.suspended(scope.toString(), until);
     }
 
+    /**
+     * Holds a scope by a rule of Sluice's own (the circuit breaker), here and on the other nodes:
+     * the same hold as an operator's, lifted by the same resume or when {@code until} passes.
+     */
+    void suspendByRule(HoldScope scope, Instant until, String rule, String reason, String provider) {
+        holds.suspend(scope, new Suspensions.Hold(until, rule, reason));
+        after.publishShaping("Suspension", scope, provider, rule, null, until, reason);
+        broadcast.suspended(scope.toString(), until);
+        mailbox.wake();
+    }
+
     /** Resumes a scope here and on the other nodes; true when it was held here. */
     boolean resume(HoldScope scope) {
         boolean was = release(scope);

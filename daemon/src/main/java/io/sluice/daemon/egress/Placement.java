@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * Decides, for the head of one scheduled queue, which egress path takes it now: the domain's
- * route must be known, nothing may hold the domain, tenant, campaign, path or source towards the
- * provider, the path's ready queue must have room and the source's warm-up budget a unit left.
+ * route must be known, nothing may hold the domain, tenant, campaign, path, or the tenant, campaign
+ * or source towards the provider, the path's ready queue must have room and the source's warm-up budget a unit left.
  * Sources are tried in the pool's weighted order. A refused route bounces what waits, an
  * unavailable one or a site whose every path rests defers it. Runs on the scheduler thread.
  */
@@ -90,6 +90,10 @@ final class Placement implements FairQueues.Mover<Delivery> {
         Pool pool = config.plan().poolFor(d.attributes().get("pool"), nullIfDefault(key.campaign()),
                 nullIfDefault(key.tenant()));
         ProviderRule rule = route.rule();
+        if (!holds.isEmpty() && (holds.holds(new HoldScope.TenantProvider(key.tenant(), rule.name()), now)
+                || holds.holds(new HoldScope.CampaignProvider(key.campaign(), rule.name()), now))) {
+            return FairQueues.Move.BLOCKED; // the circuit breaker paused this sender towards the provider
+        }
         EgressPath restingPath = null;
         boolean anyUp = false;
         for (Source source : pool.order(turn++)) {
@@ -104,7 +108,8 @@ final class Placement implements FairQueues.Mover<Delivery> {
             }
             anyUp = true;
             if (!holds.isEmpty() && (holds.holds(new HoldScope.Path(source.name(), route.site()), now)
-                    || holds.holds(new HoldScope.SourceProvider(source.name(), rule.name()), now))
+                    || holds.holds(new HoldScope.SourceProvider(source.name(), rule.name()), now)
+                    || holds.holds(HoldScope.SourceProvider.everywhere(source.name()), now))
                     || path.readyCount.get() >= readyRoom(rule)
                     || !warmup.tryTake(source, rule.name())) {
                 continue;

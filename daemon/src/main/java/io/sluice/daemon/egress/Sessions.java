@@ -241,7 +241,8 @@ final class Sessions {
         ProviderRule rule = path.throttle.rule();
         boolean stop = mailbox.closed() || sent >= rule.maxDeliveriesPerConnection()
                 || !holds.isEmpty() && (holds.holds(new HoldScope.Path(path.source.name(), path.site), now)
-                || holds.holds(new HoldScope.SourceProvider(path.source.name(), rule.name()), now));
+                || holds.holds(new HoldScope.SourceProvider(path.source.name(), rule.name()), now)
+                || holds.holds(HoldScope.SourceProvider.everywhere(path.source.name()), now));
         if (!stop && path.readyCount.get() > 0 && !path.throttle.tryMessage(System.nanoTime())) {
             // the message rate is spent at the moment of sending, so the receiver never sees a burst;
             // look again within a second at most: a reload or an ended throttle may raise the rate

@@ -42,6 +42,8 @@ class ConfigCheckIT {
     void everyBadKeyIsNamedAndTheDaemonRefusesTheSameFile(@TempDir Path dir) throws Exception {
         Path egress = dir.resolve("egress.yml");
         Files.writeString(egress, "pools:\n  main: {sources: {nobody: 1}}\n");
+        Path breaker = dir.resolve("breaker.yml");
+        Files.writeString(breaker, "rules:\n  - name: complaint-pause\n    threshold: 150%\n");
         Path bad = dir.resolve("bad.yml");
         Files.writeString(bad, """
                 sluice:
@@ -49,6 +51,8 @@ class ConfigCheckIT {
                     port: 99999
                   egress:
                     file: %s
+                  breaker:
+                    rules-file: %s
                   spool:
                     dir: %s
                   events:
@@ -56,10 +60,11 @@ class ConfigCheckIT {
                 micronaut:
                   server:
                     port: %d
-                """.formatted(egress, dir.resolve("spool"), dir.resolve("events.jsonl"), DaemonProcess.freePort()));
+                """.formatted(egress, breaker, dir.resolve("spool"), dir.resolve("events.jsonl"), DaemonProcess.freePort()));
         Result checked = run(dir, Map.of(), "check-config", bad.toString());
         assertEquals(1, checked.exit(), checked.out());
-        assertTrue(checked.out().contains("2 problem(s)"), checked.out());
+        assertTrue(checked.out().contains("3 problem(s)"), checked.out());
+        assertTrue(checked.out().contains("threshold") && checked.out().contains("at most 100%"), checked.out());
         assertTrue(checked.out().contains("sluice.smtp.port: must be less than or equal to 65535"), checked.out());
         assertTrue(checked.out().contains("pools.main.sources.nobody"), checked.out());
         assertTrue(Files.notExists(dir.resolve("spool")), "check-config opens no spool");

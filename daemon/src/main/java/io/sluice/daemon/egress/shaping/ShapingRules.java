@@ -9,7 +9,11 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -25,11 +29,14 @@ public final class ShapingRules {
     private final List<ProviderRule> providers;
     private final ProviderRule fallback;
     private final List<ReplyRule> replies;
+    private final Set<String> feedbackLoops;
 
-    ShapingRules(List<ProviderRule> providers, ProviderRule fallback, List<ReplyRule> replies) {
+    ShapingRules(List<ProviderRule> providers, ProviderRule fallback, List<ReplyRule> replies,
+                 Set<String> feedbackLoops) {
         this.providers = List.copyOf(providers);
         this.fallback = fallback;
         this.replies = List.copyOf(replies);
+        this.feedbackLoops = Set.copyOf(feedbackLoops);
     }
 
     /**
@@ -40,16 +47,17 @@ public final class ShapingRules {
     public static ShapingRules load(ProviderRule base, Path userFile) {
         List<ProviderRule> providers = new ArrayList<>();
         List<ReplyRule> replies = new ArrayList<>();
+        Map<String, Boolean> loops = new HashMap<>();
         ProviderRule fallback = base;
         boolean replace = false;
         if (userFile != null) {
             YamlTree user = YamlTree.load(userFile);
             replace = user.get("replace-defaults").bool(false);
-            fallback = read(user, base, providers, replies);
+            fallback = read(user, base, providers, replies, loops);
         }
         if (!replace) {
             try (InputStream in = ShapingRules.class.getResourceAsStream(DEFAULTS)) {
-                ProviderRule shipped = read(YamlTree.load("providers.yml", in), base, providers, replies);
+                ProviderRule shipped = read(YamlTree.load("providers.yml", in), base, providers, replies, loops);
                 if (fallback == base) {
                     fallback = shipped;
                 }
@@ -57,14 +65,22 @@ public final class ShapingRules {
                 throw new IllegalStateException("cannot read the shipped provider rules", e);
             }
         }
-        return new ShapingRules(providers, fallback, replies);
+        Set<String> withLoop = new HashSet<>();
+        loops.forEach((name, has) -> {
+            if (has) {
+                withLoop.add(name);
+            }
+        });
+        return new ShapingRules(providers, fallback, replies, withLoop);
     }
 
+    /* The operator's file is read first: its word on a provider's feedback loop stands. */
     private static ProviderRule read(YamlTree tree, ProviderRule base, List<ProviderRule> providers,
-                                     List<ReplyRule> replies) {
+                                     List<ReplyRule> replies, Map<String, Boolean> loops) {
         ProviderRule fallback = base;
         for (YamlTree p : tree.get("providers").list()) {
             ProviderRule rule = provider(p, base);
+            loops.putIfAbsent(rule.name(), p.get("feedback-loop").bool(false));
             if (rule.name().equals(base.name())) {
                 fallback = rule;
             } else {
@@ -210,6 +226,14 @@ public final class ShapingRules {
 
     public List<ReplyRule> replies() {
         return replies;
+    }
+
+    /**
+     * True when the provider sends per-message complaint reports (an ARF feedback loop:
+     * {@code feedback-loop: true} in its rule). Without one a complaint rate is unknown, never 0 %.
+     */
+    public boolean hasFeedbackLoop(String provider) {
+        return feedbackLoops.contains(provider);
     }
 
     /** Fails with a ConfigException when a rule names a provider that does not exist. */

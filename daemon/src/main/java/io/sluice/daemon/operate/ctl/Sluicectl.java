@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sluicectl", mixinStandardHelpOptions = true, version = "sluicectl 1",
         description = "Operate a running Sluice daemon over its admin HTTP API.",
         subcommands = {QueueCommand.class, Sluicectl.Suspend.class, Sluicectl.Resume.class, Sluicectl.Suspensions.class,
-                Sluicectl.Warmup.class, SuppressionCommand.class, Sluicectl.Reload.class, TopCommand.class},
+                Sluicectl.Warmup.class, SuppressionCommand.class, Sluicectl.Reload.class, TopCommand.class,
+                RatesCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 the server said no or not found, 2 usage, 3 cannot connect."})
 public final class Sluicectl extends NeedsSubcommand {
     public static void main(String[] args) {
@@ -51,7 +52,8 @@ public final class Sluicectl extends NeedsSubcommand {
         cli.getSubcommands().values().forEach(Sluicectl::withHelp);
     }
 
-    @Command(name = "suspend", description = "Suspend a scope: domain:D, tenant:T, campaign:C, path:SOURCE>SITE, source:SOURCE>PROVIDER.")
+    @Command(name = "suspend", description = "Suspend a scope: domain:D, tenant:T, campaign:C, path:SOURCE>SITE, source:SOURCE>PROVIDER, "
+            + "tenant:T>PROVIDER, campaign:C>PROVIDER.")
     static final class Suspend implements Callable<Integer> {
         @Mixin Connection c;
         @Spec CommandLine.Model.CommandSpec spec;

@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param type           Reception, Delivery, TransientFailure, Bounce, Expiration, OOB, Feedback,
  *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent,
- *                       ComplianceGate, SourceHealth
+ *                       ComplianceGate, BreakerWarning, SourceHealth, SourceSuspension
  * @param timestamp      when the event happened
  * @param id             the message id (ULID) as given in the 250 reply
  * @param recipientIndex which recipient of the message, for per-delivery events
@@ -30,8 +30,8 @@ import java.util.Map;
  * @param nextAttempt    for TransientFailure: when the next attempt is due
  * @param size           message size in octets, for Reception
  * @param peer           the client address, for Reception
- * @param tenant         the tenant: for Reception (when known), OOB, Feedback and Suppression
- * @param campaign       for Reception: the campaign label, when given
+ * @param tenant         the tenant: for Reception (when known), delivery events, OOB, Feedback and Suppression
+ * @param campaign       for Reception and delivery events: the campaign label, when given
  * @param pool           for Reception: the pool asked for, when given
  * @param bounceCategory for Bounce/TransientFailure/OOB: the classifier's category ({@code bad-mailbox} ...)
  * @param bounceReason   ... and the rule's reason
@@ -217,6 +217,14 @@ public record Event(
         return d.build();
     }
 
+    /** A delivery event with the tenant and campaign its mail carries (either may be null). */
+    public Event withLabels(String tenantLabel, String campaignLabel) {
+        Draft d = draft();
+        d.tenant = tenantLabel;
+        d.campaign = campaignLabel;
+        return d.build();
+    }
+
     /** A delivery event that names the source and provider rule. */
     public Event withEgress(String sendingSource, String providerRule) {
         Draft d = draft();
@@ -240,6 +248,36 @@ public record Event(
         d.note = note;
         d.bounceCategory = bounceCategory;
         d.bounceReason = bounceReason;
+        return d.build();
+    }
+
+    /** The circuit breaker's warning: a rule with action warn tripped for {@code scope} (figures in {@code note}). */
+    public static Event breakerWarning(Instant at, String scope, String provider, String rule, String note) {
+        Draft d = new Draft("BreakerWarning", at);
+        d.scope = scope;
+        d.provider = provider;
+        d.rule = rule;
+        d.note = note;
+        return d.build();
+    }
+
+    /**
+     * What the opt-in source suspension did with a source-health verdict: {@code action}
+     * {@code suspended}, {@code kept} (more than half of a pool would be out) or {@code lifted}.
+     */
+    public static Event sourceSuspension(Instant at, String scope, String rule, String action, String note) {
+        Draft d = new Draft("SourceSuspension", at);
+        d.scope = scope;
+        d.rule = rule;
+        d.action = action;
+        d.note = note;
+        return d.build();
+    }
+
+    /** A shaping event with free text (the circuit breaker's figures). */
+    public Event withNote(String text) {
+        Draft d = draft();
+        d.note = text;
         return d.build();
     }
 
