@@ -39,7 +39,8 @@ public final class ConfigCheck {
             "io.sluice.daemon.ingress.DomainCheck",
             "io.sluice.daemon.config.HttpAccess",
             "io.sluice.daemon.cluster.ClusterSettings",
-            "io.sluice.daemon.egress.window.WindowPolicy");
+            "io.sluice.daemon.egress.window.WindowPolicy",
+            "io.sluice.daemon.engagement.TrackingSettings");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
     private static final java.util.regex.Pattern VIOLATION =

@@ -2,6 +2,7 @@ package io.sluice.daemon.egress.window;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.value.PropertyResolver;
 import io.sluice.daemon.config.ConfigException;
 import jakarta.inject.Singleton;
 
@@ -18,10 +19,14 @@ final class WindowSettings {
 
     @Singleton
     WindowPolicy windowPolicy(Environment env) {
+        return from(env);
+    }
+
+    static WindowPolicy from(PropertyResolver env) {
         return new WindowPolicy(read(env, "sluice.tenants"), read(env, "sluice.campaigns"));
     }
 
-    private static Map<String, DeliveryWindow> read(Environment env, String prefix) {
+    private static Map<String, DeliveryWindow> read(PropertyResolver env, String prefix) {
         Map<String, DeliveryWindow> out = new HashMap<>();
         for (String name : env.getPropertyEntries(prefix)) {
             String key = prefix + "." + name + ".send-window";
