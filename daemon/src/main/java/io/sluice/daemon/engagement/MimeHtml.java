@@ -77,6 +77,9 @@ final class MimeHtml {
         try {
             byte[] decoded = decode(body.getBytes(StandardCharsets.ISO_8859_1), cte);
             String before = new String(decoded, charset);
+            if (!java.util.Arrays.equals(before.getBytes(charset), decoded)) {
+                return e; // bytes the charset cannot carry through: rewriting would damage the part
+            }
             String after = html.apply(before);
             if (after.equals(before)) {
                 return e;
@@ -138,7 +141,8 @@ final class MimeHtml {
 
     private static Charset charset(String name) {
         try {
-            return name == null ? StandardCharsets.US_ASCII : Charset.forName(MimeUtility.javaCharset(name));
+            // no charset: ISO-8859-1 carries every octet through unchanged
+            return name == null ? StandardCharsets.ISO_8859_1 : Charset.forName(MimeUtility.javaCharset(name));
         } catch (RuntimeException e) {
             return StandardCharsets.ISO_8859_1;
         }

@@ -7,7 +7,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Head;
 import io.micronaut.http.annotation.PathVariable;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
@@ -21,7 +20,8 @@ import java.util.Optional;
 /**
  * The tracking endpoints: {@code GET /t/o/{token}} answers a 1x1 transparent GIF and logs an
  * {@code Open}; {@code GET /t/c/{token}} redirects (302) to the URL the token carries and logs a
- * {@code Click}. HEAD is answered the same way, logged as machine traffic. A forged, tampered or
+ * {@code Click}. HEAD is answered the same way (Micronaut routes it to the GET handler), logged as
+ * machine traffic. A forged, tampered or
  * malformed token gets 404 and logs nothing. No address, user agent or IP is stored: only the
  * user agent's class and, for machine traffic, the rule that flagged it ({@link Fetcher}).
  * Self-contained (tokens, settings, event log, clock) so it can move to a public listener.
@@ -48,18 +48,8 @@ public final class TrackingController {
         return pixel(token, request);
     }
 
-    @Head("/o/{token}")
-    public HttpResponse<byte[]> openHead(@PathVariable String token, HttpRequest<?> request) {
-        return pixel(token, request);
-    }
-
     @Get("/c/{token}")
     public HttpResponse<String> click(@PathVariable String token, HttpRequest<?> request) {
-        return redirect(token, request);
-    }
-
-    @Head("/c/{token}")
-    public HttpResponse<String> clickHead(@PathVariable String token, HttpRequest<?> request) {
         return redirect(token, request);
     }
 
