@@ -21,6 +21,8 @@ have systemd-analyze || need+=(systemd)
 have ss || need+=(iproute2)
 [ -x /usr/bin/time ] || need+=(time)
 have bc || need+=(bc)
+# the tracking test fetches pixels and follows links with curl
+have curl || need+=(curl)
 have mvn || need+=(maven)
 # the status page is rendered in headless Chromium (StatusPageIT)
 have chromium || need+=(chromium)
@@ -41,4 +43,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: smtp-sink smtp-source swaks dnsmasq opendkim dkimpy pyspf systemd-analyze chromium redis-server knotd ldns-signzone unbound"
+echo "test dependencies present: curl smtp-sink smtp-source swaks dnsmasq opendkim dkimpy pyspf systemd-analyze chromium redis-server knotd ldns-signzone unbound"

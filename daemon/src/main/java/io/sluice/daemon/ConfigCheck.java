@@ -40,7 +40,10 @@ public final class ConfigCheck {
             "io.sluice.daemon.config.HttpAccess",
             "io.sluice.daemon.cluster.ClusterSettings",
             "io.sluice.protocol.dane.DaneLookup",
-            "io.sluice.daemon.ingress.compliance.GateSettings");
+            "io.sluice.daemon.ingress.compliance.GateSettings",
+
+            "io.sluice.daemon.egress.window.WindowPolicy",
+            "io.sluice.daemon.engagement.TrackingSettings");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
     private static final java.util.regex.Pattern VIOLATION =

@@ -117,6 +117,25 @@ public final class DeliveryOutcomes {
         return new Next.RetryAt(attempted, due);
     }
 
+    /** When {@code d} expires: its reception plus the max age. */
+    public Instant deadline(Delivery d) {
+        return retry.deadline(d.receivedAt());
+    }
+
+    /**
+     * Issue 20: a delivery whose delivery window did not open before its deadline expires
+     * unattempted. Journaled and logged as an Expiration (4.4.7), with no bounce classification:
+     * it says nothing about the recipient, so it never counts towards suppression.
+     */
+    public void expireOutsideWindow(Delivery d) {
+        Instant now = clock.instant();
+        journal.record(d.id(), new Outcome.Expired(now));
+        events.accept(Event.delivery("Expiration", now, d.id().message().value(), d.id().recipient(), d.sender(),
+                d.recipient(), null, null, new Response(451, "4.4.7",
+                        "delivery window did not open before the message expired"),
+                d.attempts(), d.receivedAt(), null));
+    }
+
     /**
      * Issue 6, "no means no" at dispatch: when the recipient was suppressed after the message was
      * queued, journals the delivery as bounced ("suppressed"), logs a Bounce event with category

@@ -10,6 +10,7 @@ import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.sources.EgressPlan;
 import io.sluice.daemon.egress.warmup.ProgressWriter;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
+import io.sluice.daemon.egress.window.WindowPolicy;
 import io.sluice.daemon.operate.events.Event;
 
 import java.time.Clock;
@@ -39,7 +40,16 @@ public final class Dispatcher implements AutoCloseable {
     record Wiring(RouteLookup lookup, Transport transport, DeliveryOutcomes outcomes, SendAssembly assembly,
                   Consumer<Event> events, Clock clock, EgressFiles files, EgressConfig config, WarmupBudgets warmup,
                   Shared shared, Duration downFor, EgressSettings egress, Executor work,
-                  ScheduledExecutorService paced) {
+                  ScheduledExecutorService paced, WindowPolicy windows) {
+
+        /** Without configured delivery windows (a message's own window still counts). */
+        Wiring(RouteLookup lookup, Transport transport, DeliveryOutcomes outcomes, SendAssembly assembly,
+               Consumer<Event> events, Clock clock, EgressFiles files, EgressConfig config, WarmupBudgets warmup,
+               Shared shared, Duration downFor, EgressSettings egress, Executor work,
+               ScheduledExecutorService paced) {
+            this(lookup, transport, outcomes, assembly, events, clock, files, config, warmup, shared, downFor, egress,
+                    work, paced, WindowPolicy.NONE);
+        }
     }
 
     private final Wiring wiring;
@@ -64,13 +74,14 @@ public final class Dispatcher implements AutoCloseable {
         this.routes = new RouteCache(w.lookup(), config, w.clock(), w.egress().routeTtl(), mailbox);
         AttemptOutcomes after = new AttemptOutcomes(w.outcomes(), w.lookup(), config, holds, w.warmup(), w.events(),
                 w.clock(), w.downFor(), mailbox);
-        Placement placement = new Placement(queues, routes, paths, holds, w.warmup(), config, after, w.clock());
+        WindowWait windows = new WindowWait(w.windows(), wheel, w.outcomes(), w.clock());
+        Placement placement = new Placement(queues, routes, paths, holds, w.warmup(), config, after, w.clock(), windows);
         this.sessions = new Sessions(w.transport(), w.assembly(), after, w.outcomes(), holds, w.warmup(), w.clock(),
                 w.egress().brokenTlsMemory(), w.work(), w.paced(), mailbox);
         this.control = new OperatorControl(holds, w.shared().holds(), after, paths, w.files(), config, w.warmup(),
                 routes, placement, mailbox);
         this.scheduler = new SchedulerLoop(mailbox, w.clock(), w.egress().tick(), queues, wheel, placement, sessions,
-                paths, routes, config, snapshots);
+                paths, routes, config, snapshots, windows);
         this.progress = new ProgressWriter(w.warmup());
     }
 
@@ -88,7 +99,10 @@ public final class Dispatcher implements AutoCloseable {
         submitAt(delivery, null);
     }
 
-    /** Hands over a delivery that is due later (a retry). */
+    /**
+     * Hands over a delivery that is due later (a retry, a {@code send_at}); either way it waits
+     * further while its delivery window is closed.
+     */
     public void submitAt(Delivery delivery, Instant due) {
         mailbox.submitAt(delivery, due);
     }

@@ -16,6 +16,7 @@ import io.sluice.protocol.client.SmtpClient;
 import io.sluice.protocol.client.TlsMode;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.queue.Spool;
+import io.sluice.daemon.egress.window.WindowPolicy;
 import jakarta.inject.Singleton;
 
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class EgressWiring {
     @Bean(preDestroy = "close")
     Dispatcher dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
                           DeliverySettings settings, MessageSigner dkim, EgressSettings egress, EventLog events,
-                          SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared) {
+                          SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared,
+                          WindowPolicy windows, io.sluice.daemon.engagement.TrackingRewriter tracking) {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), settings.connectionsPerDestination(),
                 1000, settings.messagesPerConnection(), Rate.UNLIMITED, Rate.UNLIMITED,
                 tlsMode(settings));
@@ -46,10 +48,10 @@ final class EgressWiring {
         WarmupBudgets warmup = new WarmupBudgets(config.plan(), clock,
                 Path.of(spoolSettings.dir()).resolve("warmup-progress.txt"), shared.warmup());
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Wiring(router, new NettyTransport(client), outcomes,
-                new SendAssembly(spool::read, perDelivery, dkim, clock), events::publish, clock, files, config,
+                new SendAssembly(spool::read, perDelivery, dkim, clock, tracking), events::publish, clock, files, config,
                 warmup, shared, settings.destinationDownFor(), egress,
                 Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch")),
-                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"))));
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing")), windows));
         dispatcher.start();
         return dispatcher;
     }

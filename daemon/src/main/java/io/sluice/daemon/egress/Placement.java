@@ -35,10 +35,12 @@ final class Placement implements FairQueues.Mover<Delivery> {
     private final EgressConfig.InForce config;
     private final AttemptOutcomes after;
     private final Clock clock;
+    private final WindowWait windows;
     private long turn;
 
     Placement(FairQueues<Delivery> queues, RouteCache routes, EgressPaths paths, Suspensions holds,
-              WarmupBudgets warmup, EgressConfig.InForce config, AttemptOutcomes after, Clock clock) {
+              WarmupBudgets warmup, EgressConfig.InForce config, AttemptOutcomes after, Clock clock, WindowWait windows) {
+        this.windows = windows;
         this.queues = queues;
         this.routes = routes;
         this.paths = paths;
@@ -87,6 +89,10 @@ final class Placement implements FairQueues.Mover<Delivery> {
     private FairQueues.Move place(ScheduledQueue<Delivery> q, QueueKey key, DomainRoute route, Instant now) {
         RouteDecision.Targets targets = (RouteDecision.Targets) route.decision();
         Delivery d = q.peek();
+        if (!windows.admit(d)) { // its window closed while it waited its turn: back to the wheel
+            q.poll();
+            return FairQueues.Move.MOVED;
+        }
         Pool pool = config.plan().poolFor(d.attributes().get("pool"), nullIfDefault(key.campaign()),
                 nullIfDefault(key.tenant()));
         ProviderRule rule = route.rule();

@@ -31,12 +31,14 @@ final class SchedulerLoop {
     private final RouteCache routes;
     private final EgressConfig.InForce config;
     private final EgressSnapshot.Publisher snapshots;
+    private final WindowWait windows;
     private Thread thread;
     private long lastPrune;
 
     SchedulerLoop(Mailbox mailbox, Clock clock, Duration tick, FairQueues<Delivery> queues, TimerWheel<Delivery> wheel,
                   Placement placement, Sessions sessions, EgressPaths paths, RouteCache routes,
-                  EgressConfig.InForce config, EgressSnapshot.Publisher snapshots) {
+                  EgressConfig.InForce config, EgressSnapshot.Publisher snapshots, WindowWait windows) {
+        this.windows = windows;
         this.mailbox = mailbox;
         this.clock = clock;
         this.tick = tick;
@@ -76,7 +78,7 @@ final class SchedulerLoop {
         while ((item = mailbox.poll()) != null) {
             if (item instanceof Mailbox.Timed t) {
                 if (t.dueMillis() <= now) {
-                    placement.enqueue(t.delivery());
+                    enqueueInWindow(t.delivery());
                 } else {
                     wheel.schedule(t.delivery(), t.dueMillis());
                 }
@@ -84,7 +86,7 @@ final class SchedulerLoop {
                 runTask((Runnable) item);
             }
         }
-        wheel.advance(now, placement::enqueue);
+        wheel.advance(now, this::enqueueInWindow);
         if (queues.waiting() > 0) {
             queues.promote(placement, t -> config.plan().tenantWeight(t), MOVES_PER_TICK);
         }
@@ -102,6 +104,13 @@ final class SchedulerLoop {
             routes.prune(clock.instant());
         }
         snapshots.maybePublish(now, queues, wheel);
+    }
+
+    /* A due delivery joins its scheduled queue, unless its delivery window is closed: then back on the wheel. */
+    private void enqueueInWindow(Delivery d) {
+        if (windows.admit(d)) {
+            placement.enqueue(d);
+        }
     }
 
     /* A posted task that throws must not cut the tick short: the rest of the mailbox is still taken. */

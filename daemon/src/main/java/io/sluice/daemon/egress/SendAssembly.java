@@ -7,15 +7,22 @@ import io.sluice.queue.MessageId;
 import io.sluice.queue.SpoolException;
 import io.sluice.queue.StoredMessage;
 
+import io.sluice.daemon.engagement.TrackingRewriter;
+
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Builds what goes on the wire for one transaction at send time: the spooled message, the
  * delivery's own MAIL FROM and header fields ({@link DeliveryHeaders}: VERP return path, trace
- * header, List-Unsubscribe), and the DKIM signatures over all of it ({@link MessageSigner}), in
- * front of the spooled bytes. Runs on worker threads: signing late keeps it off the scheduler.
+ * header, List-Unsubscribe), the recipient's own copy of the body when tracking applies
+ * ({@link TrackingRewriter}: rewritten here, before signing, so DKIM covers what is sent), and
+ * the DKIM signatures over all of it ({@link MessageSigner}), in front of the spooled bytes. Runs
+ * on worker threads: signing late keeps it off the scheduler.
  */
 final class SendAssembly {
     /** Where spooled messages are read from: the spool in production. */
@@ -28,8 +35,15 @@ final class SendAssembly {
     private final DeliveryHeaders perDelivery;
     private final MessageSigner dkim;
     private final Clock clock;
+    private final TrackingRewriter tracking;
 
     SendAssembly(Messages messages, DeliveryHeaders perDelivery, MessageSigner dkim, Clock clock) {
+        this(messages, perDelivery, dkim, clock, TrackingRewriter.OFF);
+    }
+
+    SendAssembly(Messages messages, DeliveryHeaders perDelivery, MessageSigner dkim, Clock clock,
+                 TrackingRewriter tracking) {
+        this.tracking = tracking;
         this.messages = messages;
         this.perDelivery = perDelivery;
         this.dkim = dkim;
@@ -50,7 +64,7 @@ final class SendAssembly {
      * message cannot share a transaction.
      */
     boolean alone(Delivery delivery) {
-        return perDelivery.perRecipient(delivery.sender());
+        return perDelivery.perRecipient(delivery.sender()) || tracking.applies(delivery.sender(), delivery.attributes());
     }
 
     /** One transaction for {@code batch}, personalised for its first delivery and signed. */
@@ -58,10 +72,21 @@ final class SendAssembly {
         Delivery first = batch.get(0);
         DeliveryHeaders.Outbound outbound = perDelivery.personalise(first.id(), first.sender(), first.recipient(),
                 message.envelope().attributes(), message.body());
-        byte[] signatures = dkim.signatures(message.id().value(), message.body(), message.envelope().attributes(),
-                clock.instant(), outbound.headers());
+        Instant now = clock.instant();
+        byte[] body = tracking.rewrite(first.id(), first.sender(), message.envelope().attributes(), message.body(), now);
+        byte[] signatures = body == message.body()
+                ? dkim.signatures(message.id().value(), body, message.envelope().attributes(), now, outbound.headers())
+                // this recipient's own body: the body hash stored at ingress is not its, nor are cached signatures
+                : dkim.signatures(first.id().toString(), body, withoutBodyHashes(message.envelope().attributes()), now,
+                        outbound.headers());
         return new Transaction(outbound.sender(), batch.stream().map(Delivery::recipient).toList(),
-                concat(signatures, outbound.headers()), message.body());
+                concat(signatures, outbound.headers()), body);
+    }
+
+    private static Map<String, String> withoutBodyHashes(Map<String, String> attributes) {
+        Map<String, String> out = new HashMap<>(attributes);
+        out.keySet().removeIf(k -> k.startsWith(MessageSigner.BODY_HASH_ATTRIBUTE));
+        return out;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

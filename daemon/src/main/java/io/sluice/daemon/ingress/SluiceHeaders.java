@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress;
 
+import io.sluice.daemon.egress.window.WindowPolicy;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -8,15 +10,17 @@ import java.util.Map;
 
 /**
  * The {@code X-Sluice-Tenant}, {@code X-Sluice-Campaign}, {@code X-Sluice-Pool} and
- * {@code X-Sluice-Class} fields an application may put in a message to label it. They are
- * instructions to Sluice, not part of the mail: {@link #extract} returns their values (as envelope
- * attribute names "tenant", "campaign", "pool", "class") and the message without them, so they
+ * {@code X-Sluice-Class} fields an application may put in a message to label it, and
+ * {@code X-Sluice-Window}, its delivery window. They are instructions to Sluice, not part of the
+ * mail: {@link #extract} returns their values (as envelope attribute names "tenant", "campaign",
+ * "pool", "class", "send_window") and the message without them, so they
  * never reach a recipient. This is ingress's one header-extraction step: SMTP sessions check the
  * values against their policy, the HTTP API takes the labels from its JSON fields instead.
  */
 public final class SluiceHeaders {
     private static final Map<String, String> FIELDS = Map.of("x-sluice-tenant", "tenant",
-            "x-sluice-campaign", "campaign", "x-sluice-pool", "pool", "x-sluice-class", "class");
+            "x-sluice-campaign", "campaign", "x-sluice-pool", "pool", "x-sluice-class", "class",
+            "x-sluice-window", WindowPolicy.WINDOW_ATTRIBUTE);
 
     /** @param values attribute name to (unfolded, trimmed) value; the last field of a name wins */
     public record Extracted(Map<String, String> values, byte[] message, int length) {

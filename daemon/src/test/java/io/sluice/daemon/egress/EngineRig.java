@@ -113,6 +113,12 @@ final class EngineRig implements AutoCloseable {
      * @param rules   the rules file's text, or null for the shipped rules
      */
     EngineRig(Path dir, String egress, String rules) throws Exception {
+        this(dir, egress, rules, io.sluice.daemon.egress.window.WindowPolicy.NONE);
+    }
+
+    /** As above, with configured delivery windows (per tenant or campaign). */
+    EngineRig(Path dir, String egress, String rules, io.sluice.daemon.egress.window.WindowPolicy windows)
+            throws Exception {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), 1, 1000, 1000, Rate.UNLIMITED,
                 Rate.UNLIMITED, TlsMode.OPPORTUNISTIC);
         EgressFiles files = new EgressFiles(write(dir, "egress.yml", egress), write(dir, "rules.yml", rules), base);
@@ -136,7 +142,7 @@ final class EngineRig implements AutoCloseable {
         this.engine = new Dispatcher(new Dispatcher.Wiring(new Table(), transport, outcomes, assembly, events::add,
                 clock, files, config, warmup, Shared.LOCAL, DOWN_FOR,
                 new EgressSettings(null, null, Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofDays(1)),
-                work, paced));
+                work, paced, windows));
     }
 
     private static Path write(Path dir, String name, String text) throws Exception {
@@ -178,6 +184,11 @@ final class EngineRig implements AutoCloseable {
 
     /** Spools one message to {@code recipients} and hands its deliveries to the engine. */
     List<Delivery> submit(Map<String, String> attributes, String... recipients) {
+        return submitAt(attributes, null, recipients);
+    }
+
+    /** As {@link #submit}, due at {@code due} (a {@code send_at}), or now when null. */
+    List<Delivery> submitAt(Map<String, String> attributes, Instant due, String... recipients) {
         MessageId id = MessageId.next();
         byte[] body = "Subject: test\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
         messages.put(id, new StoredMessage(id, new Envelope("sender@sluice.test", List.of(recipients),
@@ -186,7 +197,7 @@ final class EngineRig implements AutoCloseable {
         for (int i = 0; i < recipients.length; i++) {
             Delivery d = new Delivery(new DeliveryId(id, i), "sender@sluice.test", recipients[i],
                     Delivery.domainOf(recipients[i]), clock.instant(), 0, attributes);
-            engine.submit(d);
+            engine.submitAt(d, due);
             out.add(d);
         }
         return out;

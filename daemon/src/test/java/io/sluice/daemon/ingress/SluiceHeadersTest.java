@@ -31,6 +31,15 @@ class SluiceHeadersTest {
     }
 
     @Test
+    void theDeliveryWindowIsTakenOutAsTheSendWindowAttribute() {
+        byte[] in = "From: a@x.test\r\nX-Sluice-Window: mon-fri 09:00-17:00\r\n Europe/Paris\r\n\r\nbody\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);
+        assertEquals(Map.of("send_window", "mon-fri 09:00-17:00 Europe/Paris"), out.values());
+        assertEquals("From: a@x.test\r\n\r\nbody\r\n", new String(out.message(), 0, out.length(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void aMessageWithoutLabelsIsLeftAsItIs() {
         byte[] in = "From: a@x.test\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         SluiceHeaders.Extracted out = SluiceHeaders.extract(in, in.length);

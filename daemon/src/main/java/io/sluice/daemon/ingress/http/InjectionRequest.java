@@ -11,13 +11,22 @@ import java.util.Map;
  * @param substitutions global template values; a recipient's own override them
  * @param sendAt        when delivery may start (null: now)
  * @param messageClass  the traffic class ({@code transactional}, {@code marketing}, ...), or null
+ * @param sendWindow    the message's own delivery window, checked (null: its campaign's or tenant's)
  */
 record InjectionRequest(String envelopeSender, List<Recipient> recipients, Content content,
                         Map<String, Object> substitutions, String tenant, String campaign, String pool,
-                        String idempotencyKey, Instant sendAt, String messageClass) {
+                        String idempotencyKey, Instant sendAt, String messageClass, String sendWindow) {
 
-    /** @param name display name for the To: field, or null */
-    record Recipient(String email, String name, Map<String, Object> substitutions, Map<String, String> metadata) {
+    /**
+     * @param name     display name for the To: field, or null
+     * @param timeZone the recipient's IANA zone, checked, for windows that follow the recipient; or null
+     */
+    record Recipient(String email, String name, Map<String, Object> substitutions, Map<String, String> metadata,
+                     String timeZone) {
+        Recipient(String email, String name, Map<String, Object> substitutions, Map<String, String> metadata) {
+            this(email, name, substitutions, metadata, null);
+        }
+
         boolean personalised() {
             return name != null || !substitutions.isEmpty() || !metadata.isEmpty();
         }
@@ -40,7 +49,7 @@ record InjectionRequest(String envelopeSender, List<Recipient> recipients, Conte
 
     InjectionRequest withTenant(String t) {
         return new InjectionRequest(envelopeSender, recipients, content, substitutions, t, campaign, pool,
-                idempotencyKey, sendAt, messageClass);
+                idempotencyKey, sendAt, messageClass, sendWindow);
     }
 
     boolean personalised() {

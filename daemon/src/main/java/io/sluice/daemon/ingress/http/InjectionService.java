@@ -17,6 +17,9 @@ import io.sluice.daemon.ingress.TraceHeaders;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
 import io.sluice.queue.SpoolException;
+import io.sluice.daemon.egress.window.DeliveryWindow;
+import io.sluice.daemon.egress.window.WindowPolicy;
+import io.sluice.daemon.egress.window.WindowSyntaxException;
 import jakarta.inject.Singleton;
 import jakarta.mail.MessagingException;
 
@@ -145,6 +148,8 @@ public final class InjectionService {
         if (unsigned != null) {
             attributes.put(MessageSigner.UNSIGNED_ATTRIBUTE, unsigned);
         }
+        putIfSet(attributes, WindowPolicy.WINDOW_ATTRIBUTE, request.sendWindow() != null ? request.sendWindow()
+                : rawLabelled == null ? null : rawLabelled.values().get(WindowPolicy.WINDOW_ATTRIBUTE));
         String sender = request.envelopeSender();
         String tenant = request.tenant() == null ? TenantRates.DEFAULT_TENANT : request.tenant();
         Intake.Batch batch = intake.batch(peer, request.sendAt());
@@ -155,6 +160,7 @@ public final class InjectionService {
                 renderInChunks(accepted, settings.batchRecipients(), r -> {
                     Map<String, String> own = new HashMap<>(attributes);
                     r.metadata().forEach((k, v) -> own.put("metadata." + k, v));
+                    putIfSet(own, WindowPolicy.ZONE_ATTRIBUTE, r.timeZone());
                     // one event per request, not per recipient: the rules read fields no template changes
                     byte[] message = traced(gate(compose(composer, r), sender, everyone, peer, own, first[0]), peer,
                             r.email(), now);
@@ -166,11 +172,20 @@ public final class InjectionService {
                 byte[] body = gate(composer == null ? raw : compose(composer, accepted.size() == 1 ? accepted.get(0) : null),
                         sender, everyone, peer, shared, true);
                 List<Intake.Submission> messages = new ArrayList<>();
-                for (int from = 0; from < accepted.size(); from += settings.batchRecipients()) {
-                    List<String> chunk = accepted.subList(from, Math.min(accepted.size(), from + settings.batchRecipients()))
-                            .stream().map(InjectionRequest.Recipient::email).toList();
-                    byte[] message = traced(body, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
-                    messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), shared), message));
+                // a recipient's zone is the message's (spool attribute): one message per zone
+                for (List<InjectionRequest.Recipient> zoned : byZone(accepted)) {
+                    String zone = zoned.get(0).timeZone();
+                    Map<String, String> own = shared;
+                    if (zone != null) {
+                        own = new HashMap<>(shared);
+                        own.put(WindowPolicy.ZONE_ATTRIBUTE, zone);
+                    }
+                    for (int from = 0; from < zoned.size(); from += settings.batchRecipients()) {
+                        List<String> chunk = zoned.subList(from, Math.min(zoned.size(), from + settings.batchRecipients()))
+                                .stream().map(InjectionRequest.Recipient::email).toList();
+                        byte[] message = traced(body, peer, chunk.size() == 1 ? chunk.get(0) : null, now);
+                        messages.add(new Intake.Submission(new Envelope(sender, chunk, now.toInstant(), own), message));
+                    }
                 }
                 batch.append(messages);
             }
@@ -353,11 +368,29 @@ public final class InjectionService {
         // extract() of an exact-length array returns exact-length messages
         SluiceHeaders.Extracted labelled = SluiceHeaders.extract(out.toByteArray(), out.size());
         byte[] message = labelled.message();
+        String window = labelled.values().get(WindowPolicy.WINDOW_ATTRIBUTE);
+        if (window != null) {
+            checkHeaderWindow(window);
+        }
         if (!startsWithHeader(message)) {
             throw new InvalidRequestException(List.of(new InvalidParam("content",
                     "not an RFC 5322 message: it must start with a header field such as \"From: ...\"")));
         }
         return new SluiceHeaders.Extracted(labelled.values(), checkSize(message), message.length);
+    }
+
+    /* An X-Sluice-Window field in a raw message counts when send_window is not given; checked as strictly. */
+    private static void checkHeaderWindow(String text) throws InvalidRequestException {
+        String problem;
+        try {
+            problem = DeliveryWindow.parse(text).recipientZone()
+                    ? "X-Sluice-Window: \"recipient\" needs recipients[].time_zone; use the send_window field" : null;
+        } catch (WindowSyntaxException e) {
+            problem = "X-Sluice-Window: " + e.getMessage();
+        }
+        if (problem != null) {
+            throw new InvalidRequestException(List.of(new InvalidParam("content", problem)));
+        }
     }
 
     private static boolean startsWithHeader(byte[] m) {
@@ -371,6 +404,15 @@ public final class InjectionService {
             }
         }
         return false;
+    }
+
+    /** Recipients grouped by time zone (none is a group too), in order of first appearance. */
+    private static java.util.Collection<List<InjectionRequest.Recipient>> byZone(List<InjectionRequest.Recipient> recipients) {
+        Map<String, List<InjectionRequest.Recipient>> groups = new LinkedHashMap<>();
+        for (InjectionRequest.Recipient r : recipients) {
+            groups.computeIfAbsent(r.timeZone() == null ? "" : r.timeZone(), z -> new ArrayList<>()).add(r);
+        }
+        return groups.values();
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.http;
 
+import io.sluice.daemon.egress.window.DeliveryWindow;
+import io.sluice.daemon.egress.window.WindowSyntaxException;
 import io.sluice.daemon.http.InvalidParam;
 
 import io.micronaut.json.tree.JsonNode;
@@ -24,8 +26,8 @@ import java.util.Set;
  */
 final class RequestParser {
     private static final Set<String> TOP = Set.of("envelope_sender", "recipients", "content", "substitutions",
-            "tenant", "campaign", "pool", "idempotency_key", "send_at", "class");
-    private static final Set<String> RECIPIENT = Set.of("email", "name", "substitutions", "metadata");
+            "tenant", "campaign", "pool", "idempotency_key", "send_at", "send_window", "class");
+    private static final Set<String> RECIPIENT = Set.of("email", "name", "substitutions", "metadata", "time_zone");
     private static final Set<String> STRUCTURED = Set.of("from", "reply_to", "subject", "text_body", "html_body",
             "headers", "attachments");
     private static final Set<String> ATTACHMENT = Set.of("file_name", "content_type", "base64_data");
@@ -87,8 +89,40 @@ final class RequestParser {
                 fault("send_at", "must be an RFC 3339 UTC timestamp such as 2026-12-01T09:00:00Z");
             }
         }
+        String window = sendWindow(root);
         return new InjectionRequest(sender, recipients, content, substitutions, tenant, campaign, pool, key, sendAt,
-                messageClass);
+                messageClass, window);
+    }
+
+    /**
+     * The message's own delivery window, checked: one that could never open is refused here,
+     * and one that follows the recipient needs every recipient's {@code time_zone}.
+     */
+    private String sendWindow(JsonNode root) {
+        String text = string(root, "send_window", "send_window", false, true);
+        if (text == null) {
+            return null;
+        }
+        DeliveryWindow window;
+        try {
+            window = DeliveryWindow.parse(text);
+        } catch (WindowSyntaxException e) {
+            fault("send_window", e.getMessage());
+            return null;
+        }
+        JsonNode recipients = root.get("recipients");
+        if (window.recipientZone() && recipients != null && recipients.isArray()) {
+            int i = 0;
+            for (JsonNode r : recipients.values()) {
+                JsonNode zone = r.isObject() ? r.get("time_zone") : null;
+                if (r.isObject() && (zone == null || zone.isNull())) {
+                    fault("recipients[" + i + "].time_zone", "required: send_window follows the recipient's zone "
+                            + "(\"" + DeliveryWindow.RECIPIENT + "\")");
+                }
+                i++;
+            }
+        }
+        return text.strip();
     }
 
     private List<InjectionRequest.Recipient> recipients(JsonNode node) {
@@ -138,7 +172,16 @@ final class RequestParser {
                     }
                 }
             }
-            out.add(new InjectionRequest.Recipient(email, name, subs, metadata));
+            String zone = string(r, "time_zone", path + ".time_zone", false, true);
+            if (zone != null) {
+                try {
+                    zone = DeliveryWindow.zone(zone).getId();
+                } catch (WindowSyntaxException e) {
+                    fault(path + ".time_zone", e.getMessage());
+                    zone = null;
+                }
+            }
+            out.add(new InjectionRequest.Recipient(email, name, subs, metadata, zone));
         }
         return out;
     }

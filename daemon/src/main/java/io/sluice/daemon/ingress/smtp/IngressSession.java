@@ -7,6 +7,9 @@ import io.sluice.daemon.ingress.HeaderSection;
 import io.sluice.daemon.ingress.Intake;
 import io.sluice.daemon.ingress.KnownPools;
 import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.egress.window.DeliveryWindow;
+import io.sluice.daemon.egress.window.WindowPolicy;
+import io.sluice.daemon.egress.window.WindowSyntaxException;
 import io.sluice.daemon.ingress.SluiceHeaders;
 import io.sluice.daemon.ingress.TenantDomainCheck;
 import io.sluice.daemon.ingress.TenantNetworks;
@@ -232,6 +235,10 @@ final class IngressSession implements MessageHandler {
         SluiceHeaders.Extracted labelled = SluiceHeaders.extract(read.bytes(), read.length());
         Map<String, String> attributes = new HashMap<>(policy.attributes().apply(context));
         for (Map.Entry<String, String> label : labelled.values().entrySet()) {
+            if (label.getKey().equals(WindowPolicy.WINDOW_ATTRIBUTE)) {
+                attributes.put(label.getKey(), checkedWindow(label.getValue()));
+                continue;
+            }
             String header = "X-Sluice-" + Character.toUpperCase(label.getKey().charAt(0)) + label.getKey().substring(1);
             if (!label.getValue().matches("[A-Za-z0-9._-]{1,64}")) {
                 throw refuse(550, "5.6.0 " + header + ": 1 to 64 of A-Z a-z 0-9 . _ -");
@@ -298,6 +305,31 @@ final class IngressSession implements MessageHandler {
     /** A reply line stays within RFC 5321's 512 octets. */
     private static String shorten(String text) {
         return text.length() <= 400 ? text : text.substring(0, 397) + "...";
+    }
+
+    /**
+     * Issue 20: an {@code X-Sluice-Window} that could never open is refused now, while the client
+     * can still act on it. A window that follows the recipient is refused too: SMTP has no way to
+     * give each recipient's zone (the HTTP API's {@code recipients[].time_zone} does).
+     */
+    private String checkedWindow(String text) throws RejectException {
+        DeliveryWindow window;
+        try {
+            window = DeliveryWindow.parse(text);
+        } catch (WindowSyntaxException e) {
+            throw refuse(550, "5.6.0 X-Sluice-Window: " + printable(e.getMessage()));
+        }
+        if (window.recipientZone()) {
+            throw refuse(550, "5.6.0 X-Sluice-Window: \"recipient\" needs each recipient's time zone, which only "
+                    + "the HTTP API takes (recipients[].time_zone); name an IANA zone such as Europe/Paris");
+        }
+        return text.strip();
+    }
+
+    /* An echo of the client's text in a reply: printable ASCII, one line, not over-long (RFC 5321 §4.5.3.1.5). */
+    private static String printable(String s) {
+        String p = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return p.length() > 400 ? p.substring(0, 400) + "..." : p;
     }
 
     /**

@@ -91,6 +91,9 @@ public final class MailMetrics {
             }
             case "OOB", "Feedback", "Unsubscribe" -> counter("sluice.feedback", "type", e.type(),
                     "action", orNone(e.action()), "category", orNone(e.bounceCategory())).increment();
+            // issue 20: opens and clicks, people and machines apart (the rule that flagged a machine is in the event)
+            case "Open", "Click" -> counter("sluice.engagement", "type", e.type(), "traffic", orNone(e.action()),
+                    "tenant", orNone(e.tenant())).increment();
             case "Suppression" -> counter("sluice.suppressions", "action", orNone(e.action()),
                     "reason", orNone(e.reason())).increment();
             case "SourceHealth" -> { } // a gauge per source and check: deliverability.doctor.SourceHealth
