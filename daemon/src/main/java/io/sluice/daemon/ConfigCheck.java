@@ -38,6 +38,7 @@ public final class ConfigCheck {
             "io.sluice.protocol.client.SmtpClient",
             "io.sluice.daemon.ingress.DomainCheck",
             "io.sluice.daemon.config.HttpAccess",
+            "io.sluice.daemon.config.PublicListenerSettings",
             "io.sluice.daemon.cluster.ClusterSettings");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
