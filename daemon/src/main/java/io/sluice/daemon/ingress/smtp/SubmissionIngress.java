@@ -42,15 +42,20 @@ public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
 
     private final SMTPServer server;
+    private final SessionDeadlines deadlines;
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
                              KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain,
-                             FeedbackListenerSettings feedbackSettings) {
+                             FeedbackListenerSettings feedbackSettings, io.sluice.daemon.config.SmtpDeadlineSettings deadlineSettings) {
         if (!settings.enabled()) {
             server = null;
+            deadlines = null;
             return;
         }
+        this.deadlines = new SessionDeadlines(deadlineSettings, clock, "submission");
+        DataReader.DrainBound drainBound = new DataReader.DrainBound(deadlineSettings.oversizeDrain(),
+                deadlineSettings.oversizeDrainTime(), clock);
         SubmissionAccounts accounts = new SubmissionAccounts(users);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
@@ -105,12 +110,12 @@ public final class SubmissionIngress implements AutoCloseable {
                 // ours so IngressSession answers first, with its precise 452 4.5.3
                 .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .sessionHandler(drain)
+                .sessionHandler(deadlines.around(drain)) // absolute session deadline (issue 18 item 6)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
-                        FeedbackLimits.of(feedbackSettings, clock))))
+                        FeedbackLimits.of(feedbackSettings, clock), drainBound)))
                 .build();
-        BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
+        BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
     }
@@ -129,6 +134,7 @@ public final class SubmissionIngress implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.stop();
+            deadlines.close();
         }
     }
 }
