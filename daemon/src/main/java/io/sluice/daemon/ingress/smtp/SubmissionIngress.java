@@ -56,7 +56,8 @@ public final class SubmissionIngress implements AutoCloseable {
         this.deadlines = new SessionDeadlines(deadlineSettings, clock, "submission");
         DataReader.DrainBound drainBound = new DataReader.DrainBound(deadlineSettings.oversizeDrain(),
                 deadlineSettings.oversizeDrainTime(), clock);
-        SubmissionAccounts accounts = new SubmissionAccounts(users);
+        SubmissionAccounts accounts = new SubmissionAccounts(users,
+                new AccountThrottle(limitSettings.authFailuresPerMinute(), clock)); // per account too (issue 18 item 13)
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         TraceHeaders trace = new TraceHeaders(smtp.hostname());
