@@ -39,9 +39,9 @@ public final class ConfigCheck {
             "io.sluice.daemon.ingress.DomainCheck",
             "io.sluice.daemon.config.HttpAccess",
             "io.sluice.daemon.cluster.ClusterSettings",
+            "io.sluice.daemon.config.PublicListenerSettings",
             "io.sluice.protocol.dane.DaneLookup",
             "io.sluice.daemon.ingress.compliance.GateSettings",
-
             "io.sluice.daemon.egress.window.WindowPolicy",
             "io.sluice.daemon.engagement.TrackingSettings");
 

@@ -74,4 +74,20 @@ class HttpAccessConfigTest {
                 + "sluice:\n  admin:\n    token-sha256: " + SHA + "\n  metrics:\n    require-token: true\n"
                 + "  api:\n    tokens:\n      app:\n        sha256: " + SHA + "\n"));
     }
+
+    @Test
+    void aPublicListenerOnTheOperatorPortIsRefused() throws Exception {
+        assertNamed(problems("micronaut:\n  server:\n    port: 8025\nsluice:\n  http:\n    public:\n      port: 8025\n"),
+                "sluice.http.public.port");
+    }
+
+    @Test
+    void aPublicListenerPortOutOfRangeIsRefused() throws Exception {
+        assertNamed(problems("sluice:\n  http:\n    public:\n      port: 70000\n"), "sluice.http.public.port");
+    }
+
+    @Test
+    void anAllowedHostWithASchemeIsRefused() throws Exception {
+        assertNamed(problems("sluice:\n  http:\n    allowed-hosts: [\"https://mta.example\"]\n"), "sluice.http.allowed-hosts");
+    }
 }

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>every {@code messages} cycle file older than the one being written whose messages are all
  *       final is deleted; one with at most {@code copyForwardMax} live messages has them copied
  *       forward first (same MessageId, forced to disk, journaled as MOVED, journal forced);</li>
- *   <li>a checkpoint of the live table is journaled;</li>
- *   <li>journal cycle files before that checkpoint's cycle are deleted.</li>
+ *   <li>a checkpoint of the live table is journaled and forced to disk, whatever the durability
+ *       mode (in MMAP mode it would otherwise sit in the page cache);</li>
+ *   <li>only then are journal cycle files before that checkpoint's cycle deleted: a power cut in
+ *       between must find either the old journal or the durable checkpoint, never neither.</li>
  * </ol>
  * Passes are serialised; the spool runs one periodically and on demand.
  */
@@ -33,9 +35,11 @@ final class Reclaimer {
     private final Map<MessageId, LiveMessage> live;
     private final DiskGuard disk;
     private final int copyForwardMax;
+    private final SpoolProbe probe;
 
     Reclaimer(MessageLog messages, Journal journal, Map<MessageId, LiveMessage> live, DiskGuard disk,
-              int copyForwardMax) {
+              int copyForwardMax, SpoolProbe probe) {
+        this.probe = probe;
         this.messages = messages;
         this.journal = journal;
         this.live = live;
@@ -47,8 +51,19 @@ final class Reclaimer {
         reclaimMessages();
         long begin = checkpoint();
         if (begin >= 0) {
+            syncCheckpoint(begin);
             reclaimJournal(begin);
         }
+    }
+
+    /** Forces the journal's mapping and every cycle file from the checkpoint's on to disk. */
+    private void syncCheckpoint(long begin) throws IOException {
+        journal.sync();
+        for (Path f : journal.files().list().tailMap(journal.cycleOf(begin), true).values()) {
+            FileSync.force(f);
+        }
+        FileSync.forceDirectory(journal.files().dir());
+        probe.checkpointSynced(begin);
     }
 
     private void reclaimMessages() throws IOException {

@@ -75,7 +75,7 @@ public final class Spool implements AutoCloseable {
         out.sort(Comparator.comparing((LiveDelivery d) -> d.id().message()).thenComparingInt(d -> d.id().recipient()));
         this.recovered = List.copyOf(out);
         this.liveDeliveries.set(count);
-        this.reclaimer = new Reclaimer(messages, journal, live, disk, s.copyForwardMaxMessages());
+        this.reclaimer = new Reclaimer(messages, journal, live, disk, s.copyForwardMaxMessages(), s.probe());
         if (!s.reclaimInterval().isZero() && !s.reclaimInterval().isNegative()) {
             this.background = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sluice-spool-reclaim");

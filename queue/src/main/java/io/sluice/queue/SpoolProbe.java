@@ -15,5 +15,11 @@ public interface SpoolProbe {
     /** The accept of {@code id} is about to complete: the caller may now answer 250/202. */
     default void acknowledged(MessageId id, long position) {}
 
+    /**
+     * The checkpoint beginning at journal index {@code begin} was forced to stable storage; only
+     * now may the reclaimer delete the journal cycles before it. Called on the reclaim thread.
+     */
+    default void checkpointSynced(long begin) {}
+
     SpoolProbe NONE = new SpoolProbe() {};
 }

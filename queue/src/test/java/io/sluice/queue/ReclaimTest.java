@@ -91,6 +91,40 @@ class ReclaimTest {
         }
     }
 
+    /**
+     * Issue 18 item 13: old journal cycles go only after the checkpoint that replaces them is
+     * forced to disk (MMAP mode would leave it in the page cache, and a power cut in between would
+     * find neither). The probe sees the sync while the old cycles are still on disk.
+     */
+    @Test
+    void oldJournalCyclesAreDeletedOnlyAfterTheCheckpointIsSynced() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2025-06-01T10:00:00Z"));
+        List<Long> synced = new ArrayList<>();
+        List<Boolean> oldStillThere = new ArrayList<>();
+        Set<Path>[] oldJournal = new Set[] {Set.of()};
+        SpoolProbe probe = new SpoolProbe() {
+            @Override
+            public void checkpointSynced(long begin) {
+                synced.add(begin);
+                oldStillThere.add(oldJournal[0].stream().allMatch(Files::exists));
+            }
+        };
+        SpoolSettings s = settings(dir, Durability.MMAP).withRollCycle("TEST_SECONDLY").withClock(clock).withProbe(probe);
+        try (Spool spool = Spool.open(s)) {
+            for (int i = 0; i < 3; i++) {
+                MessageId id = spool.accept(envelope("r" + i + "@x.test"), body("m" + i));
+                spool.record(new DeliveryId(id, 0), new Outcome.Delivered(clock.instant()));
+                clock.advance(Duration.ofSeconds(1));
+            }
+            oldJournal[0] = Set.copyOf(files(dir.resolve("journal")).values());
+            assertTrue(oldJournal[0].size() >= 2, "several journal cycles expected: " + oldJournal[0]);
+            spool.reclaim();
+            assertEquals(1, synced.size(), "the checkpoint was synced once");
+            assertEquals(List.of(true), oldStillThere, "old journal cycles were still on disk when it was synced");
+            assertTrue(oldJournal[0].stream().anyMatch(p -> !Files.exists(p)), "and went after it");
+        }
+    }
+
     private static TreeMap<Integer, Path> files(Path queueDir) {
         return new CycleFiles(queueDir, RollCycleNames.resolve("TEST_SECONDLY")).list();
     }

@@ -44,7 +44,7 @@ public record ClusterSettings(String redisUri, String nodeId, String keyPrefix, 
         if (uri != null) {
             String scheme = URI.create(uri.replace(" ", "%20")).getScheme();
             if (scheme == null || !(scheme.toLowerCase(Locale.ROOT).startsWith("redis"))) {
-                throw new ConfigException("sluice.cluster.redis.uri", uri,
+                throw new ConfigException("sluice.cluster.redis.uri", io.sluice.daemon.config.Redacted.uri(uri),
                         "must be a redis:// or rediss:// URI (redis://127.0.0.1:6379)");
             }
         }

@@ -190,7 +190,7 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
             up = false;
             LOG.error("CLUSTER: Redis at {} is unreachable ({}); node {} now runs on local limits "
                             + "({} of each global limit) and its persistent suppression list until it returns",
-                    settings.redisUri(), e.toString(), settings.nodeId(), settings.outageShare());
+                    io.sluice.daemon.config.Redacted.uri(settings.redisUri()), e.toString(), settings.nodeId(), settings.outageShare());
         }
     }
 
@@ -228,10 +228,10 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
             if (!up) {
                 up = true;
                 if (first) {
-                    LOG.info("cluster: node {} joined through Redis at {}", settings.nodeId(), settings.redisUri());
+                    LOG.info("cluster: node {} joined through Redis at {}", settings.nodeId(), io.sluice.daemon.config.Redacted.uri(settings.redisUri()));
                 } else {
                     LOG.warn("CLUSTER: Redis at {} is reachable again; node {} reconciles and shares limits again",
-                            settings.redisUri(), settings.nodeId());
+                            io.sluice.daemon.config.Redacted.uri(settings.redisUri()), settings.nodeId());
                     for (Runnable hook : reconnectHooks) {
                         try {
                             hook.run();
@@ -244,7 +244,7 @@ public final class RedisLink implements ClusterHealth, AutoCloseable {
         } catch (RuntimeException e) {
             if (first) {
                 LOG.error("CLUSTER: cannot reach Redis at {} ({}); node {} runs on local limits until it can",
-                        settings.redisUri(), e.toString(), settings.nodeId());
+                        io.sluice.daemon.config.Redacted.uri(settings.redisUri()), e.toString(), settings.nodeId());
             }
             failed(e);
         }

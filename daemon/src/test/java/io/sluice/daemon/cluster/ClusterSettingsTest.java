@@ -57,4 +57,12 @@ class ClusterSettingsTest {
         assertEquals("sluice.cluster.lease", assertThrows(ConfigException.class,
                 () -> settings(Map.of("sluice.cluster.lease", "soon"))).key());
     }
+
+    @Test
+    void aBadRedisUriIsNamedWithoutItsPassword() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> settings(Map.of("sluice.cluster.redis.uri", "http://:s3cret-pass@redis.internal:6379")));
+        assertTrue(e.getMessage().contains("sluice.cluster.redis.uri"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
+    }
 }

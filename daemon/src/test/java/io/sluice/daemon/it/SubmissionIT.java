@@ -175,8 +175,10 @@ class SubmissionIT {
         }
         SmtpSink.Message got = SinkWaits.await(sink, "for " + "labelled@dest.test", Duration.ofSeconds(30), x -> x.rcptTo().contains("labelled@dest.test"));
         assertFalse(got.contentAsString().toLowerCase().contains("x-sluice-"), got.contentAsString());
-        var reception = daemon.events().ofType("Reception").stream()
-                .filter(e -> e.path("recipients").toString().contains("\"labelled@dest.test\"")).findFirst().orElseThrow();
+        // the event log is written by its own thread: wait for the line rather than read once
+        var reception = daemon.events().await("Reception for labelled@", Duration.ofSeconds(30),
+                e -> "Reception".equals(e.path("type").asText())
+                        && e.path("recipients").toString().contains("\"labelled@dest.test\""));
         assertEquals("acme", reception.path("tenant").asText());
         assertEquals("spring-sale", reception.path("campaign").asText());
         assertEquals("transactional", reception.path("pool").asText());

@@ -22,18 +22,23 @@ import org.subethamail.smtp.server.Session;
  * DATA command, its wrappers or the session's buffered input change under it.
  */
 final class BlockDataCommand extends BaseCommand {
+    static final String DATA_DEADLINE_REPLY = "421 4.4.2 DATA time limit reached, closing connection";
 
-    BlockDataCommand() {
+    private final SessionDeadlines deadlines;
+
+    BlockDataCommand(SessionDeadlines deadlines) {
         super("DATA", "Following text is collected as the message.\nEnd data with <CR><LF>.<CR><LF>");
+        this.deadlines = deadlines;
     }
 
     /**
      * Puts this command in place of the library's, wrapped as the library wraps its own DATA
      * (STARTTLS and AUTH first, when the server requires them), so submission keeps its rules.
      */
-    static void install(CommandHandler commands) {
-        Command wrapped = new RequireAuthCommandWrapper(new RequireTLSCommandWrapper(new BlockDataCommand()));
+    static void install(CommandHandler commands, SessionDeadlines deadlines) {
+        Command wrapped = new RequireAuthCommandWrapper(new RequireTLSCommandWrapper(new BlockDataCommand(deadlines)));
         commands.addCommand(wrapped);
+        BlockBdatCommand.install(commands, deadlines);
     }
 
     @Override
@@ -47,18 +52,37 @@ final class BlockDataCommand extends BaseCommand {
             return;
         }
         session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
-        DotStuffedBody body = new DotStuffedBody(session.getRawInput());
+        DataDeadline deadline = deadlines.startData(session);
+        DotStuffedBody body = new DotStuffedBody(session.getRawInput(), deadline);
         String answer;
         try {
-            answer = session.getMessageHandler().data(body);
-            body.drain(); // a handler that stopped early must not leave message text to be read as commands
-        } catch (RejectException e) {
-            body.drain();
-            session.sendResponse(e.getErrorResponse());
-            session.resetMailTransaction();
+            try {
+                answer = session.getMessageHandler().data(body);
+                body.drain(); // a handler that stopped early must not leave message text to be read as commands
+            } catch (DropConnectionException e) {
+                // past the size limit and past the drain bound: what is left is not read
+                closeWith(session, e.getErrorResponse());
+                return;
+            } catch (RejectException e) {
+                body.drain();
+                session.sendResponse(e.getErrorResponse());
+                session.resetMailTransaction();
+                return;
+            } // other I/O errors end the session, as in the library's command
+        } catch (DataDeadline.Expired e) {
+            closeWith(session, DATA_DEADLINE_REPLY);
             return;
-        } // DropConnectionException and I/O errors end the session, as in the library's command
+        } finally {
+            deadline.restore();
+        }
         session.sendResponse(answer != null ? SMTPResponseHelper.buildResponse("250", answer) : "250 Ok");
         session.resetMailTransaction();
+    }
+
+    /** Answers and ends the session: the rest of the client's data is never read. */
+    static void closeWith(Session session, String reply) throws IOException {
+        session.resetMailTransaction();
+        session.sendResponse(reply);
+        session.quit();
     }
 }

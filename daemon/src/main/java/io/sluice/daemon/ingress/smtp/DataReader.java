@@ -24,6 +24,22 @@ final class DataReader {
     record Result(byte[] bytes, int length, Problem problem, long octetsSeen) {
     }
 
+    /**
+     * How much of an oversized message is still read, looking for its end, before giving up:
+     * {@code octets} past the limit or {@code time} after it was passed.
+     */
+    record DrainBound(long octets, java.time.Duration time, java.time.Clock clock) {
+        static final DrainBound UNBOUNDED = new DrainBound(Long.MAX_VALUE, java.time.Duration.ofDays(36500),
+                java.time.Clock.systemUTC());
+    }
+
+    /** The message passed its limit and went on past the drain bound: answer and close, read no more. */
+    static final class DrainExceeded extends IOException {
+        DrainExceeded(long limit) {
+            super("message over " + limit + " octets and still going");
+        }
+    }
+
     private final long maxBytes;
     private byte[] out;
     private int length;
@@ -37,16 +53,32 @@ final class DataReader {
     }
 
     static Result read(InputStream in, long maxBytes) throws IOException {
+        return read(in, maxBytes, DrainBound.UNBOUNDED);
+    }
+
+    static Result read(InputStream in, long maxBytes, DrainBound bound) throws IOException {
         DataReader r = new DataReader(maxBytes);
         byte[] chunk = new byte[4096];
         long seen = 0;
+        long drained = 0;
+        java.time.Instant drainUntil = null;
         int n;
         while ((n = in.read(chunk)) != -1) {
             seen += n;
+            if (r.problem == Problem.TOO_BIG) {
+                // past TOO_BIG the rest is only drained, within the bound
+                drained += n;
+                if (drainUntil == null) {
+                    drainUntil = bound.clock().instant().plus(bound.time());
+                }
+                if (drained > bound.octets() || bound.clock().instant().isAfter(drainUntil)) {
+                    throw new DrainExceeded(maxBytes);
+                }
+                continue;
+            }
             for (int i = 0; i < n && r.problem != Problem.TOO_BIG; i++) {
                 r.take(chunk[i]);
             }
-            // past TOO_BIG the rest is only drained
         }
         if (r.pendingCr && r.problem != Problem.TOO_BIG) {
             r.lineEnd();

@@ -29,13 +29,20 @@ final class DotStuffedBody extends InputStream {
     private boolean dotCr;
     private boolean ended;
     private long octets;
+    private final DataDeadline deadline;
 
     /** @param in the session's raw input; must support mark/reset (SubEthaSMTP's is buffered) */
     DotStuffedBody(InputStream in) {
+        this(in, DataDeadline.NONE);
+    }
+
+    /** @param deadline when the whole transfer must have ended (read past it: {@link DataDeadline.Expired}) */
+    DotStuffedBody(InputStream in, DataDeadline deadline) {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DATA needs an input that supports mark/reset");
         }
         this.in = in;
+        this.deadline = deadline;
     }
 
     /** Octets of the DATA stream consumed so far, terminator and stuffing dots included. */
@@ -74,7 +81,7 @@ final class DotStuffedBody extends InputStream {
     /* Reads one block and scans it into text[]: a pending ".<CR>" may release one byte more than it reads. */
     private void fill() throws IOException {
         in.mark(BLOCK);
-        int n = in.read(block, 0, BLOCK);
+        int n = deadline.read(in, block, 0, BLOCK);
         if (n < 0) {
             throw new IOException("connection closed in the middle of DATA");
         }

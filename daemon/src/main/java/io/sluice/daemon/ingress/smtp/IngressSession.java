@@ -74,6 +74,7 @@ final class IngressSession implements MessageHandler {
     /** Recipients that are the feedback loop's own addresses: processed at DATA, never queued. */
     private final List<String> feedbackRecipients = new ArrayList<>();
     private String sender;
+    private final DataReader.DrainBound drainBound;
 
     /**
      * What differs between listeners: who may relay, and the envelope attributes a session's
@@ -127,6 +128,15 @@ final class IngressSession implements MessageHandler {
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
                    FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance) {
+        this(context, intake, policy, domains, rates, trace, clock, maxMessageBytes, maxRecipients, feedback,
+                feedbackLimits, senders, compliance, DataReader.DrainBound.UNBOUNDED);
+    }
+
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
+                   FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance,
+                   DataReader.DrainBound drainBound) {
+        this.drainBound = drainBound;
         this.context = context;
         this.compliance = compliance;
         this.senders = senders;
@@ -224,7 +234,14 @@ final class IngressSession implements MessageHandler {
         // smaller limit (issue 18 item 4), read as it arrives and never buffered past it
         long limit = feedbackRecipients.isEmpty() ? maxMessageBytes
                 : Math.min(maxMessageBytes, feedbackLimits.maxMessageBytes());
-        DataReader.Result read = DataReader.read(in, limit);
+        DataReader.Result read;
+        try {
+            read = DataReader.read(in, limit, drainBound);
+        } catch (DataReader.DrainExceeded e) {
+            // issue 18 item 6: an oversized message is drained only so far; then answer and close
+            throw new org.subethamail.smtp.DropConnectionException(552,
+                    "5.3.4 Message too big (limit " + limit + " octets); closing connection");
+        }
         switch (read.problem()) {
             case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + limit + " octets)");
             case LINE_TOO_LONG -> throw refuse(550, "5.6.0 Line longer than " + DataReader.MAX_LINE_OCTETS

@@ -38,13 +38,18 @@ public final class SmtpIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
 
     private final SMTPServer server;
+    private final SessionDeadlines deadlines;
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
                        FeedbackInbox feedback, SmtpDrain drain,
                        FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance,
+                       io.sluice.daemon.config.SmtpDeadlineSettings deadlineSettings,
                        io.micronaut.context.env.Environment environment) {
         FeedbackLimits feedbackLimits = FeedbackLimits.of(feedbackSettings, clock);
+        this.deadlines = new SessionDeadlines(deadlineSettings, clock, "relay");
+        DataReader.DrainBound drainBound = new DataReader.DrainBound(deadlineSettings.oversizeDrain(),
+                deadlineSettings.oversizeDrainTime(), clock);
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         RelayNetworks relay = RelayNetworks.parse("sluice.relay.networks", relaySettings.networks());
@@ -70,12 +75,12 @@ public final class SmtpIngress implements AutoCloseable {
                 // ours so IngressSession answers first, with its precise 452 4.5.3
                 .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .sessionHandler(drain)
+                .sessionHandler(deadlines.around(drain)) // absolute session deadline (issue 18 item 6)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, bound, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance, drainBound)))
                 .build();
-        BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
+        BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());
     }
@@ -93,5 +98,6 @@ public final class SmtpIngress implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        deadlines.close();
     }
 }

@@ -44,16 +44,23 @@ public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
 
     private final SMTPServer server;
+    private final SessionDeadlines deadlines;
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
                              KnownPools known, Clock clock, FeedbackInbox feedback, SmtpDrain drain,
-                             FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance) {
+                             FeedbackListenerSettings feedbackSettings, TenantDomainCheck senders, ComplianceGate compliance,
+                             io.sluice.daemon.config.SmtpDeadlineSettings deadlineSettings) {
         if (!settings.enabled()) {
             server = null;
+            deadlines = null;
             return;
         }
-        SubmissionAccounts accounts = new SubmissionAccounts(users);
+        this.deadlines = new SessionDeadlines(deadlineSettings, clock, "submission");
+        DataReader.DrainBound drainBound = new DataReader.DrainBound(deadlineSettings.oversizeDrain(),
+                deadlineSettings.oversizeDrainTime(), clock);
+        SubmissionAccounts accounts = new SubmissionAccounts(users,
+                new AccountThrottle(limitSettings.authFailuresPerMinute(), clock)); // per account too (issue 18 item 13)
         ClientLimits limits = new ClientLimits(limitSettings.maxConnectionsPerIp(),
                 limitSettings.authFailuresPerMinute(), clock);
         TraceHeaders trace = new TraceHeaders(smtp.hostname());
@@ -107,12 +114,12 @@ public final class SubmissionIngress implements AutoCloseable {
                 // ours so IngressSession answers first, with its precise 452 4.5.3
                 .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
                 .connectionTimeout((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .sessionHandler(drain)
+                .sessionHandler(deadlines.around(drain)) // absolute session deadline (issue 18 item 6)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
-                        FeedbackLimits.of(feedbackSettings, clock), senders, compliance)))
+                        FeedbackLimits.of(feedbackSettings, clock), senders, compliance, drainBound)))
                 .build();
-        BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
+        BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
     }
@@ -131,6 +138,7 @@ public final class SubmissionIngress implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.stop();
+            deadlines.close();
         }
     }
 }

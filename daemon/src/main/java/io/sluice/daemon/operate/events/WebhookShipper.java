@@ -68,7 +68,7 @@ public final class WebhookShipper implements AutoCloseable {
         try {
             URI.create(settings.url()).toURL();
         } catch (IllegalArgumentException | IOException e) {
-            throw new ConfigException("sluice.events.webhook.url", settings.url(), "not an http(s) URL");
+            throw new ConfigException("sluice.events.webhook.url", io.sluice.daemon.config.Redacted.uri(settings.url()), "not an http(s) URL");
         }
         this.mac = settings.secret().isEmpty() ? null : hmac(settings.secret());
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
@@ -240,9 +240,10 @@ public final class WebhookShipper implements AutoCloseable {
             if (response.statusCode() / 100 == 2) {
                 return true;
             }
-            LOG.warn("webhook {} answered {}; will retry", settings.url(), response.statusCode());
+            LOG.warn("webhook {} answered {}; will retry", io.sluice.daemon.config.Redacted.uri(settings.url()), response.statusCode());
         } catch (IOException e) {
-            LOG.warn("webhook {} unreachable ({}); will retry", settings.url(), e.toString());
+            LOG.warn("webhook {} unreachable ({}); will retry", io.sluice.daemon.config.Redacted.uri(settings.url()),
+                    io.sluice.daemon.config.Redacted.uri(e.toString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -62,7 +62,7 @@ class BlockDataCommandTest {
                     }
                 })
                 .build();
-        BlockDataCommand.install(server.getCommandHandler());
+        BlockDataCommand.install(server.getCommandHandler(), SmtpDeadlinesFixture.lenient());
         server.start();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getPortAllocated())) {
             BufferedReader replies = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
