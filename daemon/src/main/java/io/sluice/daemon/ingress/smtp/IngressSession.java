@@ -54,6 +54,7 @@ final class IngressSession implements MessageHandler {
     private final DomainCheck domains;
     private final TenantRates rates;
     private final TraceHeaders trace;
+    private final ReadBuffers buffers;
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxRecipients;
@@ -96,6 +97,14 @@ final class IngressSession implements MessageHandler {
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
                    FeedbackLimits feedbackLimits) {
+        this(context, intake, policy, domains, rates, trace, clock, maxMessageBytes, maxRecipients, feedback,
+                feedbackLimits, ReadBuffers.none());
+    }
+
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
+                   FeedbackLimits feedbackLimits, ReadBuffers buffers) {
+        this.buffers = buffers;
         this.context = context;
         this.feedbackLimits = feedbackLimits;
         this.rates = rates;
@@ -185,7 +194,15 @@ final class IngressSession implements MessageHandler {
         // smaller limit (issue 18 item 4), read as it arrives and never buffered past it
         long limit = feedbackRecipients.isEmpty() ? maxMessageBytes
                 : Math.min(maxMessageBytes, feedbackLimits.maxMessageBytes());
-        DataReader.Result read = DataReader.read(in, limit);
+        DataReader.Result read = DataReader.read(in, limit, buffers);
+        try {
+            return accept(read, limit);
+        } finally {
+            buffers.release(read.bytes()); // assembled into its own array, or refused: no longer referred to
+        }
+    }
+
+    private String accept(DataReader.Result read, long limit) throws RejectException, IOException {
         switch (read.problem()) {
             case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + limit + " octets)");
             case LINE_TOO_LONG -> throw refuse(550, "5.6.0 Line longer than " + DataReader.MAX_LINE_OCTETS

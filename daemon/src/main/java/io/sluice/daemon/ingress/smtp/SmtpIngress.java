@@ -35,6 +35,8 @@ public final class SmtpIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpIngress.class);
 
     private final SMTPServer server;
+    /** DATA buffers kept per session thread of this listener (issue 14). */
+    private final ReadBuffers buffers = new ReadBuffers();
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
@@ -68,7 +70,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, buffers)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();

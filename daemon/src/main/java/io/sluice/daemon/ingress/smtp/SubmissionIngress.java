@@ -42,6 +42,8 @@ public final class SubmissionIngress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubmissionIngress.class);
 
     private final SMTPServer server;
+    /** DATA buffers kept per session thread of this listener (issue 14). */
+    private final ReadBuffers buffers = new ReadBuffers();
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
@@ -108,7 +110,7 @@ public final class SubmissionIngress implements AutoCloseable {
                 .sessionHandler(drain)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
-                        FeedbackLimits.of(feedbackSettings, clock))))
+                        FeedbackLimits.of(feedbackSettings, clock), buffers)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler()); // DATA read in blocks
         server.start();
