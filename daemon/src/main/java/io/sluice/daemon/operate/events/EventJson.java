@@ -27,6 +27,7 @@ final class EventJson implements EventLog.Serializer {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final Buffer out = new Buffer();
+    private final char[] chars = new char[IsoInstant.MAX_CHARS];
 
     @Override
     public byte[] toJson(Event event) throws IOException {
@@ -95,9 +96,15 @@ final class EventJson implements EventLog.Serializer {
         }
     }
 
-    private static void instant(JsonGenerator g, String name, Instant value) throws IOException {
+    private void instant(JsonGenerator g, String name, Instant value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value.toString()); // ISO_INSTANT, as the mapper writes it
+            g.writeFieldName(name);
+            int n = IsoInstant.format(value, chars);
+            if (n < 0) {
+                g.writeString(value.toString()); // outside years 0000..9999: the library's own text
+            } else {
+                g.writeString(chars, 0, n);
+            }
         }
     }
 
