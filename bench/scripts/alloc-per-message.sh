@@ -129,8 +129,16 @@ import collections, json, sys
 events = json.load(open(sys.argv[1]))["recording"]["events"]
 top, site = collections.Counter(), collections.Counter()
 total = 0
-for e in events:
-    v = e["values"]; w = v["weight"]; total += w
+seen = set()
+for e in sorted(events, key=lambda e: e["values"]["startTime"]):
+    v = e["values"]; w = v["weight"]
+    # a thread's first sample weighs everything it allocated since it was last sampled, i.e. the
+    # whole warm-up (it showed as 20 % on one HashMap in Session.run): left out
+    tid = (v.get("eventThread") or {}).get("javaThreadId")
+    if tid not in seen:
+        seen.add(tid)
+        continue
+    total += w
     frames = [f["method"]["type"]["name"].replace("/", ".") + "." + f["method"]["name"] for f in (v.get("stackTrace") or {}).get("frames", [])]
     top[(frames[0] if frames else "?") + " [" + v["objectClass"]["name"] + "]"] += w
     ours = next((f for f in frames if f.startswith(("io.sluice", "org.subethamail", "io.netty", "net.openhft", "io.micronaut"))), "?")
