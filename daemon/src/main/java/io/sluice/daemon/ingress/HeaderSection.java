@@ -1,7 +1,5 @@
 package io.sluice.daemon.ingress;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * What ingress needs to know about a message's header section (RFC 5322 §2.2), found in one
  * scan of the CRLF-normalised bytes: where it ends, how many {@code Received:} fields it has
@@ -32,12 +30,12 @@ public record HeaderSection(int end, boolean hasSeparator, int receivedCount, bo
                 if (colon < 0) {
                     return new HeaderSection(pos, false, received, date, messageId);
                 }
-                String name = new String(message, pos, colon - pos, StandardCharsets.US_ASCII).trim();
-                if (name.equalsIgnoreCase("Received")) {
+                // compared in place: a String per field was a measurable share of ingress garbage (issue 14)
+                if (nameIs(message, pos, colon, "received")) {
                     received++;
-                } else if (name.equalsIgnoreCase("Date")) {
+                } else if (nameIs(message, pos, colon, "date")) {
                     date = true;
-                } else if (name.equalsIgnoreCase("Message-ID")) {
+                } else if (nameIs(message, pos, colon, "message-id")) {
                     messageId = true;
                 }
             } else if (pos == 0) {
@@ -46,6 +44,35 @@ public record HeaderSection(int end, boolean hasSeparator, int receivedCount, bo
             pos = eol < 0 ? length : eol + 2;
         }
         return new HeaderSection(length, false, received, date, messageId);
+    }
+
+    /**
+     * Whether the field name in {@code b[from, colon)} is {@code lower} (lower-case ASCII),
+     * ignoring ASCII case and the white space some senders put around the name, as
+     * {@code new String(...).trim().equalsIgnoreCase(lower)} would, without building the string.
+     */
+    static boolean nameIs(byte[] b, int from, int colon, String lower) {
+        int start = from;
+        int end = colon;
+        while (start < end && (b[start] & 0xff) <= ' ') {
+            start++;
+        }
+        while (end > start && (b[end - 1] & 0xff) <= ' ') {
+            end--;
+        }
+        if (end - start != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int c = b[start + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the colon ending a field name of printable non-space ASCII, or -1. */

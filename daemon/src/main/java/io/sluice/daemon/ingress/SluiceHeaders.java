@@ -21,6 +21,7 @@ public final class SluiceHeaders {
     private static final Map<String, String> FIELDS = Map.of("x-sluice-tenant", "tenant",
             "x-sluice-campaign", "campaign", "x-sluice-pool", "pool", "x-sluice-class", "class",
             "x-sluice-window", WindowPolicy.WINDOW_ATTRIBUTE);
+    private static final String PREFIX = "x-sluice-";
 
     /** @param values attribute name to (unfolded, trimmed) value; the last field of a name wins */
     public record Extracted(Map<String, String> values, byte[] message, int length) {
@@ -39,9 +40,9 @@ public final class SluiceHeaders {
         while (pos < end) {
             int fieldEnd = fieldEnd(message, pos, end);
             int colon = indexOf(message, (byte) ':', pos, fieldEnd);
-            String name = colon < 0 ? "" : new String(message, pos, colon - pos, StandardCharsets.US_ASCII)
-                    .trim().toLowerCase(Locale.ROOT);
-            String attribute = FIELDS.get(name);
+            // only an X-Sluice-* field gets its name built: the others are most fields of every message
+            String attribute = colon < 0 || !startsWithIgnoreCase(message, pos, colon, PREFIX) ? null
+                    : FIELDS.get(new String(message, pos, colon - pos, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT));
             if (attribute != null) {
                 if (kept == null) {
                     kept = new ByteArrayOutputStream(length);
@@ -61,6 +62,27 @@ public final class SluiceHeaders {
         kept.write(message, end, length - end);
         byte[] out = kept.toByteArray();
         return new Extracted(values, out, out.length);
+    }
+
+    /** Whether {@code m[from, to)}, leading white space skipped, starts with {@code lower}, ignoring ASCII case. */
+    private static boolean startsWithIgnoreCase(byte[] m, int from, int to, String lower) {
+        int p = from;
+        while (p < to && (m[p] & 0xff) <= ' ') {
+            p++;
+        }
+        if (to - p < lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            int c = m[p + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Just past the CRLF ending this field and its continuation lines (or {@code end}). */

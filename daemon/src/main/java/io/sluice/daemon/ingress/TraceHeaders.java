@@ -1,6 +1,7 @@
 package io.sluice.daemon.ingress;
 
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -18,6 +19,11 @@ public final class TraceHeaders {
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
     private final String hostname;
+    /** The last date written, reused within its second: formatting one cost ~1 KB of garbage per message. */
+    private volatile FormattedDate lastDate = new FormattedDate(Long.MIN_VALUE, null, "");
+
+    private record FormattedDate(long epochSecond, ZoneOffset offset, String text) {
+    }
 
     public TraceHeaders(String hostname) {
         this.hostname = hostname;
@@ -32,7 +38,7 @@ public final class TraceHeaders {
      */
     public byte[] assemble(byte[] message, int length, HeaderSection headers, String helo, String clientIp,
                            String protocol, String forRecipient, ZonedDateTime now) {
-        String date = RFC5322.format(now);
+        String date = date(now);
         StringBuilder top = new StringBuilder(160);
         top.append("Received: from ").append(helo == null || helo.isBlank() ? "unknown" : sanitize(helo))
                 .append(" ([").append(clientIp).append("])\r\n\tby ").append(hostname)
@@ -68,13 +74,38 @@ public final class TraceHeaders {
         return out;
     }
 
+    /** {@code now} as RFC 5322 text; the seconds resolution of the format makes one per second enough. */
+    private String date(ZonedDateTime now) {
+        FormattedDate last = lastDate;
+        long second = now.toEpochSecond();
+        if (last.epochSecond() == second && now.getOffset().equals(last.offset())) {
+            return last.text();
+        }
+        String text = RFC5322.format(now);
+        lastDate = new FormattedDate(second, now.getOffset(), text);
+        return text;
+    }
+
     /** Keeps client-supplied text from breaking the header: no CR, LF or other controls. */
     private static String sanitize(String s) {
+        if (s.length() <= 255 && isClean(s)) {
+            return s; // the usual case: nothing to replace, nothing to build
+        }
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length() && b.length() < 255; i++) {
             char c = s.charAt(i);
             b.append(c < 32 || c == 127 || c == '(' || c == ')' ? '_' : c);
         }
         return b.toString();
+    }
+
+    private static boolean isClean(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 32 || c == 127 || c == '(' || c == ')') {
+                return false;
+            }
+        }
+        return true;
     }
 }

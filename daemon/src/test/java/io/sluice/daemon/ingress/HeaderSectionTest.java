@@ -58,4 +58,49 @@ class HeaderSectionTest {
         assertFalse(s.contains("\r\nBcc:"), s);
         assertFalse(s.contains("\tfor <"), "no for clause without a single recipient");
     }
+
+    @Test
+    void fieldNamesMatchInAnyCaseWithWhiteSpaceBeforeTheColonButNotAsPrefixes() {
+        HeaderSection h = scan("RECEIVED : a\r\nmessage-id\t: <m@x>\r\nDATE:x\r\nDates: no\r\nReceived-SPF: pass\r\n"
+                + "X-Received: no\r\nDat: no\r\n\r\n");
+        assertEquals(1, h.receivedCount());
+        assertTrue(h.hasDate());
+        assertTrue(h.hasMessageId());
+        HeaderSection none = scan("Dates: x\r\nMessage-IDs: y\r\nReceivedX: z\r\n\r\n");
+        assertEquals(0, none.receivedCount());
+        assertFalse(none.hasDate());
+        assertFalse(none.hasMessageId());
+    }
+
+    @Test
+    void theDateIsRightInEverySecondAndZoneWhenItIsReused() {
+        byte[] b = "Subject: s\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        TraceHeaders trace = new TraceHeaders("h");
+        ZonedDateTime t = ZonedDateTime.of(2026, 11, 28, 10, 0, 0, 0, ZoneOffset.UTC);
+        ZonedDateTime[] times = {t, t.plusNanos(999_999_999), t.plusSeconds(1), t.plusSeconds(1).plusNanos(5),
+            t.plusSeconds(1).withZoneSameInstant(ZoneOffset.ofHours(2)), t};
+        for (ZonedDateTime now : times) {
+            String s = new String(trace.assemble(b, b.length, HeaderSection.scan(b, b.length), "c", "127.0.0.1", "ESMTP",
+                    null, now), StandardCharsets.US_ASCII);
+            String date = TraceHeaders.RFC5322.format(now);
+            assertTrue(s.contains("(Sluice) with ESMTP; " + date + "\r\n"), s);
+            assertTrue(s.contains("\r\nDate: " + date + "\r\n"), s);
+        }
+    }
+
+    @Test
+    void aCleanHelloIsKeptAsItIsAndALongOneIsCut() {
+        byte[] b = "Date: d\r\nMessage-ID: <m@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        TraceHeaders trace = new TraceHeaders("h");
+        String clean = new String(trace.assemble(b, b.length, HeaderSection.scan(b, b.length), "mail.example.test",
+                "127.0.0.1", "ESMTP", null, ZonedDateTime.now(ZoneOffset.UTC)), StandardCharsets.US_ASCII);
+        assertTrue(clean.startsWith("Received: from mail.example.test ([127.0.0.1])"), clean);
+        String brackets = new String(trace.assemble(b, b.length, HeaderSection.scan(b, b.length), "a(b)c",
+                "127.0.0.1", "ESMTP", null, ZonedDateTime.now(ZoneOffset.UTC)), StandardCharsets.US_ASCII);
+        assertTrue(brackets.startsWith("Received: from a_b_c ([127.0.0.1])"), brackets);
+        String longHelo = "x".repeat(300);
+        String cut = new String(trace.assemble(b, b.length, HeaderSection.scan(b, b.length), longHelo,
+                "127.0.0.1", "ESMTP", null, ZonedDateTime.now(ZoneOffset.UTC)), StandardCharsets.US_ASCII);
+        assertTrue(cut.startsWith("Received: from " + "x".repeat(255) + " ([127.0.0.1])"), cut);
+    }
 }

@@ -47,18 +47,31 @@ final class DataReader {
     private boolean pendingCr;
     private Problem problem = Problem.NONE;
 
-    private DataReader(long maxBytes) {
+    private DataReader(long maxBytes, byte[] out) {
         this.maxBytes = maxBytes;
-        this.out = new byte[(int) Math.min(maxBytes + 2, INITIAL)];
+        this.out = out;
     }
 
     static Result read(InputStream in, long maxBytes) throws IOException {
-        return read(in, maxBytes, DrainBound.UNBOUNDED);
+        return read(in, maxBytes, ReadBuffers.none(), DrainBound.UNBOUNDED);
     }
 
     static Result read(InputStream in, long maxBytes, DrainBound bound) throws IOException {
-        DataReader r = new DataReader(maxBytes);
-        byte[] chunk = new byte[4096];
+        return read(in, maxBytes, ReadBuffers.none(), bound);
+    }
+
+    static Result read(InputStream in, long maxBytes, ReadBuffers buffers) throws IOException {
+        return read(in, maxBytes, buffers, DrainBound.UNBOUNDED);
+    }
+
+    /**
+     * Reads into buffers borrowed from {@code buffers}; the caller gives {@link Result#bytes()}
+     * back with {@link ReadBuffers#release} once nothing refers to them. Past the size cap the
+     * rest is drained within {@code bound}.
+     */
+    static Result read(InputStream in, long maxBytes, ReadBuffers buffers, DrainBound bound) throws IOException {
+        DataReader r = new DataReader(maxBytes, buffers.output((int) Math.min(maxBytes + 2, INITIAL)));
+        byte[] chunk = buffers.chunk();
         long seen = 0;
         long drained = 0;
         java.time.Instant drainUntil = null;

@@ -63,6 +63,7 @@ final class IngressSession implements MessageHandler {
     private final DomainCheck domains;
     private final TenantRates rates;
     private final TraceHeaders trace;
+    private final ReadBuffers buffers;
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxRecipients;
@@ -129,14 +130,23 @@ final class IngressSession implements MessageHandler {
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
                    FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance) {
         this(context, intake, policy, domains, rates, trace, clock, maxMessageBytes, maxRecipients, feedback,
-                feedbackLimits, senders, compliance, DataReader.DrainBound.UNBOUNDED);
+                feedbackLimits, senders, compliance, DataReader.DrainBound.UNBOUNDED, ReadBuffers.none());
     }
 
     IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
                    TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
                    FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance,
                    DataReader.DrainBound drainBound) {
+        this(context, intake, policy, domains, rates, trace, clock, maxMessageBytes, maxRecipients, feedback,
+                feedbackLimits, senders, compliance, drainBound, ReadBuffers.none());
+    }
+
+    IngressSession(MessageContext context, Intake intake, Policy policy, DomainCheck domains, TenantRates rates,
+                   TraceHeaders trace, Clock clock, long maxMessageBytes, int maxRecipients, FeedbackInbox feedback,
+                   FeedbackLimits feedbackLimits, TenantDomainCheck senders, ComplianceGate compliance,
+                   DataReader.DrainBound drainBound, ReadBuffers buffers) {
         this.drainBound = drainBound;
+        this.buffers = buffers;
         this.context = context;
         this.compliance = compliance;
         this.senders = senders;
@@ -236,12 +246,20 @@ final class IngressSession implements MessageHandler {
                 : Math.min(maxMessageBytes, feedbackLimits.maxMessageBytes());
         DataReader.Result read;
         try {
-            read = DataReader.read(in, limit, drainBound);
+            read = DataReader.read(in, limit, buffers, drainBound);
         } catch (DataReader.DrainExceeded e) {
             // issue 18 item 6: an oversized message is drained only so far; then answer and close
             throw new org.subethamail.smtp.DropConnectionException(552,
                     "5.3.4 Message too big (limit " + limit + " octets); closing connection");
         }
+        try {
+            return accept(read, limit);
+        } finally {
+            buffers.release(read.bytes()); // assembled into its own array, or refused: no longer referred to
+        }
+    }
+
+    private String accept(DataReader.Result read, long limit) throws RejectException, IOException {
         switch (read.problem()) {
             case TOO_BIG -> throw refuse(552, "5.3.4 Message too big (limit " + limit + " octets)");
             case LINE_TOO_LONG -> throw refuse(550, "5.6.0 Line longer than " + DataReader.MAX_LINE_OCTETS

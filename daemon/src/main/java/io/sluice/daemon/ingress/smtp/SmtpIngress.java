@@ -39,6 +39,8 @@ public final class SmtpIngress implements AutoCloseable {
 
     private final SMTPServer server;
     private final SessionDeadlines deadlines;
+    /** DATA buffers kept per session thread of this listener (issue 14). */
+    private final ReadBuffers buffers = new ReadBuffers();
 
     public SmtpIngress(SmtpSettings settings, RelaySettings relaySettings, Intake intake, DomainCheck domains,
                        TenantRates rates, LimitSettings limitSettings, KnownPools pools, Clock clock,
@@ -78,7 +80,7 @@ public final class SmtpIngress implements AutoCloseable {
                 .sessionHandler(deadlines.around(drain)) // absolute session deadline (issue 18 item 6)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake,
                         IngressSession.Policy.relayNetworks(relay, bound, pools), domains, rates, trace, clock,
-                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance, drainBound)))
+                        settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance, drainBound, buffers)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
         server.start();

@@ -45,6 +45,8 @@ public final class SubmissionIngress implements AutoCloseable {
 
     private final SMTPServer server;
     private final SessionDeadlines deadlines;
+    /** DATA buffers kept per session thread of this listener (issue 14). */
+    private final ReadBuffers buffers = new ReadBuffers();
 
     public SubmissionIngress(SubmissionSettings settings, SmtpSettings smtp, List<SubmissionUser> users,
                              Intake intake, DomainCheck domains, TenantRates rates, LimitSettings limitSettings,
@@ -117,7 +119,7 @@ public final class SubmissionIngress implements AutoCloseable {
                 .sessionHandler(deadlines.around(drain)) // absolute session deadline (issue 18 item 6)
                 .messageHandlerFactory(drain.counting(ctx -> new IngressSession(ctx, intake, policy, domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
-                        FeedbackLimits.of(feedbackSettings, clock), senders, compliance, drainBound)))
+                        FeedbackLimits.of(feedbackSettings, clock), senders, compliance, drainBound, buffers)))
                 .build();
         BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
         server.start();

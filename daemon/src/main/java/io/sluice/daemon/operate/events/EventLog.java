@@ -1,7 +1,6 @@
 package io.sluice.daemon.operate.events;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.json.JsonMapper;
 import io.sluice.daemon.config.EventSettings;
 import io.sluice.queue.FreeSpace;
 import jakarta.annotation.PreDestroy;
@@ -47,6 +46,14 @@ public final class EventLog implements AutoCloseable {
     @FunctionalInterface
     interface Serializer {
         byte[] toJson(Event event) throws IOException;
+
+        /** The JSON line with its newline. */
+        default byte[] toLine(Event event) throws IOException {
+            byte[] bytes = toJson(event);
+            byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
+            line[bytes.length] = '\n';
+            return line;
+        }
     }
 
     /** Offered at close to wake the writer at once (compared by identity, never written); with a full queue, its poll times out instead. */
@@ -65,9 +72,9 @@ public final class EventLog implements AutoCloseable {
     private volatile boolean failing;
     private volatile boolean closing;
 
-    public EventLog(EventSettings settings, JsonMapper json, Clock clock) throws IOException {
+    public EventLog(EventSettings settings, Clock clock) throws IOException {
         this(new EventFiles(Path.of(settings.file()), settings.rotateSize(), settings.rotateInterval(),
-                        settings.keep(), clock), json::writeValueAsBytes, settings.queueCapacity(), FIRST_RETRY,
+                        settings.keep(), clock), new EventJson(), settings.queueCapacity(), FIRST_RETRY,
                 settings.retryMax(), FreeSpace.of(Path.of(settings.file()).toAbsolutePath().getParent(),
                         settings.minFree()));
     }
@@ -197,10 +204,7 @@ public final class EventLog implements AutoCloseable {
         taken.removeIf(e -> e == WAKE);
         for (Event e : taken) {
             try {
-                byte[] bytes = json.toJson(e);
-                byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
-                line[bytes.length] = '\n';
-                lines.add(line);
+                lines.add(json.toLine(e));
             } catch (IOException | RuntimeException ex) {
                 dropped.incrementAndGet();
                 LOG.error("cannot serialise event {} for {}: {}", e.type(), e.id(), ex.toString());

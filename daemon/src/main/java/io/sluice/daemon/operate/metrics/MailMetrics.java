@@ -14,6 +14,8 @@ import io.sluice.queue.Spool;
 import io.sluice.queue.SpoolStatus;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -29,7 +31,7 @@ public final class MailMetrics {
     private static final String NONE = "none";
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final Timer endToEnd;
 
     public MailMetrics(MeterRegistry registry, EventLog events, Spool spool, EgressView egress, ClusterHealth cluster) {
@@ -115,7 +117,13 @@ public final class MailMetrics {
     }
 
     private Counter counter(String name, String... tags) {
-        String key = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+        // a key over the tag array rather than a joined string, looked up before computeIfAbsent's
+        // capturing lambda: this runs for every event (issue 14)
+        CounterKey key = new CounterKey(name, Arrays.asList(tags));
+        Counter c = counters.get(key);
+        return c != null ? c : counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    }
+
+    private record CounterKey(String name, List<String> tags) {
     }
 }

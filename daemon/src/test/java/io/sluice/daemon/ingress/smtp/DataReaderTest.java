@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataReaderTest {
 
@@ -58,5 +61,60 @@ class DataReaderTest {
     @Test
     void emptyDataIsEmpty() throws IOException {
         assertEquals(0, read("", 10).length());
+    }
+
+    private static DataReader.Result read(String data, long max, ReadBuffers buffers) throws IOException {
+        return DataReader.read(new ByteArrayInputStream(data.getBytes(StandardCharsets.ISO_8859_1)), max, buffers);
+    }
+
+    @Test
+    void aReleasedBufferServesTheNextMessageOfTheThreadAndIsOverwrittenCleanly() throws IOException {
+        ReadBuffers buffers = new ReadBuffers();
+        DataReader.Result first = read("a much longer first message\r\n", 1000, buffers);
+        byte[] lent = first.bytes();
+        buffers.release(lent);
+        DataReader.Result second = read("short\r\n", 1000, buffers);
+        assertSame(lent, second.bytes(), "the released buffer is reused");
+        assertEquals("short\r\n", text(second));
+        assertEquals(7, second.length());
+    }
+
+    @Test
+    void aBufferNotReleasedIsNeverHandedOutTwice() throws IOException {
+        ReadBuffers buffers = new ReadBuffers();
+        DataReader.Result first = read("one\r\n", 1000, buffers);
+        DataReader.Result second = read("two\r\n", 1000, buffers);
+        assertNotSame(first.bytes(), second.bytes());
+        assertEquals("one\r\n", text(first), "the first message is untouched while still referred to");
+    }
+
+    @Test
+    void aBufferGrownPastTheKeepLimitIsNotKept() throws IOException {
+        ReadBuffers buffers = new ReadBuffers();
+        String big = ("b".repeat(998) + "\r\n").repeat(ReadBuffers.KEEP_MAX / 1000 + 2);
+        DataReader.Result r = read(big, 10_000_000, buffers);
+        assertEquals(big, text(r));
+        assertTrue(r.bytes().length > ReadBuffers.KEEP_MAX);
+        buffers.release(r.bytes());
+        assertNotSame(r.bytes(), read("x\r\n", 1000, buffers).bytes());
+    }
+
+    @Test
+    void buffersAreKeptPerThread() throws Exception {
+        ReadBuffers buffers = new ReadBuffers();
+        DataReader.Result mine = read("mine\r\n", 1000, buffers);
+        buffers.release(mine.bytes());
+        byte[][] other = new byte[1][];
+        Thread t = new Thread(() -> {
+            try {
+                other[0] = read("theirs\r\n", 1000, buffers).bytes();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertNotSame(mine.bytes(), other[0]);
+        assertSame(mine.bytes(), read("again\r\n", 1000, buffers).bytes());
     }
 }

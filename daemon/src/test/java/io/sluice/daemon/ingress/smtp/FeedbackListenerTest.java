@@ -1,6 +1,5 @@
 package io.sluice.daemon.ingress.smtp;
 
-import io.micronaut.json.JsonMapper;
 import io.sluice.daemon.config.EventSettings;
 import io.sluice.daemon.config.FeedbackSettings;
 import io.sluice.daemon.operate.events.EventLog;
@@ -75,7 +74,7 @@ class FeedbackListenerTest {
         spool = Spool.open(SpoolSettings.defaults(dir.resolve("spool")).withMinFreeBytes(0));
         store = SuppressionStore.open(dir.resolve("suppression"), Clock.systemUTC(), 16, null);
         events = new EventLog(new EventSettings(dir.resolve("events.jsonl").toString(), 1 << 20, Duration.ofDays(1), 2,
-                1000, Duration.ofSeconds(1), 0), JsonMapper.createDefault(), Clock.systemUTC());
+                1000, Duration.ofSeconds(1), 0), Clock.systemUTC());
         returnPaths = new ReturnPaths(settings, spool);
         BounceParser bounces = new BounceParser();
         FeedbackParser complaints = new FeedbackParser();

@@ -1,6 +1,5 @@
 package io.sluice.daemon.outcome.feedback;
 
-import io.micronaut.json.JsonMapper;
 import io.sluice.daemon.config.EventSettings;
 import io.sluice.daemon.config.FeedbackSettings;
 import io.sluice.daemon.operate.events.EventLog;
@@ -61,7 +60,7 @@ class FeedbackInboxMessageIdTest {
         spool = Spool.open(SpoolSettings.defaults(dir.resolve("spool")).withMinFreeBytes(0));
         store = SuppressionStore.open(dir.resolve("suppression"), Clock.systemUTC(), 16, null);
         events = new EventLog(new EventSettings(dir.resolve("events.jsonl").toString(), 1 << 20, Duration.ofDays(1), 2,
-                1000, Duration.ofSeconds(1), 0), JsonMapper.createDefault(), Clock.systemUTC());
+                1000, Duration.ofSeconds(1), 0), Clock.systemUTC());
         hygiene = new HygienePolicy(store, settings, BounceClassifier.bundled(), Clock.systemUTC());
         sent = new SentMessages(16);
         inbox = new FeedbackInbox(settings, new ReturnPaths(settings, spool), new BounceParser(), new FeedbackParser(),
