@@ -18,7 +18,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
     private final X509TrustManager webPki;
     private final String serverName;
     private volatile TlsSession.Verification verification = TlsSession.Verification.NOT_CHECKED;
-    private volatile String failure;
+    private volatile CertificateException failure;
 
     /**
      * @param webPki     the trust anchors for {@link PeerAuthentication.WebPki}
@@ -34,7 +34,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
         return verification;
     }
 
-    String failure() {
+    CertificateException failure() {
         return failure;
     }
 
@@ -45,7 +45,7 @@ final class PeerTrust extends X509ExtendedTrustManager {
             verification = TlsSession.Verification.VERIFIED;
         } catch (CertificateException e) {
             verification = TlsSession.Verification.FAILED;
-            failure = e.getMessage();
+            failure = e;
             if (authentication.enforced()) {
                 throw e;
             }

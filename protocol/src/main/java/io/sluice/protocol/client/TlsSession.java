@@ -1,5 +1,7 @@
 package io.sluice.protocol.client;
 
+import java.security.cert.CertificateException;
+
 /**
  * What came of STARTTLS on one session, for events and TLS reports.
  *
@@ -9,7 +11,7 @@ package io.sluice.protocol.client;
  * @param failure      why the check failed (a {@link Verification#FAILED} session that went on
  *                     because the policy only reports), else null
  */
-public record TlsSession(String protocol, String cipher, Verification verification, String failure) {
+public record TlsSession(String protocol, String cipher, Verification verification, CertificateException failure) {
 
     /** The outcome of the certificate check. */
     public enum Verification {
