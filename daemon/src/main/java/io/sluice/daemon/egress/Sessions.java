@@ -231,7 +231,9 @@ final class Sessions {
         transport.connect(target.address(), path.source.address(), cs).whenCompleteAsync((connection, error) -> {
             if (error == null) {
                 guarded(slot, connection, List.of(), () -> {
-                    TlsOutcome tls = tlsResults.established(policy, target.hostName(), connection.tls());
+                    // a retry in clear after a TLS failure was reported as that failure already
+                    TlsOutcome tls = inClear ? TlsOutcome.of(policy, connection.tls())
+                            : tlsResults.established(policy, target.hostName(), connection.tls());
                     session(slot, connection, target, 0, tls);
                 });
                 return;
