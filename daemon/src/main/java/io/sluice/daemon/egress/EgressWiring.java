@@ -9,6 +9,7 @@ import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Rate;
 import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.egress.tls.TlsReporter;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.outcome.tokens.DeliveryHeaders;
@@ -37,7 +38,8 @@ final class EgressWiring {
     @Bean(preDestroy = "close")
     Dispatcher dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
                           DeliverySettings settings, MessageSigner dkim, EgressSettings egress, EventLog events,
-                          SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared) {
+                          SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared,
+                          TlsReporter tlsReporter) {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), settings.connectionsPerDestination(),
                 1000, settings.messagesPerConnection(), Rate.UNLIMITED, Rate.UNLIMITED,
                 tlsMode(settings));
@@ -49,7 +51,7 @@ final class EgressWiring {
                 new SendAssembly(spool::read, perDelivery, dkim, clock), events::publish, clock, files, config,
                 warmup, shared, settings.destinationDownFor(), egress,
                 Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch")),
-                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing"))));
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing")), tlsReporter));
         dispatcher.start();
         return dispatcher;
     }

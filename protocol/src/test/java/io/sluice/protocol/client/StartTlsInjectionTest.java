@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import io.sluice.protocol.testing.TestCa;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package io.sluice.protocol.client;
+package io.sluice.protocol.testing;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -22,12 +22,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A certificate authority made in the test with Bouncy Castle, and server contexts it signs. */
-final class TestCa {
+public final class TestCa {
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
     private final KeyPair keys;
     private final X509Certificate cert;
 
-    TestCa(String name) throws Exception {
+    public TestCa(String name) throws Exception {
         keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name);
         Instant now = Instant.now();
@@ -38,12 +38,12 @@ final class TestCa {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 
-    X509Certificate certificate() {
+    public X509Certificate certificate() {
         return cert;
     }
 
     /** A key store holding this CA as the one trust anchor. */
-    KeyStore anchors() throws Exception {
+    public KeyStore anchors() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setCertificateEntry("ca", cert);
@@ -51,7 +51,7 @@ final class TestCa {
     }
 
     /** A server context whose leaf names {@code dnsNames}, valid from {@code from} to {@code until}. */
-    SSLContext server(Instant from, Instant until, String... dnsNames) throws Exception {
+    public SSLContext server(Instant from, Instant until, String... dnsNames) throws Exception {
         KeyPair leafKeys = ecKeys();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(cert.getSubjectX500Principal().getName()),
                 BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(from), Date.from(until),
@@ -75,9 +75,16 @@ final class TestCa {
     }
 
     /** A server context valid now for a month. */
-    SSLContext server(String... dnsNames) throws Exception {
+    public SSLContext server(String... dnsNames) throws Exception {
         Instant now = Instant.now();
         return server(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)), dnsNames);
+    }
+
+    /** The CA certificate in PEM, as an operator's trust-store file holds it. */
+    public String pem() throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n";
     }
 
     private static KeyPair ecKeys() throws Exception {
