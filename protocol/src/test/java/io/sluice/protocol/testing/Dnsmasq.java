@@ -93,7 +93,12 @@ public final class Dnsmasq implements AutoCloseable {
         }
 
         public Builder txt(String name, String text) {
-            records.add("--txt-record=" + name + ",\"" + text.replace("\"", "\\\"") + "\"");
+            // on the command line (no shell, no conf-file parser) dnsmasq keeps quotes as data and
+            // splits the value at commas into separate strings of one record
+            if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0) {
+                throw new IllegalArgumentException("a TXT text for dnsmasq's command line cannot hold ',' or '\"'");
+            }
+            records.add("--txt-record=" + name + "," + text);
             return this;
         }
 

@@ -70,7 +70,12 @@ public final class DnsTxtLookup implements TxtLookup {
         List<String> texts = new ArrayList<>();
         for (Record r : response.getSection(Section.ANSWER)) {
             if (r instanceof TXTRecord txt) {
-                texts.add(String.join("", txt.getStrings()));
+                // the raw bytes: getStrings() gives presentation form, with quotes and backslashes escaped
+                StringBuilder joined = new StringBuilder();
+                for (byte[] part : txt.getStringsAsByteArrays()) {
+                    joined.append(new String(part, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                texts.add(joined.toString());
             }
         }
         return new Answer.Records(texts);

@@ -122,6 +122,8 @@ public final class StsPolicies {
                 LOG.warn("MTA-STS policy of {} could not be kept on disk: {}", domain, e.getMessage());
             }
             failed.remove(domain);
+            LOG.info("MTA-STS policy of {} fetched: id {}, mode {}, mx {}, max_age {}s", domain, id,
+                    policy.mode().name().toLowerCase(java.util.Locale.ROOT), policy.mx(), policy.maxAgeSeconds());
             return new Lookup(Optional.of(fresh), "policy id " + id + " fetched now, kept until " + fresh.expires());
         } catch (StsFetchException e) {
             LOG.info("MTA-STS policy of {} (id {}) not fetched: {}", domain, id, e.getMessage());
