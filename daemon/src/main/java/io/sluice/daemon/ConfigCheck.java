@@ -38,7 +38,8 @@ public final class ConfigCheck {
             "io.sluice.protocol.client.SmtpClient",
             "io.sluice.daemon.ingress.DomainCheck",
             "io.sluice.daemon.config.HttpAccess",
-            "io.sluice.daemon.cluster.ClusterSettings");
+            "io.sluice.daemon.cluster.ClusterSettings",
+            "io.sluice.daemon.egress.tls.TlsSetup");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
     private static final java.util.regex.Pattern VIOLATION =
