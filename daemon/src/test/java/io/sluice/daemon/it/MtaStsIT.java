@@ -105,6 +105,13 @@ class MtaStsIT {
                     "nothing reached an MX the policy rules out or one whose certificate is wrong");
             assertTrue(Files.isRegularFile(daemon.spoolDir().resolve("mta-sts").resolve("good.test")));
 
+            // item 6: sluicectl tls names the policy and why
+            String ctl = sluicectl(daemon, "tls", "nomatch.test");
+            assertTrue(ctl.contains("not used (not in the enforced MTA-STS policy): mx.nomatch.test"), ctl);
+            String goodCtl = sluicectl(daemon, "tls", "good.test");
+            assertTrue(goodCtl.contains("mx.good.test") && goodCtl.contains("mta-sts-enforce")
+                    && goodCtl.contains("web-pki (chain and MX name)") && goodCtl.contains("policy id 20261207"), goodCtl);
+
             // an attacker blocks the policy host, and the daemon restarts: the policies kept on disk still apply
             policyHost.stop(0);
             daemon.kill9();
@@ -117,6 +124,20 @@ class MtaStsIT {
             assertEquals("mta-sts-enforce", afterWrong.path("tls_policy").asText(), "no downgrade to opportunistic");
             assertEquals(List.of("e@good.test"), received);
         }
+    }
+
+    private static String sluicectl(DaemonProcess daemon, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of("..", "bin", "sluicectl").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SLUICE_JAR", DaemonProcess.jar().toString());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("SLUICE_URL", "http://127.0.0.1:" + daemon.httpPort());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     private static JsonNode await(DaemonProcess daemon, String type, String recipient) throws InterruptedException {
