@@ -25,6 +25,16 @@ public record TlsResult(String policyDomain, PolicyType policyType, List<String>
         policyStrings = policyStrings == null ? List.of() : List.copyOf(policyStrings);
     }
 
+    /** Failed MTA-STS fetches as results of policy type {@code sts}, for {@code reporter}. */
+    public static io.sluice.daemon.egress.tls.sts.FetchFailures fetchFailuresTo(TlsReporter reporter) {
+        return (domain, failure) -> reporter.record(new TlsResult(domain, PolicyType.STS, List.of(),
+                switch (failure.problem()) {
+                    case FETCH_ERROR -> ResultType.STS_POLICY_FETCH_ERROR;
+                    case INVALID -> ResultType.STS_POLICY_INVALID;
+                    case WEBPKI_INVALID -> ResultType.STS_WEBPKI_INVALID;
+                }, null, failure.getMessage()));
+    }
+
     /** RFC 8460 §4.3 {@code policy-type}. */
     public enum PolicyType {
         STS("sts"), TLSA("tlsa"), NO_POLICY_FOUND("no-policy-found");

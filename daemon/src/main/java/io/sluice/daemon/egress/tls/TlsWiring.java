@@ -56,7 +56,8 @@ final class TlsWiring {
         });
         StsPolicies sts = new StsPolicies(new DnsTxtLookup(servers, dns.timeout()),
                 new StsPolicyFetcher(setup.anchors().clientContext(), setup.fetchTimeout(), setup.policyHosts()),
-                new StsPolicyCache(policyDirectory(spool)), reporter, clock, lookups, setup.retryFetchAfter());
+                new StsPolicyCache(policyDirectory(spool)), TlsResult.fetchFailuresTo(reporter), clock, lookups,
+                setup.retryFetchAfter());
         return new TlsPolicyResolver(dane, sts);
     }
 

@@ -1,7 +1,5 @@
 package io.sluice.daemon.egress.tls.sts;
 
-import io.sluice.daemon.egress.tls.TlsReporter;
-import io.sluice.daemon.egress.tls.TlsResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +7,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,19 +39,19 @@ public final class StsPolicies {
     private final TxtLookup txt;
     private final StsPolicyFetcher fetcher;
     private final StsPolicyCache cache;
-    private final TlsReporter reporter;
+    private final FetchFailures failures;
     private final Clock clock;
     private final Executor executor;
     private final Duration retryFetchAfter;
     private final ConcurrentHashMap<String, FailedFetch> failed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Lookup>> inFlight = new ConcurrentHashMap<>();
 
-    public StsPolicies(TxtLookup txt, StsPolicyFetcher fetcher, StsPolicyCache cache, TlsReporter reporter,
+    public StsPolicies(TxtLookup txt, StsPolicyFetcher fetcher, StsPolicyCache cache, FetchFailures failures,
                        Clock clock, Executor executor, Duration retryFetchAfter) {
         this.txt = txt;
         this.fetcher = fetcher;
         this.cache = cache;
-        this.reporter = reporter;
+        this.failures = failures;
         this.clock = clock;
         this.executor = executor;
         this.retryFetchAfter = retryFetchAfter;
@@ -113,7 +110,7 @@ public final class StsPolicies {
             try {
                 policy = StsPolicy.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new StsFetchException(TlsResult.ResultType.STS_POLICY_INVALID, "policy of " + domain + ": " + e.getMessage(), e);
+                throw new StsFetchException(StsFetchException.Problem.INVALID, "policy of " + domain + ": " + e.getMessage(), e);
             }
             CachedPolicy fresh = new CachedPolicy(policy, id, now);
             try {
@@ -128,7 +125,11 @@ public final class StsPolicies {
         } catch (StsFetchException e) {
             LOG.info("MTA-STS policy of {} (id {}) not fetched: {}", domain, id, e.getMessage());
             failed.put(domain, new FailedFetch(id, now, e.getMessage()));
-            reporter.record(new TlsResult(domain, TlsResult.PolicyType.STS, List.of(), e.type(), null, e.getMessage()));
+            try {
+                failures.failed(domain, e);
+            } catch (RuntimeException r) {
+                LOG.warn("reporting the failed MTA-STS fetch of {} failed", domain, r);
+            }
             return fallback(kept, id, e.getMessage());
         }
     }

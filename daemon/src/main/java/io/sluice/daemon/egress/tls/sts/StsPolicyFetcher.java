@@ -1,7 +1,5 @@
 package io.sluice.daemon.egress.tls.sts;
 
-import io.sluice.daemon.egress.tls.TlsResult.ResultType;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +67,7 @@ public final class StsPolicyFetcher {
             target = new InetSocketAddress(target.getHostString(), target.getPort());
         }
         if (target.isUnresolved()) {
-            throw new StsFetchException(ResultType.STS_POLICY_FETCH_ERROR, "policy host " + host + " has no address", null);
+            throw new StsFetchException(StsFetchException.Problem.FETCH_ERROR, "policy host " + host + " has no address", null);
         }
         try (Socket plain = new Socket()) {
             plain.connect(target, millisLeft(deadline));
@@ -83,7 +81,7 @@ public final class StsPolicyFetcher {
                 try {
                     socket.startHandshake();
                 } catch (SSLHandshakeException e) {
-                    throw new StsFetchException(ResultType.STS_WEBPKI_INVALID,
+                    throw new StsFetchException(StsFetchException.Problem.WEBPKI_INVALID,
                             "policy host " + host + " failed the Web PKI check: " + e.getMessage(), e);
                 }
                 OutputStream out = socket.getOutputStream();
@@ -95,9 +93,9 @@ public final class StsPolicyFetcher {
         } catch (StsFetchException e) {
             throw e;
         } catch (SSLException e) {
-            throw new StsFetchException(ResultType.STS_WEBPKI_INVALID, "TLS with " + host + " failed: " + e.getMessage(), e);
+            throw new StsFetchException(StsFetchException.Problem.WEBPKI_INVALID, "TLS with " + host + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new StsFetchException(ResultType.STS_POLICY_FETCH_ERROR, "fetching the policy from " + host
+            throw new StsFetchException(StsFetchException.Problem.FETCH_ERROR, "fetching the policy from " + host
                     + " failed: " + e, e);
         }
     }
@@ -142,7 +140,7 @@ public final class StsPolicyFetcher {
         }
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("text/plain")) {
-            throw new StsFetchException(ResultType.STS_POLICY_INVALID, "policy from " + host + " is "
+            throw new StsFetchException(StsFetchException.Problem.INVALID, "policy from " + host + " is "
                     + (contentType == null ? "without a media type" : printable(contentType)) + ", not text/plain", null);
         }
         if (length > MAX_POLICY_BYTES) {
@@ -247,12 +245,12 @@ public final class StsPolicyFetcher {
     }
 
     private static StsFetchException tooLarge(String host) {
-        return new StsFetchException(ResultType.STS_POLICY_INVALID, "policy from " + host + " is over "
+        return new StsFetchException(StsFetchException.Problem.INVALID, "policy from " + host + " is over "
                 + MAX_POLICY_BYTES + " bytes (RFC 8461 §3.3)", null);
     }
 
     private static StsFetchException fetchError(String host, String why) {
-        return new StsFetchException(ResultType.STS_POLICY_FETCH_ERROR, "policy from " + host + ": " + why, null);
+        return new StsFetchException(StsFetchException.Problem.FETCH_ERROR, "policy from " + host + ": " + why, null);
     }
 
     /* What is left of the deadline, at least 1 ms (0 would mean "forever" to a socket). */

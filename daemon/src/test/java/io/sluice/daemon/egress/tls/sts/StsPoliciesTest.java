@@ -71,7 +71,7 @@ class StsPoliciesTest {
         };
         StsPolicyFetcher fetcher = new StsPolicyFetcher(trust, Duration.ofSeconds(5),
                 Map.of("mta-sts.example.test", host.address()));
-        return new StsPolicies(name -> txt.get(), fetcher, new StsPolicyCache(dir.resolve("mta-sts")), reported::add,
+        return new StsPolicies(name -> txt.get(), fetcher, new StsPolicyCache(dir.resolve("mta-sts")), TlsResult.fetchFailuresTo(reported::add),
                 clock, Runnable::run, Duration.ofMinutes(5));
     }
 
