@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
  */
 @Factory
 final class TlsWiring {
+    /** A domain's MTA-STS decision is reused this long before its TXT record is asked again. */
+    static final java.time.Duration RECHECK_AFTER = java.time.Duration.ofMinutes(1);
 
     @Singleton
     @Secondary
@@ -57,7 +59,7 @@ final class TlsWiring {
         StsPolicies sts = new StsPolicies(new DnsTxtLookup(servers, dns.timeout()),
                 new StsPolicyFetcher(setup.anchors().clientContext(), setup.fetchTimeout(), setup.policyHosts()),
                 new StsPolicyCache(policyDirectory(spool)), TlsResult.fetchFailuresTo(reporter), clock, lookups,
-                setup.retryFetchAfter());
+                setup.retryFetchAfter(), RECHECK_AFTER);
         return new TlsPolicyResolver(dane, sts);
     }
 

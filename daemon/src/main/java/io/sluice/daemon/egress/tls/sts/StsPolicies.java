@@ -36,6 +36,9 @@ public final class StsPolicies {
     private record FailedFetch(String id, Instant at, String why) {
     }
 
+    private record Recent(Lookup lookup, Instant at) {
+    }
+
     private final TxtLookup txt;
     private final StsPolicyFetcher fetcher;
     private final StsPolicyCache cache;
@@ -43,11 +46,24 @@ public final class StsPolicies {
     private final Clock clock;
     private final Executor executor;
     private final Duration retryFetchAfter;
+    private final Duration recheckAfter;
+    private final ConcurrentHashMap<String, Recent> recent = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, FailedFetch> failed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Lookup>> inFlight = new ConcurrentHashMap<>();
 
     public StsPolicies(TxtLookup txt, StsPolicyFetcher fetcher, StsPolicyCache cache, FetchFailures failures,
                        Clock clock, Executor executor, Duration retryFetchAfter) {
+        this(txt, fetcher, cache, failures, clock, executor, retryFetchAfter, Duration.ZERO);
+    }
+
+    /**
+     * @param recheckAfter how long a decision is reused before the TXT record is asked again: route
+     *                     refreshes (every few seconds for a short DNS TTL) then cost no DNS query
+     *                     and no thread hop; a new policy id is noticed within this time
+     */
+    public StsPolicies(TxtLookup txt, StsPolicyFetcher fetcher, StsPolicyCache cache, FetchFailures failures,
+                       Clock clock, Executor executor, Duration retryFetchAfter, Duration recheckAfter) {
+        this.recheckAfter = recheckAfter;
         this.txt = txt;
         this.fetcher = fetcher;
         this.cache = cache;
@@ -59,6 +75,11 @@ public final class StsPolicies {
 
     /** The policy for {@code domain}; never fails (trouble is a {@link Lookup} without a policy). */
     public CompletableFuture<Lookup> lookup(String domain) {
+        Recent last = recent.get(domain);
+        if (last != null && clock.instant().isBefore(last.at().plus(recheckAfter))
+                && last.lookup().policy().map(p -> p.validAt(clock.instant())).orElse(true)) {
+            return CompletableFuture.completedFuture(last.lookup());
+        }
         CompletableFuture<Lookup> mine = new CompletableFuture<>();
         CompletableFuture<Lookup> running = inFlight.putIfAbsent(domain, mine);
         if (running != null) {
@@ -67,7 +88,11 @@ public final class StsPolicies {
         try {
             executor.execute(() -> {
                 try {
-                    mine.complete(decide(domain));
+                    Lookup decided = decide(domain);
+                    if (!recheckAfter.isZero()) {
+                        recent.put(domain, new Recent(decided, clock.instant()));
+                    }
+                    mine.complete(decided);
                 } catch (RuntimeException e) {
                     LOG.warn("MTA-STS lookup for {} failed inside Sluice", domain, e);
                     mine.complete(new Lookup(Optional.empty(), "lookup failed inside Sluice: " + e));

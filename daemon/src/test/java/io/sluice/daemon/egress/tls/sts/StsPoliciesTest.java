@@ -52,6 +52,31 @@ class StsPoliciesTest {
         host.close();
     }
 
+    private SSLContext trust() throws Exception {
+        SSLContext trust = SSLContext.getInstance("TLS");
+        trust.init(null, new javax.net.ssl.TrustManager[] {SmtpClient.trustOf(ca.anchors())}, null);
+        return trust;
+    }
+
+    private Clock clockOf() {
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+    }
+
     private StsPolicies policies(SSLContext trust) {
         Clock clock = new Clock() {
             @Override
@@ -128,6 +153,23 @@ class StsPoliciesTest {
         int before = host.requests.get();
         lookup(p);
         assertEquals(before, host.requests.get(), "a failed fetch is not retried for the same id at once");
+    }
+
+    @Test
+    void aDecisionIsReusedForTheRecheckTimeThenTheTxtRecordIsAskedAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+        StsPolicyFetcher fetcher = new StsPolicyFetcher(trust(), Duration.ofSeconds(5), Map.of("mta-sts.example.test", host.address()));
+        StsPolicies p = new StsPolicies(name -> {
+            queries.incrementAndGet();
+            return txt.get();
+        }, fetcher, new StsPolicyCache(dir.resolve("mta-sts")), TlsResult.fetchFailuresTo(reported::add),
+                clockOf(), Runnable::run, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        assertTrue(lookup(p).inForce().isPresent());
+        assertTrue(lookup(p).inForce().isPresent());
+        assertEquals(1, queries.get(), "a route refresh within the minute asks DNS nothing");
+        now = now.plus(Duration.ofSeconds(61));
+        lookup(p);
+        assertEquals(2, queries.get());
     }
 
     @Test
