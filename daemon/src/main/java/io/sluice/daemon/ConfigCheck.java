@@ -43,7 +43,8 @@ public final class ConfigCheck {
             "io.sluice.protocol.dane.DaneLookup",
             "io.sluice.daemon.ingress.compliance.GateSettings",
             "io.sluice.daemon.egress.window.WindowPolicy",
-            "io.sluice.daemon.engagement.TrackingSettings");
+            "io.sluice.daemon.engagement.TrackingSettings",
+            "io.sluice.daemon.egress.tls.TlsSetup");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */
     private static final java.util.regex.Pattern VIOLATION =

@@ -42,6 +42,12 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = "--starttls", description = "offer STARTTLS with a self-signed certificate")
     boolean startTls;
 
+    @Option(names = "--tls-cert", description = "offer STARTTLS with this PEM certificate chain (leaf first); needs --tls-key")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "the PEM (PKCS#8) private key of --tls-cert")
+    Path tlsKey;
+
     @Option(names = "--hostname", defaultValue = "sink.localhost", description = "name in the greeting (default ${DEFAULT-VALUE})")
     String hostname;
 
@@ -75,7 +81,21 @@ public final class SinkCommand implements Callable<Integer> {
         }
         long stopAfter = Durations.parse(duration).toMillis();
         long every = Math.max(100, Durations.parse(statsEvery).toMillis());
-        SmtpSinkServer server = new SmtpSinkServer(hostname, rules, store, startTls, ioThreads);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UserError("--tls-cert and --tls-key go together");
+        }
+        SmtpSinkServer server;
+        if (tlsCert != null) {
+            io.netty.handler.ssl.SslContext given;
+            try {
+                given = SmtpSinkServer.tlsFrom(tlsCert, tlsKey);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            server = new SmtpSinkServer(hostname, rules, store, given, ioThreads);
+        } else {
+            server = new SmtpSinkServer(hostname, rules, store, startTls, ioThreads);
+        }
         if (feedbackTo != null) {
             server.complainTo(Targets.hostPort(feedbackTo, "--feedback-to"), feedbackAddress);
         }

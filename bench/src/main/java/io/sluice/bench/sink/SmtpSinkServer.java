@@ -38,19 +38,38 @@ public final class SmtpSinkServer implements AutoCloseable {
     private volatile ComplaintReports complaints;
 
     public SmtpSinkServer(String hostname, SinkScript script, Path storeDir, boolean startTls, int ioThreads) {
+        this(hostname, script, storeDir, startTls ? selfSigned(hostname) : null, ioThreads);
+    }
+
+    /**
+     * @param tls what STARTTLS serves (a given certificate: {@link #tlsFrom}), or null for no STARTTLS
+     */
+    public SmtpSinkServer(String hostname, SinkScript script, Path storeDir, SslContext tls, int ioThreads) {
         this.hostname = hostname;
         this.script = script;
         this.storeDir = storeDir;
         this.group = NettyTransport.group(ioThreads);
-        if (startTls) {
-            try {
-                SelfSignedCertificate cert = new SelfSignedCertificate(hostname);
-                this.tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot make a self-signed certificate for STARTTLS: " + e, e);
-            }
-        } else {
-            this.tls = null;
+        this.tls = tls;
+    }
+
+    /**
+     * A STARTTLS context from PEM files: the certificate chain (leaf first) and its private key
+     * (PKCS#8), so a test CA's certificate can be served and a verifying client tested against it.
+     */
+    public static SslContext tlsFrom(Path certChain, Path key) {
+        try {
+            return SslContextBuilder.forServer(certChain.toFile(), key.toFile()).build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot use " + certChain + " and " + key + " for STARTTLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static SslContext selfSigned(String hostname) {
+        try {
+            SelfSignedCertificate cert = new SelfSignedCertificate(hostname);
+            return SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a self-signed certificate for STARTTLS: " + e, e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.sluice.daemon.egress.shaping.Backoff;
 import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ReplyRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
+import io.sluice.daemon.egress.tls.TlsOutcome;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.Response;
@@ -57,6 +58,12 @@ final class AttemptOutcomes {
 
     /** Records the outcome of one attempt on {@code path}, after letting the reply rules act on it. */
     void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply, SmtpCommand command) {
+        finish(path, attempt, target, reply, command, null);
+    }
+
+    /** As above, with the session's transport security for the event (or null). */
+    void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply, SmtpCommand command,
+                TlsOutcome tls) {
         String provider = path.provider();
         if (!reply.isPositive()) {
             warmup.giveBack(path.source, provider);
@@ -67,12 +74,18 @@ final class AttemptOutcomes {
             }
         }
         retry(outcomes.record(attempt, lookup.destinationOf(attempt.domain()), target.describe(), reply, null,
-                path.source.address() == null ? null : path.source.describe(), provider, command));
+                path.source.address() == null ? null : path.source.describe(), provider, command, tls));
     }
 
     /** Records an attempt decided before any connection (no route, a resting site). */
     void decided(Delivery attempt, SmtpReply reply, Instant earliest) {
-        retry(outcomes.record(attempt, lookup.destinationOf(attempt.domain()), null, reply, earliest));
+        decided(attempt, reply, earliest, null);
+    }
+
+    /** As above, naming the transport-security policy that decided it (a TLS failure, no MX the policy allows). */
+    void decided(Delivery attempt, SmtpReply reply, Instant earliest, TlsOutcome tls) {
+        retry(outcomes.record(attempt, lookup.destinationOf(attempt.domain()), null, reply, earliest, null, null,
+                SmtpCommand.UNKNOWN, tls));
     }
 
     /**
@@ -149,16 +162,25 @@ final class AttemptOutcomes {
 
     /** Defers everything ready on the path and leaves the path alone for {@code destination-down-for}. */
     void rest(EgressPath path, SmtpReply reply) {
+        rest(path, reply, null);
+    }
+
+    /** As above, when the last failure was one of TLS under {@code tls}'s policy (named on the events). */
+    void rest(EgressPath path, SmtpReply reply, TlsOutcome tls) {
         Instant until = clock.instant().plus(downFor);
         path.markDown(until, reply);
-        deferReady(path, reply, until);
+        deferReady(path, reply, until, tls);
     }
 
     void deferReady(EgressPath path, SmtpReply reply, Instant until) {
+        deferReady(path, reply, until, null);
+    }
+
+    private void deferReady(EgressPath path, SmtpReply reply, Instant until, TlsOutcome tls) {
         Delivery queued;
         while ((queued = path.poll()) != null) {
             warmup.giveBack(path.source, path.provider());
-            decided(queued.nextAttempt(), reply, until);
+            decided(queued.nextAttempt(), reply, until, tls);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.daemon.egress;
 
 import io.sluice.daemon.egress.route.Destination;
+import io.sluice.daemon.egress.tls.TlsOutcome;
 
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
@@ -83,11 +84,17 @@ public final class DeliveryOutcomes {
      */
     public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
                        String source, String provider, SmtpCommand command) {
+        return record(attempted, destination, host, reply, earliest, source, provider, command, null);
+    }
+
+    /** As above, with the attempt's transport security for the event ({@code tls_policy}, {@code tls}), or null. */
+    public Next record(Delivery attempted, Destination destination, String host, SmtpReply reply, Instant earliest,
+                       String source, String provider, SmtpCommand command, TlsOutcome tls) {
         Instant now = clock.instant();
         Response response = Response.of(reply);
         if (reply.isPositive()) {
             journal.record(attempted.id(), new Outcome.Delivered(now));
-            publish("Delivery", attempted, destination.key(), host, response, now, null, source, provider, null);
+            publish("Delivery", attempted, destination.key(), host, response, now, null, source, provider, null, tls);
             return DONE;
         }
         // issue 6: classify every failure; the hygiene policy may suppress the recipient
@@ -95,13 +102,13 @@ public final class DeliveryOutcomes {
                 attempted.id().toString(), command);
         if (reply.isPermanent()) {
             journal.record(attempted.id(), new Outcome.Bounced(now, reply.toString()));
-            publish("Bounce", attempted, destination.key(), host, response, now, null, source, provider, verdict);
+            publish("Bounce", attempted, destination.key(), host, response, now, null, source, provider, verdict, tls);
             return DONE;
         }
         Instant deadline = retry.deadline(attempted.receivedAt());
         if (!now.isBefore(deadline)) {
             journal.record(attempted.id(), new Outcome.Expired(now));
-            publish("Expiration", attempted, destination.key(), host, response, now, null, source, provider, verdict);
+            publish("Expiration", attempted, destination.key(), host, response, now, null, source, provider, verdict, tls);
             return DONE;
         }
         Duration delay = retry.delayAfter(attempted.attempts(), ThreadLocalRandom.current());
@@ -113,7 +120,7 @@ public final class DeliveryOutcomes {
             due = deadline; // one last attempt at the deadline, then expiry
         }
         journal.record(attempted.id(), new Outcome.Deferred(now, attempted.attempts(), due, reply.toString()));
-        publish("TransientFailure", attempted, destination.key(), host, response, now, due, source, provider, verdict);
+        publish("TransientFailure", attempted, destination.key(), host, response, now, due, source, provider, verdict, tls);
         return new Next.RetryAt(attempted, due);
     }
 
@@ -162,7 +169,7 @@ public final class DeliveryOutcomes {
     }
 
     private void publish(String type, Delivery d, String site, String host, Response response, Instant now,
-                         Instant nextAttempt, String source, String provider, Classification verdict) {
+                         Instant nextAttempt, String source, String provider, Classification verdict, TlsOutcome tls) {
         Event e = Event.delivery(type, now, d.id().message().value(), d.id().recipient(), d.sender(),
                 d.recipient(), site, host, response, d.attempts(), d.receivedAt(), nextAttempt);
         if (source != null || provider != null) {
@@ -172,6 +179,9 @@ public final class DeliveryOutcomes {
         e = e.withLabels(tenantOf(d), d.attributes().get("campaign"));
         if (verdict != null) {
             e = e.withBounce(verdict.category().label(), verdict.reason());
+        }
+        if (tls != null) {
+            e = e.withTls(tls.policy(), tls.result());
         }
         events.accept(e);
     }

@@ -1,6 +1,8 @@
 package io.sluice.daemon.egress;
 
 import io.sluice.daemon.cluster.Shared;
+import io.sluice.daemon.egress.tls.TlsReporter;
+import io.sluice.daemon.egress.tls.TlsSessionResults;
 import io.sluice.daemon.config.EgressSettings;
 import io.sluice.daemon.egress.schedule.FairQueues;
 import io.sluice.daemon.egress.schedule.TimerWheel;
@@ -40,15 +42,15 @@ public final class Dispatcher implements AutoCloseable {
     record Wiring(RouteLookup lookup, Transport transport, DeliveryOutcomes outcomes, SendAssembly assembly,
                   Consumer<Event> events, Clock clock, EgressFiles files, EgressConfig config, WarmupBudgets warmup,
                   Shared shared, Duration downFor, EgressSettings egress, Executor work,
-                  ScheduledExecutorService paced, WindowPolicy windows) {
+                  ScheduledExecutorService paced, WindowPolicy windows, TlsReporter tlsReporter) {
 
-        /** Without configured delivery windows (a message's own window still counts). */
+        /** Without configured delivery windows (a message's own window still counts) and without TLS-RPT (unit tests). */
         Wiring(RouteLookup lookup, Transport transport, DeliveryOutcomes outcomes, SendAssembly assembly,
                Consumer<Event> events, Clock clock, EgressFiles files, EgressConfig config, WarmupBudgets warmup,
                Shared shared, Duration downFor, EgressSettings egress, Executor work,
                ScheduledExecutorService paced) {
             this(lookup, transport, outcomes, assembly, events, clock, files, config, warmup, shared, downFor, egress,
-                    work, paced, WindowPolicy.NONE);
+                    work, paced, WindowPolicy.NONE, TlsReporter.NONE);
         }
     }
 
@@ -77,7 +79,7 @@ public final class Dispatcher implements AutoCloseable {
         WindowWait windows = new WindowWait(w.windows(), wheel, w.outcomes(), w.clock());
         Placement placement = new Placement(queues, routes, paths, holds, w.warmup(), config, after, w.clock(), windows);
         this.sessions = new Sessions(w.transport(), w.assembly(), after, w.outcomes(), holds, w.warmup(), w.clock(),
-                w.egress().brokenTlsMemory(), w.work(), w.paced(), mailbox);
+                w.egress().brokenTlsMemory(), w.work(), w.paced(), mailbox, new TlsSessionResults(w.tlsReporter()));
         this.control = new OperatorControl(holds, w.shared().holds(), after, paths, w.files(), config, w.warmup(),
                 routes, placement, mailbox);
         this.scheduler = new SchedulerLoop(mailbox, w.clock(), w.egress().tick(), queues, wheel, placement, sessions,

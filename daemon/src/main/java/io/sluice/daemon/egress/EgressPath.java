@@ -30,11 +30,23 @@ final class EgressPath {
     private volatile SmtpReply downReply;
 
     EgressPath(Source source, Site site, ProviderThrottle throttle, List<RouteDecision.Target> targets) {
-        this.key = source.name() + ">" + site.name();
+        this(keyOf(source, site, null), source, site, throttle, targets);
+    }
+
+    EgressPath(String key, Source source, Site site, ProviderThrottle throttle, List<RouteDecision.Target> targets) {
+        this.key = key;
         this.source = source;
         this.site = site;
         this.throttle = throttle;
         this.targets = targets;
+    }
+
+    /**
+     * {@code SOURCE>SITE}, or {@code SOURCE>SITE#DOMAIN} for the path of a domain with a published
+     * TLS policy (MTA-STS, DANE), which shares its connections with no other domain.
+     */
+    static String keyOf(Source source, Site site, String policyDomain) {
+        return source.name() + ">" + site.name() + (policyDomain == null ? "" : "#" + policyDomain);
     }
 
     String provider() {

@@ -24,10 +24,16 @@ final class EgressPaths {
         this.limits = limits;
     }
 
-    /** The path from {@code source} to {@code site}, made on first use; its targets are refreshed. */
+    /**
+     * The path from {@code source} to {@code site}, made on first use; its targets are refreshed.
+     * Targets under a domain's published TLS policy get that domain's own path (see
+     * {@link RouteDecision.Targets#policyDomain()}).
+     */
     EgressPath path(Source source, Site site, ProviderRule rule, List<RouteDecision.Target> targets) {
-        EgressPath p = paths.computeIfAbsent(source.name() + ">" + site.name(),
-                k -> new EgressPath(source, site, limits.throttle(source, rule), targets));
+        String policyDomain = targets.stream().map(RouteDecision.Target::tls)
+                .filter(t -> t != null && t.policyDomain() != null).map(t -> t.policyDomain()).findFirst().orElse(null);
+        EgressPath p = paths.computeIfAbsent(EgressPath.keyOf(source, site, policyDomain),
+                k -> new EgressPath(k, source, site, limits.throttle(source, rule), targets));
         p.targets = targets;
         return p;
     }
@@ -35,6 +41,12 @@ final class EgressPaths {
     /** The path from the source named {@code source} to {@code site}, or null when none is in use. */
     EgressPath get(String source, Site site) {
         return paths.get(source + ">" + site.name());
+    }
+
+    /** Every path from the source named {@code source} to {@code site}, the per-policy-domain ones included. */
+    List<EgressPath> all(String source, Site site) {
+        String plain = source + ">" + site.name();
+        return paths.values().stream().filter(p -> p.key.equals(plain) || p.key.startsWith(plain + "#")).toList();
     }
 
     Collection<EgressPath> all() {

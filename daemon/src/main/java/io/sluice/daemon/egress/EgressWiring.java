@@ -9,6 +9,7 @@ import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Rate;
 import io.sluice.daemon.egress.signing.MessageSigner;
+import io.sluice.daemon.egress.tls.TlsReporter;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.daemon.outcome.tokens.DeliveryHeaders;
@@ -39,7 +40,8 @@ final class EgressWiring {
     Dispatcher dispatcher(Router router, SmtpClient client, Spool spool, DeliveryOutcomes outcomes, Clock clock,
                           DeliverySettings settings, MessageSigner dkim, EgressSettings egress, EventLog events,
                           SpoolSettingsConfig spoolSettings, DeliveryHeaders perDelivery, Shared shared,
-                          WindowPolicy windows, io.sluice.daemon.engagement.TrackingRewriter tracking) {
+                          WindowPolicy windows, io.sluice.daemon.engagement.TrackingRewriter tracking,
+                          TlsReporter tlsReporter) {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), settings.connectionsPerDestination(),
                 1000, settings.messagesPerConnection(), Rate.UNLIMITED, Rate.UNLIMITED,
                 tlsMode(settings));
@@ -51,7 +53,7 @@ final class EgressWiring {
                 new SendAssembly(spool::read, perDelivery, dkim, clock, tracking), events::publish, clock, files, config,
                 warmup, shared, settings.destinationDownFor(), egress,
                 Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch")),
-                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing")), windows));
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing")), windows, tlsReporter));
         dispatcher.start();
         return dispatcher;
     }

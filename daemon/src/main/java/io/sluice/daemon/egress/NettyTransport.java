@@ -3,6 +3,7 @@ package io.sluice.daemon.egress;
 import io.sluice.protocol.client.ClientSettings;
 import io.sluice.protocol.client.SmtpClient;
 import io.sluice.protocol.client.SmtpConnection;
+import io.sluice.protocol.client.TlsSession;
 import io.sluice.protocol.client.Transaction;
 import io.sluice.protocol.client.TransactionResult;
 
@@ -43,6 +44,11 @@ final class NettyTransport implements Transport {
         @Override
         public boolean isOpen() {
             return connection.isOpen();
+        }
+
+        @Override
+        public TlsSession tls() {
+            return connection.tls();
         }
     }
 }

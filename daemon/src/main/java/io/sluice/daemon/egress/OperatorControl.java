@@ -92,8 +92,7 @@ final class OperatorControl {
         holds.suspend(scope, new Suspensions.Hold(until, "admin", "suspended by an operator"));
         after.publishShaping("Suspension", scope, null, "admin", null, until);
         if (scope instanceof HoldScope.Path held) {
-            EgressPath p = paths.get(held.source(), held.site());
-            if (p != null) {
+            for (EgressPath p : paths.all(held.source(), held.site())) {
                 after.requeueReady(p);
             }
         }

@@ -8,6 +8,7 @@ import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.sources.Pool;
 import io.sluice.daemon.egress.sources.Source;
+import io.sluice.daemon.egress.tls.TlsOutcome;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
 
 import java.net.Inet4Address;
@@ -77,8 +78,9 @@ final class Placement implements FairQueues.Mover<Delivery> {
         }
         if (route.decision() instanceof RouteDecision.Unavailable unavailable) {
             routes.forget(key.domain()); // ask again at the next attempt
+            TlsOutcome tls = unavailable.tlsPolicy() == null ? null : TlsOutcome.failed(unavailable.tlsPolicy());
             for (Delivery d : queues.drain(q)) {
-                after.decided(d.nextAttempt(), unavailable.reply(), null);
+                after.decided(d.nextAttempt(), unavailable.reply(), null, tls);
             }
             return FairQueues.Move.BLOCKED;
         }

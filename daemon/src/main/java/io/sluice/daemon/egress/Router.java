@@ -11,6 +11,10 @@ import io.sluice.protocol.dns.MxHost;
 import io.sluice.protocol.dns.MxResolver;
 import io.sluice.protocol.dns.Route;
 import io.sluice.protocol.smtp.SmtpReply;
+import io.sluice.daemon.egress.tls.DomainTls;
+import io.sluice.daemon.egress.tls.TlsPolicy;
+import io.sluice.daemon.egress.tls.TlsPolicyResolver;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -35,8 +39,17 @@ public final class Router implements RouteLookup, AutoCloseable {
     private final MxResolver resolver;
     private final ExecutorService dnsExecutor;
     private final boolean allowPrivateMx;
+    private final TlsPolicyResolver tls;
 
-    public Router(DeliverySettings delivery, DnsSettings dns, @Value("${sluice.smarthost:}") String smarthost) {
+    /** A router that applies no published TLS policy (unit tests). */
+    public Router(DeliverySettings delivery, DnsSettings dns, String smarthost) {
+        this(delivery, dns, smarthost, TlsPolicyResolver.nothingPublished());
+    }
+
+    @Inject
+    public Router(DeliverySettings delivery, DnsSettings dns, @Value("${sluice.smarthost:}") String smarthost,
+                  TlsPolicyResolver tls) {
+        this.tls = tls;
         this.port = delivery.port();
         this.allowPrivateMx = delivery.allowPrivateMx();
         this.dnsExecutor = Executors.newFixedThreadPool(2, r -> {
@@ -72,16 +85,45 @@ public final class Router implements RouteLookup, AutoCloseable {
             return CompletableFuture.completedFuture(new RouteDecision.Targets(
                     List.of(new RouteDecision.Target(smarthost.getHostString(), smarthost))));
         }
-        return resolver.resolve(destinationKey).handle((route, error) -> {
+        return resolver.resolve(destinationKey).thenCompose(route -> {
+            if (!(route instanceof Route.Hosts hosts)) {
+                return CompletableFuture.completedFuture(decide(destinationKey, route, null));
+            }
+            List<String> names = hosts.hosts().stream().map(MxHost::name).distinct().toList();
+            return tls.resolve(destinationKey, names).thenApply(policies -> decide(destinationKey, route, policies));
+        }).handle((decision, error) -> {
             if (error != null) {
                 return new RouteDecision.Unavailable(SmtpReply.of(451, "4.4.3",
                         "DNS lookup for " + destinationKey + " failed: " + error.getMessage()));
             }
-            return decide(destinationKey, route);
+            return decision;
         });
     }
 
-    private RouteDecision decide(String domain, Route route) {
+    /**
+     * The published TLS policies of {@code domain} now and why (for {@code sluicectl tls}): its MX
+     * hosts from DNS, then DANE and MTA-STS as a delivery would see them.
+     */
+    public CompletableFuture<DomainTlsReport> explainTls(String domain) {
+        if (smarthost != null) {
+            return CompletableFuture.completedFuture(new DomainTlsReport(domain, List.of(),
+                    DomainTls.none(domain, "everything goes to the smarthost " + smarthostName + "; no published policy applies")));
+        }
+        return resolver.resolve(domain).thenCompose(route -> {
+            if (!(route instanceof Route.Hosts hosts)) {
+                return CompletableFuture.completedFuture(new DomainTlsReport(domain, List.of(),
+                        DomainTls.none(domain, "no MX hosts to secure: " + route)));
+            }
+            List<String> names = hosts.hosts().stream().map(MxHost::name).distinct().toList();
+            return tls.resolve(domain, names).thenApply(p -> new DomainTlsReport(domain, names, p));
+        });
+    }
+
+    /** A domain's MX hosts and the published policies found for them. */
+    public record DomainTlsReport(String domain, List<String> mxHosts, DomainTls policies) {
+    }
+
+    private RouteDecision decide(String domain, Route route, DomainTls policies) {
         if (route instanceof Route.NullMx) {
             return new RouteDecision.Refused(SmtpReply.of(556, "5.1.10",
                     "domain " + domain + " does not accept mail (null MX, RFC 7505)"));
@@ -98,14 +140,24 @@ public final class Router implements RouteLookup, AutoCloseable {
         List<String> names = new ArrayList<>();
         boolean privateOnly = false;
         for (MxHost host : hosts.hosts()) {
+            if (policies != null && !policies.allows(host.name())) {
+                continue; // RFC 8461 §4.1: an enforced policy that does not list the host rules it out
+            }
             names.add(host.name());
+            TlsPolicy published = policies == null ? null : policies.policyFor(host.name()).orElse(null);
             for (InetAddress address : host.addresses()) {
                 if (!allowPrivateMx && isPrivate(address)) {
                     privateOnly = true;
                     continue;
                 }
-                targets.add(new RouteDecision.Target(host.name(), new InetSocketAddress(address, port)));
+                targets.add(new RouteDecision.Target(host.name(), new InetSocketAddress(address, port), published));
             }
+        }
+        if (names.isEmpty()) {
+            // the domain defers alone: other domains on the same MX hosts are not held back
+            return new RouteDecision.Unavailable(SmtpReply.of(451, "4.7.5", "no MX host of " + domain
+                    + " matches its MTA-STS policy (" + policies.excluded() + " are not listed)"),
+                    TlsPolicy.mtaSts(domain, true, List.of()));
         }
         if (targets.isEmpty() && privateOnly) {
             // A misconfigured (or hostile) zone must not make us deliver into our own network.

@@ -4,7 +4,12 @@ import io.sluice.daemon.egress.shaping.HoldScope;
 import io.sluice.daemon.egress.shaping.ProviderRule;
 import io.sluice.daemon.egress.shaping.Suspensions;
 import io.sluice.daemon.egress.warmup.WarmupBudgets;
+import io.sluice.daemon.egress.tls.TlsFailures;
+import io.sluice.daemon.egress.tls.TlsOutcome;
+import io.sluice.daemon.egress.tls.TlsPolicy;
+import io.sluice.daemon.egress.tls.TlsSessionResults;
 import io.sluice.protocol.client.ClientSettings;
+import io.sluice.protocol.client.PeerAuthentication;
 import io.sluice.protocol.client.SmtpClientException;
 import io.sluice.protocol.client.TlsMode;
 import io.sluice.protocol.bounce.SmtpCommand;
@@ -32,9 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Outbound sessions: opens connections for a path's ready queue (up to the provider rule's caps
- * and connection rate), tries the targets in order, remembers MX addresses whose STARTTLS failed
- * (opportunistic TLS then goes there in clear for {@code broken-tls-memory}; {@code required}
- * never does), paces transactions to the message rate, and puts several recipients of one
+ * and connection rate), tries the targets in order under each one's TLS policy (issue 16: what
+ * its domain published, else the provider rule's {@code tls}), remembers MX addresses whose
+ * STARTTLS failed (opportunistic TLS then goes there in clear for {@code broken-tls-memory}; a
+ * policy never does: its TLS failures move to the next MX and finally defer), paces transactions to the message rate, and puts several recipients of one
  * message in one transaction. Each connection carries transactions one after another until the
  * path has no work or the rule's deliveries per connection are sent. A failure inside Sluice at
  * any step (an unreadable spooled message, a callback that throws) defers the deliveries it had
@@ -57,12 +63,14 @@ final class Sessions {
     /** Wakes connections that wait for their provider's message rate (one timer per waiting connection). */
     private final ScheduledExecutorService paced;
     private final Mailbox mailbox;
+    private final TlsSessionResults tlsResults;
     /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
     private final ConcurrentHashMap<InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
 
     Sessions(Transport transport, SendAssembly assembly, AttemptOutcomes after, DeliveryOutcomes outcomes,
              Suspensions holds, WarmupBudgets warmup, Clock clock, Duration brokenTlsMemory, Executor work,
-             ScheduledExecutorService paced, Mailbox mailbox) {
+             ScheduledExecutorService paced, Mailbox mailbox, TlsSessionResults tlsResults) {
+        this.tlsResults = tlsResults;
         this.transport = transport;
         this.assembly = assembly;
         this.after = after;
@@ -104,7 +112,7 @@ final class Sessions {
             }
             Slot slot = new Slot(path);
             try {
-                work.execute(() -> guarded(slot, null, List.of(), () -> connect(slot, path.targets, 0, null)));
+                work.execute(() -> guarded(slot, null, List.of(), () -> connect(slot, path.targets, 0, null, null, false)));
             } catch (RuntimeException e) { // a worker pool that refuses work (shutting down)
                 slot.release(false);
                 throw e;
@@ -189,53 +197,89 @@ final class Sessions {
         return until != null && clock.instant().isBefore(until);
     }
 
-    /* Tries the targets in order (RFC 5321 §5.1: the next MX when one does not answer). */
-    private void connect(Slot slot, List<RouteDecision.Target> targets, int index, SmtpReply last) {
+    /* The policy a target is under: what its domain published for it, else the provider rule's tls. */
+    static TlsPolicy policyFor(EgressPath path, RouteDecision.Target target) {
+        return target.tls() != null ? target.tls() : TlsPolicy.ofRule(path.throttle.rule().tls());
+    }
+
+    /*
+     * Tries the targets in order (RFC 5321 §5.1: the next MX when one does not answer). {@code inClear}
+     * retries the same host without TLS, which only opportunistic TLS and MTA-STS testing allow;
+     * {@code lastTls} is the policy outcome of the last failure when it was one of TLS.
+     */
+    private void connect(Slot slot, List<RouteDecision.Target> targets, int index, SmtpReply last,
+                         TlsOutcome lastTls, boolean inClear) {
         EgressPath path = slot.path;
         boolean closed = mailbox.closed();
         if (index >= targets.size() || closed) {
             if (!closed) {
-                after.rest(path, last == null ? SmtpReply.of(451, "4.4.4", "no address to try") : last);
+                after.rest(path, last == null ? SmtpReply.of(451, "4.4.4", "no address to try") : last, lastTls);
             }
             slot.release(true);
             return;
         }
         RouteDecision.Target target = targets.get(index);
-        TlsMode tls = path.throttle.rule().tls();
-        if (tls == TlsMode.OPPORTUNISTIC && tlsBroken(target.address())) {
-            tls = TlsMode.NONE; // this host's STARTTLS failed recently: in clear, as opportunistic TLS allows
-        }
-        ClientSettings cs = transport.settings().withTls(tls);
+        TlsPolicy policy = policyFor(path, target);
+        // the broken-TLS memory is opportunistic TLS's alone: a policy never learns to go in clear
+        boolean clear = inClear || policy.kind() == TlsPolicy.Kind.OPPORTUNISTIC && tlsBroken(target.address());
+        ClientSettings cs = transport.settings()
+                .withTls(clear ? TlsMode.NONE : policy.tlsMode())
+                .withPeer(target.hostName(), clear ? PeerAuthentication.ANY : policy.authentication());
         if (path.source.ehloName() != null) {
             cs = cs.withEhloName(path.source.ehloName());
         }
-        boolean triedTls = tls == TlsMode.OPPORTUNISTIC;
         transport.connect(target.address(), path.source.address(), cs).whenCompleteAsync((connection, error) -> {
             if (error == null) {
-                guarded(slot, connection, List.of(), () -> session(slot, connection, target, 0));
+                guarded(slot, connection, List.of(), () -> {
+                    // a retry in clear after a TLS failure was reported as that failure already
+                    TlsOutcome tls = inClear ? TlsOutcome.of(policy, connection.tls())
+                            : tlsResults.established(policy, target.hostName(), connection.tls());
+                    session(slot, connection, target, 0, tls);
+                });
                 return;
             }
-            guarded(slot, null, List.of(), () -> failedToConnect(slot, targets, index, target, triedTls, error));
+            guarded(slot, null, List.of(), () -> failedToConnect(slot, targets, index, target, policy, clear, error));
         }, work);
     }
 
     private void failedToConnect(Slot slot, List<RouteDecision.Target> targets, int index,
-                                 RouteDecision.Target target, boolean triedTls, Throwable error) {
+                                 RouteDecision.Target target, TlsPolicy policy, boolean wasClear, Throwable error) {
         EgressPath path = slot.path;
         Throwable cause = AttemptOutcomes.unwrap(error);
         SmtpReply reply = AttemptOutcomes.replyFor(cause, target);
         LOG.debug("{} via {}: {}", target.describe(), path.source.describe(), reply);
-        if (triedTls && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS) {
-            brokenTls.put(target.address(), clock.instant().plus(brokenTlsMemory));
-            LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(), brokenTlsMemory);
-            connect(slot, targets, index, reply); // the same host again, without TLS
+        boolean tlsFailed = !wasClear && cause instanceof SmtpClientException e && e.kind() == SmtpClientException.Kind.TLS;
+        if (!tlsFailed) {
+            connect(slot, targets, index + 1, reply, null, false);
             return;
         }
-        connect(slot, targets, index + 1, reply);
+        TlsOutcome tls = tlsResults.failed(policy, target.hostName(), cause);
+        switch (policy.kind()) {
+            case OPPORTUNISTIC -> {
+                brokenTls.put(target.address(), clock.instant().plus(brokenTlsMemory));
+                LOG.info("STARTTLS with {} failed; going there in clear for {}", target.describe(), brokenTlsMemory);
+                connect(slot, targets, index, reply, null, true); // the same host again, without TLS
+            }
+            case MTA_STS_TESTING -> {
+                // RFC 8461 §5: testing reports and delivers as if there were no policy; nothing is remembered
+                LOG.info("TLS with {} failed under the MTA-STS testing policy of {}; reported, going on in clear",
+                        target.describe(), policy.policyDomain());
+                connect(slot, targets, index, reply, null, true);
+            }
+            default -> {
+                // under a policy: never clear text; the next MX, and a deferral (not a bounce) when none is left
+                SmtpReply why = SmtpReply.of(451, "4.7.5", "TLS with " + target.describe() + " failed under the "
+                        + policy.kind().label() + " policy" + (policy.policyDomain() == null ? "" : " of " + policy.policyDomain())
+                        + " (" + TlsFailures.classify(cause).label() + "): " + cause.getMessage());
+                LOG.info("{}", why);
+                connect(slot, targets, index + 1, why, tls, false);
+            }
+        }
     }
 
     /* One transaction after another on an open connection, while the path has work. */
-    private void session(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent) {
+    private void session(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent,
+                         TlsOutcome tls) {
         EgressPath path = slot.path;
         Instant now = clock.instant();
         ProviderRule rule = path.throttle.rule();
@@ -249,7 +293,7 @@ final class Sessions {
             long waitNanos = Math.min(1_000_000_000L,
                     Math.max(1_000_000L, path.throttle.waitMessageNanos(System.nanoTime())));
             paced.schedule(() -> work.execute(() -> guarded(slot, connection, List.of(),
-                    () -> session(slot, connection, target, sent))), waitNanos, TimeUnit.NANOSECONDS);
+                    () -> session(slot, connection, target, sent, tls))), waitNanos, TimeUnit.NANOSECONDS);
             return;
         }
         Delivery delivery = stop ? null : path.poll();
@@ -259,12 +303,12 @@ final class Sessions {
             return;
         }
         mailbox.wake(); // room on the ready queue
-        send(slot, connection, target, sent, delivery);
+        send(slot, connection, target, sent, delivery, tls);
     }
 
     /* Sends {@code delivery} and whatever of its message may share the transaction, then goes on. */
     private void send(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent,
-                      Delivery delivery) {
+                      Delivery delivery, TlsOutcome tls) {
         EgressPath path = slot.path;
         ProviderRule rule = path.throttle.rule();
         List<Delivery> batch = List.of(delivery);
@@ -273,7 +317,7 @@ final class Sessions {
             // "no means no": a recipient suppressed after queueing is not sent (journaled final)
             if (outcomes.droppedAsSuppressed(delivery)) {
                 warmup.giveBack(path.source, rule.name());
-                session(slot, connection, target, sent);
+                session(slot, connection, target, sent, tls);
                 return;
             }
             StoredMessage message;
@@ -283,7 +327,7 @@ final class Sessions {
                 // item 9: not dropped from memory: deferred with the retry policy's backoff and an event
                 LOG.warn("delivery {} deferred: message not readable from the spool: {}", delivery.id(), e.getMessage());
                 after.deferLocally(path, delivery.nextAttempt(), "message not readable from the spool: " + e.getMessage());
-                session(slot, connection, target, sent);
+                session(slot, connection, target, sent, tls);
                 return;
             }
             batch = batch(path, rule, delivery, sent);
@@ -296,16 +340,16 @@ final class Sessions {
         reply.whenCompleteAsync((result, error) -> guarded(slot, connection, List.of(), () -> {
             if (error != null) {
                 failed(slot, connection, target, sending,
-                        AttemptOutcomes.replyFor(AttemptOutcomes.unwrap(error), target));
+                        AttemptOutcomes.replyFor(AttemptOutcomes.unwrap(error), target), tls);
                 return;
             }
             for (Delivery d : sending) {
                 SmtpReply r = result.replyFor(d.recipient());
                 finish(path, d.nextAttempt(), target, r != null ? r : SmtpReply.of(451, "4.4.0", "no reply for recipient"),
-                        commandAnswered(result, d.recipient()));
+                        commandAnswered(result, d.recipient()), tls);
             }
             if (connection.isOpen()) {
-                session(slot, connection, target, sent + sending.size());
+                session(slot, connection, target, sent + sending.size(), tls);
             } else {
                 slot.release(true);
             }
@@ -314,9 +358,9 @@ final class Sessions {
 
     /* One delivery's outcome; when recording it fails, the delivery is deferred rather than stranded. */
     private void finish(EgressPath path, Delivery attempt, RouteDecision.Target target, SmtpReply reply,
-                        SmtpCommand command) {
+                        SmtpCommand command, TlsOutcome tls) {
         try {
-            after.finish(path, attempt, target, reply, command);
+            after.finish(path, attempt, target, reply, command, tls);
         } catch (RuntimeException e) {
             LOG.error("the outcome of {} ({}) could not be recorded; deferred", attempt.id(), reply, e);
             after.deferLocally(null, attempt, "outcome not recorded: " + e);
@@ -369,10 +413,10 @@ final class Sessions {
 
     /* The transaction failed as a whole: every recipient gets the failure's reply. */
     private void failed(Slot slot, Transport.Connection connection, RouteDecision.Target target,
-                        List<Delivery> batch, SmtpReply reply) {
+                        List<Delivery> batch, SmtpReply reply, TlsOutcome tls) {
         EgressPath path = slot.path;
         for (Delivery d : batch) {
-            finish(path, d.nextAttempt(), target, reply, SmtpCommand.UNKNOWN);
+            finish(path, d.nextAttempt(), target, reply, SmtpCommand.UNKNOWN, tls);
         }
         if (reply.code() == 421) {
             after.rest(path, reply); // RFC 5321 §3.8: the rest of this connection's work is deferred

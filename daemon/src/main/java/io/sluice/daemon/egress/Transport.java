@@ -1,6 +1,7 @@
 package io.sluice.daemon.egress;
 
 import io.sluice.protocol.client.ClientSettings;
+import io.sluice.protocol.client.TlsSession;
 import io.sluice.protocol.client.Transaction;
 import io.sluice.protocol.client.TransactionResult;
 
@@ -32,5 +33,10 @@ interface Transport {
         CompletableFuture<Void> quit();
 
         boolean isOpen();
+
+        /** What STARTTLS gave this session; clear text unless the transport says otherwise. */
+        default TlsSession tls() {
+            return TlsSession.CLEAR;
+        }
     }
 }

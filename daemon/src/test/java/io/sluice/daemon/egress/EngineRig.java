@@ -93,6 +93,8 @@ final class EngineRig implements AutoCloseable {
     final FakeTransport transport = new FakeTransport();
     final Map<DeliveryId, List<Outcome>> journal = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
+    /** What the engine recorded for TLS-RPT. */
+    final List<io.sluice.daemon.egress.tls.TlsResult> tlsResults = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ManualExecutor work = new ManualExecutor();
     final Dispatcher engine;
     final WarmupBudgets warmup;
@@ -142,7 +144,7 @@ final class EngineRig implements AutoCloseable {
         this.engine = new Dispatcher(new Dispatcher.Wiring(new Table(), transport, outcomes, assembly, events::add,
                 clock, files, config, warmup, Shared.LOCAL, DOWN_FOR,
                 new EgressSettings(null, null, Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofDays(1)),
-                work, paced, windows));
+                work, paced, windows, tlsResults::add));
     }
 
     private static Path write(Path dir, String name, String text) throws Exception {

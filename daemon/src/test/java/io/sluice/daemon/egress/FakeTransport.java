@@ -25,8 +25,9 @@ import java.util.function.Function;
  * the answer is acted on.
  */
 final class FakeTransport implements Transport {
-    /** One connection attempt: where to, from where, and with which TLS mode. */
-    record Attempt(InetSocketAddress target, InetAddress source, TlsMode tls) {
+    /** One connection attempt: where to, from where, with which TLS mode and peer check. */
+    record Attempt(InetSocketAddress target, InetAddress source, TlsMode tls, String serverName,
+                   io.sluice.protocol.client.PeerAuthentication authentication) {
     }
 
     private final ClientSettings settings = new ClientSettings("sluice.test", Duration.ofSeconds(1),
@@ -78,7 +79,7 @@ final class FakeTransport implements Transport {
     @Override
     public synchronized CompletableFuture<Connection> connect(InetSocketAddress target, InetAddress source,
                                                               ClientSettings settings) {
-        attempts.add(new Attempt(target, source, settings.tls()));
+        attempts.add(new Attempt(target, source, settings.tls(), settings.serverName(), settings.authentication()));
         if (nextConnectThrows != null) {
             RuntimeException e = nextConnectThrows;
             nextConnectThrows = null;

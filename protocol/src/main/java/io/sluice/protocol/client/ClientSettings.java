@@ -15,11 +15,23 @@ import java.util.Objects;
  * @param dataTimeout     from the first body byte to the reply after the final dot
  *                        (§4.5.3.2.5-6: 3 minutes per block, 10 minutes for the final reply)
  * @param tls             STARTTLS policy
+ * @param serverName      the name sent in SNI and, under a policy, looked for in the certificate
+ *                        (the MX host name); null for the address's host string
+ * @param authentication  how the certificate is judged ({@link PeerAuthentication#ANY} for
+ *                        opportunistic TLS)
  */
 public record ClientSettings(String ehloName, Duration connectTimeout, Duration greetingTimeout,
-                             Duration commandTimeout, Duration dataTimeout, TlsMode tls) {
+                             Duration commandTimeout, Duration dataTimeout, TlsMode tls,
+                             String serverName, PeerAuthentication authentication) {
+
+    /** Settings that take any certificate, with the address's host string as server name. */
+    public ClientSettings(String ehloName, Duration connectTimeout, Duration greetingTimeout,
+                          Duration commandTimeout, Duration dataTimeout, TlsMode tls) {
+        this(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, tls, null, PeerAuthentication.ANY);
+    }
 
     public ClientSettings {
+        Objects.requireNonNull(authentication, "authentication");
         Objects.requireNonNull(ehloName, "ehloName");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(greetingTimeout, "greetingTimeout");
@@ -41,15 +53,22 @@ public record ClientSettings(String ehloName, Duration connectTimeout, Duration 
     }
 
     public ClientSettings withTls(TlsMode mode) {
-        return new ClientSettings(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, mode);
+        return new ClientSettings(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, mode,
+                serverName, authentication);
+    }
+
+    /** The same settings towards a named server judged by {@code how} (a transport-security policy). */
+    public ClientSettings withPeer(String name, PeerAuthentication how) {
+        return new ClientSettings(ehloName, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, tls, name, how);
     }
 
     /** The same settings with another EHLO name (a source's own name). */
     public ClientSettings withEhloName(String name) {
-        return new ClientSettings(name, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, tls);
+        return new ClientSettings(name, connectTimeout, greetingTimeout, commandTimeout, dataTimeout, tls,
+                serverName, authentication);
     }
 
     public ClientSettings withTimeouts(Duration connect, Duration greeting, Duration command, Duration data) {
-        return new ClientSettings(ehloName, connect, greeting, command, data, tls);
+        return new ClientSettings(ehloName, connect, greeting, command, data, tls, serverName, authentication);
     }
 }

@@ -23,7 +23,12 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Opens SMTP sessions. Owns the event loops: one client serves many connections, and
@@ -35,9 +40,20 @@ public final class SmtpClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelType;
     private final SslContext sslContext;
+    private final X509TrustManager webPki;
 
+    /** A client whose Web PKI checks trust the JDK's default anchors (the {@code cacerts} file). */
     public SmtpClient(ClientSettings settings, int ioThreads) {
+        this(settings, ioThreads, defaultTrust());
+    }
+
+    /**
+     * @param webPki the trust anchors for sessions under {@link PeerAuthentication.WebPki}
+     *               (MTA-STS, required TLS)
+     */
+    public SmtpClient(ClientSettings settings, int ioThreads, X509TrustManager webPki) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.webPki = Objects.requireNonNull(webPki, "webPki");
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
@@ -111,7 +127,7 @@ public final class SmtpClient implements AutoCloseable {
                 channel.close();
                 return;
             }
-            new SmtpConnection(channel, session, settings, sslContext, remote).open().whenComplete((c, e) -> {
+            new SmtpConnection(channel, session, settings, new TlsContexts(sslContext, webPki), remote).open().whenComplete((c, e) -> {
                 if (e != null) {
                     result.completeExceptionally(SmtpConnection.unwrap(e));
                 } else {
@@ -120,6 +136,27 @@ public final class SmtpClient implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    /** The JDK's default trust anchors, as a PKIX trust manager. */
+    public static X509TrustManager defaultTrust() {
+        return trustOf(null);
+    }
+
+    /** A PKIX trust manager over {@code anchors}, or over the JDK's defaults when null. */
+    public static X509TrustManager trustOf(KeyStore anchors) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            for (TrustManager tm : factory.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("no X.509 trust manager in " + factory.getAlgorithm());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load trust anchors: " + e.getMessage(), e);
+        }
     }
 
     /** Closes every connection and stops the event loops; waits up to a few seconds. */

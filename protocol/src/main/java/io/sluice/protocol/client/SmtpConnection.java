@@ -1,11 +1,11 @@
 package io.sluice.protocol.client;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.sluice.protocol.client.SmtpClientException.Kind;
 import io.sluice.protocol.smtp.SmtpReply;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,22 +35,23 @@ public final class SmtpConnection {
     private final Channel channel;
     private final SmtpSessionHandler session;
     private final ClientSettings settings;
-    private final SslContext sslContext;
+    private final TlsContexts tlsContexts;
     private final InetSocketAddress remote;
     private final AtomicBoolean busy = new AtomicBoolean();
 
     private volatile SmtpReply greeting;
     private volatile Map<String, String> extensions = Map.of();
     private volatile boolean tlsActive;
+    private volatile TlsSession tlsSession = TlsSession.CLEAR;
     /* MAIL was accepted and the transaction has not ended with a DATA reply: RSET before the next. */
     private boolean transactionOpen;
 
     SmtpConnection(Channel channel, SmtpSessionHandler session, ClientSettings settings,
-                   SslContext sslContext, InetSocketAddress remote) {
+                   TlsContexts tlsContexts, InetSocketAddress remote) {
         this.channel = channel;
         this.session = session;
         this.settings = settings;
-        this.sslContext = sslContext;
+        this.tlsContexts = tlsContexts;
         this.remote = remote;
     }
 
@@ -71,6 +72,11 @@ public final class SmtpConnection {
 
     public boolean tlsActive() {
         return tlsActive;
+    }
+
+    /** What STARTTLS gave: protocol, cipher and the certificate verdict; {@link TlsSession#CLEAR} without TLS. */
+    public TlsSession tls() {
+        return tlsSession;
     }
 
     public boolean isOpen() {
@@ -149,18 +155,49 @@ public final class SmtpConnection {
     }
 
     private CompletableFuture<Void> handshake() {
-        SslHandler ssl = sslContext.newHandler(channel.alloc(), remote.getHostString(), remote.getPort());
+        PeerAuthentication how = settings.authentication();
+        String serverName = settings.serverName() != null ? settings.serverName() : remote.getHostString();
+        SslHandler ssl;
+        PeerTrust trust = null;
+        try {
+            if (how instanceof PeerAuthentication.Any) {
+                ssl = tlsContexts.opportunistic().newHandler(channel.alloc(), serverName, remote.getPort());
+            } else {
+                trust = tlsContexts.trustFor(how, serverName);
+                ssl = tlsContexts.forPolicy(trust).newHandler(channel.alloc(), serverName, remote.getPort());
+            }
+        } catch (SSLException e) {
+            SmtpClientException failure = new SmtpClientException(Kind.TLS, "cannot set up TLS: " + e.getMessage(), null, e);
+            session.fail(failure);
+            return CompletableFuture.failedFuture(failure);
+        }
         ssl.setHandshakeTimeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         channel.pipeline().addFirst("tls", ssl);
+        PeerTrust verdict = trust;
         CompletableFuture<Void> done = new CompletableFuture<>();
         ssl.handshakeFuture().addListener(f -> {
-            if (f.isSuccess()) {
-                done.complete(null);
-            } else {
+            if (!f.isSuccess()) {
                 SmtpClientException e = new SmtpClientException(Kind.TLS, "TLS handshake failed: " + f.cause(), null, f.cause());
                 session.fail(e);
                 done.completeExceptionally(e);
+                return;
             }
+            // RFC 3207 §5 and CVE-2011-0411: bytes that came in clear after the 220 to STARTTLS
+            // were put there by someone between us and the server, and would otherwise be read as
+            // answers to what we say inside TLS. Nothing may wait in the decoder or the session.
+            SmtpReplyDecoder decoder = channel.pipeline().get(SmtpReplyDecoder.class);
+            if ((decoder != null && decoder.hasBufferedInput()) || session.hasUnsolicited()) {
+                SmtpClientException e = new SmtpClientException(Kind.TLS,
+                        "plaintext followed the STARTTLS reply (response injection); session abandoned");
+                session.fail(e);
+                done.completeExceptionally(e);
+                return;
+            }
+            javax.net.ssl.SSLSession tls = ssl.engine().getSession();
+            tlsSession = new TlsSession(tls.getProtocol(), tls.getCipherSuite(),
+                    verdict == null ? TlsSession.Verification.NOT_CHECKED : verdict.verification(),
+                    verdict == null ? null : verdict.failure());
+            done.complete(null);
         });
         return done;
     }

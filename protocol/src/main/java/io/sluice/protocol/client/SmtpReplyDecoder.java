@@ -71,6 +71,11 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** True while bytes or lines of an unfinished reply wait here (see STARTTLS in SmtpConnection). */
+    boolean hasBufferedInput() {
+        return actualReadableBytes() > 0 || !lines.isEmpty();
+    }
+
     private static boolean isDigits(String line) {
         for (int i = 0; i < 3; i++) {
             if (line.charAt(i) < '0' || line.charAt(i) > '9') {

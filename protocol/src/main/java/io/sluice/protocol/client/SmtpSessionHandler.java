@@ -57,6 +57,11 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         return future;
     }
 
+    /** True when a reply arrived that no command has taken yet. */
+    boolean hasUnsolicited() {
+        return !unsolicited.isEmpty();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ReplyLines reply)) {

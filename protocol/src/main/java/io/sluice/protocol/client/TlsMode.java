@@ -12,9 +12,9 @@ public enum TlsMode {
      */
     OPPORTUNISTIC,
     /**
-     * Fail with {@link SmtpClientException.Kind#TLS} unless the session is encrypted. The
-     * certificate is not verified either: authenticating the peer needs MTA-STS or DANE policy,
-     * which is a later issue.
+     * Fail with {@link SmtpClientException.Kind#TLS} unless the session is encrypted. Whether the
+     * certificate is verified is the settings' {@link PeerAuthentication}, chosen by the caller's
+     * transport-security policy (MTA-STS, DANE, a provider rule).
      */
     REQUIRED
 }

@@ -16,5 +16,13 @@
  * timeout (RFC 5321 §4.5.3.2); a transaction's per-recipient outcomes are values in
  * {@link io.sluice.protocol.client.TransactionResult}, not exceptions. Futures complete on the
  * connection's event loop: callers must not block in their callbacks.
+ *
+ * <p>TLS: opportunistic sessions take any certificate; a session whose settings carry a
+ * {@link io.sluice.protocol.client.PeerAuthentication} other than {@code Any} negotiates TLS 1.2 or
+ * later, sends the MX name in SNI, and judges the certificate by the Web PKI (chain to the
+ * client's anchors, name per RFC 8461 §4.1 in {@link io.sluice.protocol.client.CertificateNames})
+ * or by a delegated trust manager (DANE); the verdict is in
+ * {@link io.sluice.protocol.client.SmtpConnection#tls()}. Plaintext that follows the 220 to
+ * STARTTLS (response injection) fails the session.
  */
 package io.sluice.protocol.client;

@@ -45,6 +45,9 @@ import java.util.Map;
  *                       tenant:T, campaign:C, domain:D
  * @param rule           the reply rule (or "admin") that caused a shaping event
  * @param until          when a suspension or throttle ends
+ * @param tlsPolicy      for delivery events: the transport-security policy the attempt was under
+ *                       (none, opportunistic, required, mta-sts-testing, mta-sts-enforce, dane)
+ * @param tls            ... and what came of it: verified, encrypted, unverified, none, failed
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -76,7 +79,9 @@ public record Event(
         String provider,
         String scope,
         String rule,
-        Instant until) {
+        Instant until,
+        @JsonProperty("tls_policy") String tlsPolicy,
+        String tls) {
 
     /** The fields of an event being built; every one optional but the type and time. */
     static final class Draft {
@@ -108,6 +113,8 @@ public record Event(
         String scope;
         String rule;
         Instant until;
+        String tlsPolicy;
+        String tls;
 
         Draft(String type, Instant timestamp) {
             this.type = type;
@@ -117,7 +124,7 @@ public record Event(
         Event build() {
             return new Event(type, timestamp, id, recipientIndex, sender, recipient, recipients, site, host, response,
                     attempts, created, nextAttempt, size, peer, tenant, campaign, pool, bounceCategory, bounceReason,
-                    action, reason, source, note, provider, scope, rule, until);
+                    action, reason, source, note, provider, scope, rule, until, tlsPolicy, tls);
         }
     }
 
@@ -149,6 +156,8 @@ public record Event(
         d.scope = scope;
         d.rule = rule;
         d.until = until;
+        d.tlsPolicy = tlsPolicy;
+        d.tls = tls;
         return d;
     }
 
@@ -222,6 +231,14 @@ public record Event(
         Draft d = draft();
         d.tenant = tenantLabel;
         d.campaign = campaignLabel;
+        return d.build();
+    }
+
+    /** A delivery event that names its transport-security policy and what came of it. */
+    public Event withTls(String policy, String outcome) {
+        Draft d = draft();
+        d.tlsPolicy = policy;
+        d.tls = outcome;
         return d.build();
     }
 

@@ -87,6 +87,11 @@ public final class MailMetrics {
             case "Delivery", "TransientFailure", "Bounce", "Expiration" -> {
                 counter("sluice.deliveries", "outcome", outcome(e.type()), "provider", orNone(e.provider()),
                         "source", orNone(e.source()), "category", orNone(e.bounceCategory())).increment();
+                if (e.tlsPolicy() != null) {
+                    // issue 16: transport security by policy and result (verified, encrypted, unverified, none, failed)
+                    counter("sluice.deliveries.tls", "policy", e.tlsPolicy(), "result", orNone(e.tls()),
+                            "outcome", outcome(e.type())).increment();
+                }
                 if ("Delivery".equals(e.type()) && e.created() != null && e.timestamp() != null) {
                     endToEnd.record(Duration.between(e.created(), e.timestamp()));
                 }
