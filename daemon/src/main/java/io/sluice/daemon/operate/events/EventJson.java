@@ -86,6 +86,8 @@ final class EventJson implements EventLog.Serializer {
             string(g, "scope", e.scope());
             string(g, "rule", e.rule());
             instant(g, "until", e.until());
+            string(g, "tls_policy", e.tlsPolicy());
+            string(g, "tls", e.tls());
             g.writeEndObject();
         }
     }
