@@ -1,6 +1,6 @@
 package io.sluice.daemon.deliverability.doctor;
 
-import com.google.common.net.InternetDomainName;
+import io.sluice.daemon.label.OrganisationalDomain;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -29,20 +29,7 @@ final class OrganisationalDomains {
     }
 
     static String byPublicSuffixList(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
-        try {
-            InternetDomainName name = InternetDomainName.from(d);
-            if (name.isUnderPublicSuffix()) {
-                return name.topPrivateDomain().toString();
-            }
-            if (name.isPublicSuffix()) {
-                return d;
-            }
-        } catch (IllegalArgumentException | IllegalStateException notADomain) {
-            return d;
-        }
-        String[] labels = d.split("\\.");
-        return labels.length <= 2 ? d : labels[labels.length - 2] + "." + labels[labels.length - 1];
+        return OrganisationalDomain.of(domain);
     }
 
     /** The organisational domain by DMARCbis's tree walk; DNS trouble on the way is skipped over. */

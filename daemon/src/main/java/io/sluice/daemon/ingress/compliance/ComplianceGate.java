@@ -1,5 +1,7 @@
 package io.sluice.daemon.ingress.compliance;
 
+import io.sluice.daemon.label.OrganisationalDomain;
+
 import io.sluice.daemon.config.FeedbackSettings;
 import io.sluice.daemon.egress.signing.MessageSigner;
 import io.sluice.daemon.ingress.TenantDomainCheck;

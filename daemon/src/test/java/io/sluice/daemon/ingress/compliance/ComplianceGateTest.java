@@ -1,5 +1,6 @@
 package io.sluice.daemon.ingress.compliance;
 
+import io.sluice.daemon.label.OrganisationalDomain;
 import io.sluice.daemon.config.FeedbackSettings;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.egress.signing.DkimSettings;

@@ -1,4 +1,4 @@
-package io.sluice.daemon.ingress.compliance;
+package io.sluice.daemon.label;
 
 import com.google.common.net.InternetDomainName;
 
@@ -9,14 +9,15 @@ import java.util.Locale;
  * List as Guava ships it ({@link InternetDomainName}): the public suffix plus one label. Where the
  * list knows no suffix for a name (a private TLD such as {@code .test}), RFC 7489's default rule
  * "*" applies: the last label is the suffix, so the organisational domain is the last two labels.
- * DMARCbis replaces the list with a DNS tree walk; for ordinary registrations both agree.
+ * DMARCbis replaces the list with a DNS tree walk; for ordinary registrations both agree (the
+ * doctor reports where they do not). Shared by the compliance gate and the doctor.
  */
-final class OrganisationalDomain {
+public final class OrganisationalDomain {
     private OrganisationalDomain() {
     }
 
     /** Lower-case organisational domain of an A-label domain; the domain itself when it has one label. */
-    static String of(String domain) {
+    public static String of(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         try {
             InternetDomainName name = InternetDomainName.from(d);
@@ -35,7 +36,7 @@ final class OrganisationalDomain {
     }
 
     /** Relaxed alignment: the same organisational domain. */
-    static boolean aligned(String a, String b) {
+    public static boolean aligned(String a, String b) {
         return a != null && b != null && of(a).equals(of(b));
     }
 }
