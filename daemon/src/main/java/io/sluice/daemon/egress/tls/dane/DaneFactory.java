@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.DaneSettings;
 import io.sluice.daemon.config.DnsSettings;
+import io.sluice.daemon.egress.tls.DaneSource;
 import io.sluice.protocol.dane.AdBitLookups;
 import io.sluice.protocol.dane.DaneLookup;
 import io.sluice.protocol.dane.DnssecLookups;
@@ -18,13 +19,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * Builds the {@link DaneLookup} from {@code sluice.dane.*}; no bean when validation is off
  * (callers take an {@code Optional<DaneLookup>}). Bad values are ConfigExceptions naming the key:
  * an unreadable or empty anchor file, a {@code resolver-ad} resolver that is missing or not on
- * loopback. Nothing here opens a socket until the first lookup.
+ * loopback. Nothing here opens a socket until the first lookup. The {@link DaneSource} bean
+ * puts the lookup in front of the TLS policy resolver ({@link DaneStatusSource}).
  */
 @Factory
 final class DaneFactory {
@@ -33,6 +36,12 @@ final class DaneFactory {
     @Requires(property = "sluice.dane.validation", notEquals = "off")
     DaneLookup daneLookup(DaneSettings settings, DnsSettings dns, Clock clock) {
         return new DaneLookup(lookups(settings, dns, clock));
+    }
+
+    /** Replaces the resolver's default (no DANE) when a lookup exists; with validation off, still no DANE. */
+    @Singleton
+    DaneSource daneSource(Optional<DaneLookup> lookup, Clock clock) {
+        return lookup.<DaneSource>map(l -> new DaneStatusSource(l::status, clock)).orElse(DaneSource.ABSENT);
     }
 
     static DnssecLookups lookups(DaneSettings settings, DnsSettings dns, Clock clock) {

@@ -11,7 +11,9 @@ import io.sluice.daemon.config.Environments;
 import io.sluice.daemon.config.SmtpSettings;
 import io.sluice.daemon.config.SpoolSettingsConfig;
 import io.sluice.daemon.config.TlsReportSettings;
+import io.sluice.daemon.egress.tls.TlsReporter;
 import io.sluice.protocol.dns.MxResolver;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +64,13 @@ final class TlsReportFactory {
         TlsReports reports = new TlsReports(ledger, schedule, settings.enabled());
         reports.start();
         return reports;
+    }
+
+    /** Replaces the resolver's default reporter (counts nothing); absent under check-config, like the ledger. */
+    @Singleton
+    @Requires(notEnv = Environments.CHECK_CONFIG)
+    TlsReporter tlsReporter(TlsReports reports) {
+        return new LedgerReporter(reports);
     }
 
     private static String orDefault(String value, String dflt) {
