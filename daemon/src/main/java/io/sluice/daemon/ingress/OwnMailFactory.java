@@ -3,6 +3,7 @@ package io.sluice.daemon.ingress;
 import io.micronaut.context.annotation.Factory;
 import io.sluice.daemon.egress.tls.report.ReportInjection;
 import io.sluice.queue.SpoolException;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -16,11 +17,16 @@ final class OwnMailFactory {
     /** The peer name the reception event shows for the daemon's own mail. */
     static final String PEER = "sluice-internal";
 
+    /**
+     * The intake is looked up when the first report goes out, not when the bean is made: the
+     * egress engine needs the TLS reporter, whose ledger needs this, and the intake needs the
+     * engine (a cycle Micronaut refuses at start).
+     */
     @Singleton
-    ReportInjection reportInjection(Intake intake) {
+    ReportInjection reportInjection(Provider<Intake> intake) {
         return (envelope, message) -> {
             try {
-                intake.accept(envelope, message, PEER);
+                intake.get().accept(envelope, message, PEER);
             } catch (SpoolException e) {
                 throw new IOException("the spool refused the report mail: " + e.getMessage(), e);
             }
