@@ -106,9 +106,20 @@ public final class Rates {
             }
             default -> record(key, Signal.DEFERRED, at);
         }
-        if ("blocked".equals(e.bounceReason())) {
+        if ("blocked".equals(e.bounceReason()) && !connectionLevel(e)) {
             record(key, Signal.BLOCKED, at);
         }
+    }
+
+    /*
+     * A block is a receiver's statement. A failure whose status is network and routing (RFC 3463
+     * X.4.x: no answer, a reset, an unreadable or endless reply, all written by Sluice's own
+     * transport) or a local fault (X.3.0) says nothing of the receiver's judgement, whatever words
+     * the classifier found in it; counting them took a source out of rotation for a broken MX.
+     */
+    private static boolean connectionLevel(Event e) {
+        String code = e.response() == null ? null : e.response().enhancedCode();
+        return code != null && (code.startsWith("4.4.") || code.startsWith("5.4.") || code.equals("4.3.0"));
     }
 
     /* Complaints believed through a token: "ignored" ones had none, "not-spam" is the opposite of a complaint. */

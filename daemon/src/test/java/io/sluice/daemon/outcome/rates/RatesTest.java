@@ -44,6 +44,19 @@ class RatesTest {
     }
 
     @Test
+    void aConnectionLevelFailureIsNeverABlockWhateverItsWords() {
+        for (String code : new String[] {"4.4.1", "4.4.2", "4.3.0"}) {
+            rates.accept(Event.delivery("TransientFailure", T0, ID, 7, "a@src.test", "r7@yahoo.test", "yahoo.test", "mx",
+                    new Response(451, code, "connection to mx closed: Connection reset by peer"), 1, T0, null)
+                    .withEgress("s1[192.0.2.1]", "yahoo").withLabels("acme", null).withBounce("spam-related", "blocked"));
+        }
+        rates.accept(delivery("TransientFailure", T0, 8, "spam-related", "blocked")); // 550 from the receiver
+        RateCounts c = m15(ACME, T0);
+        assertEquals(4, c.deferred());
+        assertEquals(1, c.blocked(), "only the receiver's own refusal is a block");
+    }
+
+    @Test
     void anEventWithoutAProviderWasNoAttemptAndIsNotCounted() {
         rates.accept(Event.delivery("Bounce", T0, ID, 0, "a@src.test", "r@x.test", "x.test", null,
                 new Response(550, "5.7.1", "recipient is suppressed"), 0, T0, null).withBounce("suppressed", "x"));
