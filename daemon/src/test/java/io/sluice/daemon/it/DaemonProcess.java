@@ -67,9 +67,22 @@ final class DaemonProcess implements AutoCloseable {
         }
 
         DaemonProcess start() throws Exception {
-            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, freePort(), freePort(), freePort());
+            int smtp = freePort();
+            int http = freePort(smtp);
+            int submission = freePort(smtp, http);
+            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, smtp, http, submission);
             daemon.startAgain();
             return daemon;
+        }
+    }
+
+    /** A free port other than {@code taken}: the kernel may hand out a port just released again. */
+    static int freePort(int... taken) throws IOException {
+        while (true) {
+            int port = freePort();
+            if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
         }
     }
 

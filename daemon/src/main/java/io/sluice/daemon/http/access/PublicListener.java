@@ -21,6 +21,7 @@ import java.time.Duration;
  * a body beyond the 26 bytes of an RFC 8058 POST, and strangers get no long idle connections.
  */
 @Context
+@Requires(property = "sluice.http.public.port") // unset: no public listener (notEquals alone passes when unset)
 @Requires(property = "sluice.http.public.port", notEquals = "0")
 @Requires(notEnv = Environments.CHECK_CONFIG)
 public final class PublicListener {
