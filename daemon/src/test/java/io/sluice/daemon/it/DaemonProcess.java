@@ -87,7 +87,12 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket()) {
+            // Without SO_REUSEADDR, as Micronaut binds: a port that a closed connection left in
+            // TIME_WAIT (the campaign ITs leave hundreds of thousands) is not handed out, for the
+            // daemon's own bind would then fail with "Address already in use".
+            s.setReuseAddress(false);
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
             return s.getLocalPort();
         }
     }
