@@ -67,12 +67,23 @@ final class DaemonProcess implements AutoCloseable {
         }
 
         DaemonProcess start() throws Exception {
-            int smtp = freePort();
-            int http = freePort(smtp);
-            int submission = freePort(smtp, http);
-            DaemonProcess daemon = new DaemonProcess(dir, properties, environment, smtp, http, submission);
-            daemon.startAgain();
-            return daemon;
+            for (int attempt = 1; ; attempt++) {
+                int smtp = freePort();
+                int http = freePort(smtp);
+                int submission = freePort(smtp, http);
+                DaemonProcess daemon = new DaemonProcess(dir, properties, environment, smtp, http, submission);
+                try {
+                    daemon.startAgain();
+                    return daemon;
+                } catch (IllegalStateException e) {
+                    // Another process on a shared machine may take a probed port before the daemon
+                    // binds it; that is the test's set-up failing, not the daemon, so pick again.
+                    daemon.close();
+                    if (attempt == 3 || !e.getMessage().contains("already in use")) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
@@ -86,14 +97,46 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port free on every address, chosen below the kernel's ephemeral range: a port the kernel
+     * handed out with bind(0) is also what it hands the next outgoing connection (the daemon's own,
+     * a sink's, a campaign's hundreds of thousands), which then holds it when the daemon binds.
+     */
     static int freePort() throws IOException {
+        int below = ephemeralLow();
+        for (int tries = 0; tries < 200 && below > 12_000; tries++) {
+            int port = 10_000 + PORTS.nextInt(below - 10_000);
+            if (bindable(port)) {
+                return port;
+            }
+        }
         try (ServerSocket s = new ServerSocket()) {
-            // Without SO_REUSEADDR, as Micronaut binds: a port that a closed connection left in
-            // TIME_WAIT (the campaign ITs leave hundreds of thousands) is not handed out, for the
-            // daemon's own bind would then fail with "Address already in use".
             s.setReuseAddress(false);
-            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
+            s.bind(new InetSocketAddress(0), 1);
             return s.getLocalPort();
+        }
+    }
+
+    private static final java.util.Random PORTS = new java.security.SecureRandom();
+
+    private static boolean bindable(int port) {
+        // Without SO_REUSEADDR, as Micronaut binds, and on the wildcard address, as a test with
+        // micronaut.server.host=0.0.0.0 binds: a port in TIME_WAIT or taken on any address is refused.
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
