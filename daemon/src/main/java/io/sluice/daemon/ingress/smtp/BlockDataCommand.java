@@ -25,10 +25,12 @@ final class BlockDataCommand extends BaseCommand {
     static final String DATA_DEADLINE_REPLY = "421 4.4.2 DATA time limit reached, closing connection";
 
     private final SessionDeadlines deadlines;
+    private final ReadBuffers buffers;
 
-    BlockDataCommand(SessionDeadlines deadlines) {
+    BlockDataCommand(SessionDeadlines deadlines, ReadBuffers buffers) {
         super("DATA", "Following text is collected as the message.\nEnd data with <CR><LF>.<CR><LF>");
         this.deadlines = deadlines;
+        this.buffers = buffers;
     }
 
     /**
@@ -36,7 +38,12 @@ final class BlockDataCommand extends BaseCommand {
      * (STARTTLS and AUTH first, when the server requires them), so submission keeps its rules.
      */
     static void install(CommandHandler commands, SessionDeadlines deadlines) {
-        Command wrapped = new RequireAuthCommandWrapper(new RequireTLSCommandWrapper(new BlockDataCommand(deadlines)));
+        install(commands, deadlines, ReadBuffers.none());
+    }
+
+    /** @param buffers the listener's per-thread buffers, which DATA's blocks then come from */
+    static void install(CommandHandler commands, SessionDeadlines deadlines, ReadBuffers buffers) {
+        Command wrapped = new RequireAuthCommandWrapper(new RequireTLSCommandWrapper(new BlockDataCommand(deadlines, buffers)));
         commands.addCommand(wrapped);
         BlockBdatCommand.install(commands, deadlines);
     }
@@ -53,7 +60,7 @@ final class BlockDataCommand extends BaseCommand {
         }
         session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
         DataDeadline deadline = deadlines.startData(session);
-        DotStuffedBody body = new DotStuffedBody(session.getRawInput(), deadline);
+        DotStuffedBody body = new DotStuffedBody(session.getRawInput(), deadline, buffers);
         String answer;
         try {
             try {

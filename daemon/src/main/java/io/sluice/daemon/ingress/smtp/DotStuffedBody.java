@@ -14,12 +14,12 @@ import java.io.InputStream;
  * up to and including it are consumed, so nothing after it is lost to the commands.
  */
 final class DotStuffedBody extends InputStream {
-    private static final int BLOCK = 8192;
+    private static final int BLOCK = ReadBuffers.BLOCK;
 
     private final InputStream in;
-    private final byte[] block = new byte[BLOCK];
+    private final byte[] block;
     /* unstuffed text not yet handed out: text[textPos, textEnd) */
-    private final byte[] text = new byte[BLOCK + 1];
+    private final byte[] text;
     private int textPos;
     private int textEnd;
     /* where the scan stands: at the start of a line; after a CR; after a line-start dot (and its CR) */
@@ -38,11 +38,18 @@ final class DotStuffedBody extends InputStream {
 
     /** @param deadline when the whole transfer must have ended (read past it: {@link DataDeadline.Expired}) */
     DotStuffedBody(InputStream in, DataDeadline deadline) {
+        this(in, deadline, ReadBuffers.none());
+    }
+
+    /** @param buffers the session thread's blocks: this body is read to its end before the thread reads another */
+    DotStuffedBody(InputStream in, DataDeadline deadline, ReadBuffers buffers) {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DATA needs an input that supports mark/reset");
         }
         this.in = in;
         this.deadline = deadline;
+        this.block = buffers.dataBlock();
+        this.text = buffers.dataText();
     }
 
     /** Octets of the DATA stream consumed so far, terminator and stuffing dots included. */
@@ -152,9 +159,12 @@ final class DotStuffedBody extends InputStream {
 
     /** Reads and drops the rest of the message (up to its terminator), so the session stays in step. */
     void drain() throws IOException {
-        byte[] sink = new byte[BLOCK];
-        while (read(sink, 0, sink.length) >= 0) {
-            // dropped
+        while (true) {
+            textPos = textEnd; // dropped where it lies: no copy, no buffer
+            if (ended) {
+                return;
+            }
+            fill();
         }
     }
 }

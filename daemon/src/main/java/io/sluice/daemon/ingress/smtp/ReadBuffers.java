@@ -1,9 +1,9 @@
 package io.sluice.daemon.ingress.smtp;
 
 /**
- * The buffers {@link DataReader} fills, kept per session thread between messages: a 2 KB message
- * used to cost a fresh 8 KB output buffer and a 4 KB read chunk (the top allocator of the
- * ingress thread, issue 14). SubEthaSMTP runs each connection on one thread and DATA is read,
+ * The buffers {@link DataReader} fills and {@link DotStuffedBody} scans into, kept per session
+ * thread between messages: a 2 KB message used to cost a fresh 8 KB output buffer, a 4 KB read
+ * chunk and two 8 KB blocks (the top allocators of the ingress thread, issue 14). SubEthaSMTP runs each connection on one thread and DATA is read,
  * assembled and spooled on it before the next command is read, so a buffer handed out for one
  * message is free again when that thread asks for the next.
  *
@@ -14,6 +14,8 @@ final class ReadBuffers {
     /** Largest output buffer kept for the next message (a thread keeps at most this plus a chunk). */
     static final int KEEP_MAX = 32 * 1024;
     static final int CHUNK = 4096;
+    /** What {@link DotStuffedBody} reads from the session's input at a time. */
+    static final int BLOCK = 8192;
 
     /** Null: nothing is kept, every message gets fresh buffers. */
     private final ThreadLocal<Held> held;
@@ -36,6 +38,16 @@ final class ReadBuffers {
         return held == null ? new byte[CHUNK] : held.get().chunk;
     }
 
+    /** The raw block DATA is read into on this thread. */
+    byte[] dataBlock() {
+        return held == null ? new byte[BLOCK] : held.get().block;
+    }
+
+    /** The unstuffed text of one block on this thread: one byte more, as a pending ".CR" may release two. */
+    byte[] dataText() {
+        return held == null ? new byte[BLOCK + 1] : held.get().text;
+    }
+
     /** This thread's output buffer if it has one of at least {@code atLeast} bytes, else a new one. */
     byte[] output(int atLeast) {
         if (held == null) {
@@ -56,6 +68,8 @@ final class ReadBuffers {
 
     private static final class Held {
         final byte[] chunk = new byte[CHUNK];
+        final byte[] block = new byte[BLOCK];
+        final byte[] text = new byte[BLOCK + 1];
         byte[] output;
     }
 }

@@ -82,7 +82,7 @@ public final class SmtpIngress implements AutoCloseable {
                         IngressSession.Policy.relayNetworks(relay, bound, pools), domains, rates, trace, clock,
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback, feedbackLimits, senders, compliance, drainBound, buffers)))
                 .build();
-        BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
+        BlockDataCommand.install(server.getCommandHandler(), deadlines, buffers); // DATA and BDAT read in blocks, with deadlines
         server.start();
         LOG.info("SMTP listening on {}:{}", settings.bind(), server.getPortAllocated());
     }

@@ -121,7 +121,7 @@ public final class SubmissionIngress implements AutoCloseable {
                         settings.maxMessageBytes(), settings.maxRecipients(), feedback,
                         FeedbackLimits.of(feedbackSettings, clock), senders, compliance, drainBound, buffers)))
                 .build();
-        BlockDataCommand.install(server.getCommandHandler(), deadlines); // DATA and BDAT read in blocks, with deadlines
+        BlockDataCommand.install(server.getCommandHandler(), deadlines, buffers); // DATA and BDAT read in blocks, with deadlines
         server.start();
         LOG.info("submission listening on {}:{} ({} users)", settings.bind(), server.getPortAllocated(), users.size());
     }

@@ -45,6 +45,27 @@ class DotStuffedBodyTest {
     }
 
     @Test
+    void messagesReadOneAfterAnotherOnAThreadsKeptBuffersDoNotSeeEachOther() throws IOException {
+        // the second message is shorter than the first: a block left over from it must not leak in
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            first.append("line ").append(i).append(" of the first message\r\n");
+        }
+        String wire = first + ".\r\n" + "short\r\n..dot\r\n.\r\n" + "third, drained\r\n.\r\nQUIT\r\n";
+        BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(ascii(wire)), 8192 + 64);
+        ReadBuffers kept = new ReadBuffers();
+        assertEquals(first.toString(), new String(readAll(new DotStuffedBody(in, DataDeadline.NONE, kept), 4096),
+                StandardCharsets.ISO_8859_1));
+        assertEquals("short\r\n.dot\r\n", new String(readAll(new DotStuffedBody(in, DataDeadline.NONE, kept), 3),
+                StandardCharsets.ISO_8859_1));
+        DotStuffedBody third = new DotStuffedBody(in, DataDeadline.NONE, kept);
+        assertEquals('t', third.read());
+        third.drain();
+        assertEquals(-1, third.read());
+        assertEquals("QUIT\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1), "drain stops at the terminator");
+    }
+
+    @Test
     void theMessageEndsAtCrLfDotCrLfAndKeepsItsLastLineEnd() throws IOException {
         Read r = read("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", 1000);
         assertEquals("Subject: x\r\n\r\nbody\r\n", r.text());
