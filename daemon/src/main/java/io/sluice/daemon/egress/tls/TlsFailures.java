@@ -15,6 +15,9 @@ public final class TlsFailures {
 
     public static TlsResult.ResultType classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DnssecInvalidException) {
+                return TlsResult.ResultType.DNSSEC_INVALID; // RFC 8460 §4.3.2.2: bogus DNSSEC for the TLSA/MX lookup
+            }
             if (t instanceof CertificateNameMismatchException) {
                 return TlsResult.ResultType.CERTIFICATE_HOST_MISMATCH;
             }

@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param type           Reception, Delivery, TransientFailure, Bounce, Expiration, OOB, Feedback,
  *                       Suppression, Unsubscribe, Suspension, Throttle, Resumption, WarmupSpent,
- *                       ComplianceGate, BreakerWarning, SourceHealth, SourceSuspension
+ *                       ComplianceGate, BreakerWarning, SourceHealth, SourceSuspension, DaneValidationBroken
  * @param timestamp      when the event happened
  * @param id             the message id (ULID) as given in the 250 reply
  * @param recipientIndex which recipient of the message, for per-delivery events
@@ -324,6 +324,20 @@ public record Event(
         d.host = address;
         d.rule = check;
         d.action = verdict;
+        d.note = note;
+        return d.build();
+    }
+
+    /**
+     * DaneValidationBroken: DNSSEC validation failed at the trust anchor itself (a resolver that
+     * strips signatures, a stale anchor file), so DANE is off until it recovers and mail goes out
+     * as if no domain published TLSA. {@code site} is the recipient domain and {@code host} the MX
+     * host whose lookup showed it; {@code note} says what failed.
+     */
+    public static Event daneValidationBroken(Instant at, String domain, String mxHost, String note) {
+        Draft d = new Draft("DaneValidationBroken", at);
+        d.site = domain;
+        d.host = mxHost;
         d.note = note;
         return d.build();
     }

@@ -104,6 +104,8 @@ public final class MailMetrics {
             case "Suppression" -> counter("sluice.suppressions", "action", orNone(e.action()),
                     "reason", orNone(e.reason())).increment();
             case "SourceHealth" -> { } // a gauge per source and check: deliverability.doctor.SourceHealth
+            // issue 16: DNSSEC validation broken at the anchor, DANE off meanwhile (at most one a minute)
+            case "DaneValidationBroken" -> counter("sluice.dane.validation.broken").increment();
             default -> counter("sluice.shaping", "type", e.type(), "provider", orNone(e.provider())).increment();
         }
     }

@@ -6,6 +6,8 @@ import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.config.DaneSettings;
 import io.sluice.daemon.config.DnsSettings;
 import io.sluice.daemon.egress.tls.DaneSource;
+import io.sluice.daemon.operate.events.Event;
+import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.protocol.dane.AdBitLookups;
 import io.sluice.protocol.dane.DaneLookup;
 import io.sluice.protocol.dane.DnssecLookups;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 
 /**
  * Builds the {@link DaneLookup} from {@code sluice.dane.*}; no bean when validation is off
@@ -38,10 +41,14 @@ final class DaneFactory {
         return new DaneLookup(lookups(settings, dns, clock));
     }
 
-    /** Replaces the resolver's default (no DANE) when a lookup exists; with validation off, still no DANE. */
+    /**
+     * Replaces the resolver's default (no DANE) when a lookup exists; with validation off, still no
+     * DANE. The broken-validation alarm goes to the event log (absent under check-config).
+     */
     @Singleton
-    DaneSource daneSource(Optional<DaneLookup> lookup, Clock clock) {
-        return lookup.<DaneSource>map(l -> new DaneStatusSource(l::status, clock)).orElse(DaneSource.ABSENT);
+    DaneSource daneSource(Optional<DaneLookup> lookup, Clock clock, Optional<EventLog> events) {
+        Consumer<Event> alarm = events.<Consumer<Event>>map(log -> log::publish).orElse(e -> { });
+        return lookup.<DaneSource>map(l -> new DaneStatusSource(l::status, clock, alarm)).orElse(DaneSource.ABSENT);
     }
 
     static DnssecLookups lookups(DaneSettings settings, DnsSettings dns, Clock clock) {

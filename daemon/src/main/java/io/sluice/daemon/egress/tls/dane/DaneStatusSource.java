@@ -1,7 +1,9 @@
 package io.sluice.daemon.egress.tls.dane;
 
 import io.sluice.daemon.egress.tls.DaneSource;
+import io.sluice.daemon.egress.tls.DnssecInvalidException;
 import io.sluice.daemon.egress.tls.TlsPolicy;
+import io.sluice.daemon.operate.events.Event;
 import io.sluice.protocol.client.PeerAuthentication;
 import io.sluice.protocol.dane.DaneStatus;
 import io.sluice.protocol.dane.TlsaRecord;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -30,8 +33,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>UnusableOnly: TLS required, not authenticated (RFC 7672 §2.2), never clear text;</li>
  *   <li>Bogus: a DANE policy whose trust manager refuses every certificate, so that host is never
  *       used and the domain defers (RFC 7672 §2.1.1), as {@link DaneSource} asks;</li>
- *   <li>ValidationBroken: an ERROR (at most once a minute, the alarm) and no DANE: the whole queue
- *       must not defer because the resolver strips signatures;</li>
+ *   <li>ValidationBroken: the alarm, at most once a minute while it lasts (an ERROR in the log and
+ *       a {@code DaneValidationBroken} event, which the event log ships to the webhook like any
+ *       other), and no DANE: the whole queue must not defer because the resolver strips
+ *       signatures;</li>
  *   <li>Insecure: no DANE; MTA-STS or the provider rule decide.</li>
  * </ul>
  */
@@ -41,14 +46,18 @@ public final class DaneStatusSource implements DaneSource {
 
     private final BiFunction<String, String, CompletableFuture<DaneStatus>> lookup;
     private final Clock clock;
+    private final Consumer<Event> events;
     private final AtomicLong lastAlarm = new AtomicLong(Long.MIN_VALUE);
 
     /**
      * @param lookup {@code DaneLookup::status} in the daemon; a fake in tests
+     * @param events where the alarm goes as an event: {@code EventLog::publish} in the daemon
      */
-    public DaneStatusSource(BiFunction<String, String, CompletableFuture<DaneStatus>> lookup, Clock clock) {
+    public DaneStatusSource(BiFunction<String, String, CompletableFuture<DaneStatus>> lookup, Clock clock,
+                            Consumer<Event> events) {
         this.lookup = lookup;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
@@ -71,16 +80,21 @@ public final class DaneStatusSource implements DaneSource {
                             + " are bogus, the host must not be used: " + bogus.reason())), List.of()));
         }
         if (status instanceof DaneStatus.ValidationBroken broken) {
-            alarm(broken);
+            alarm(domain, mxHost, broken);
         }
         return Optional.empty();
     }
 
-    private void alarm(DaneStatus.ValidationBroken broken) {
+    private void alarm(String domain, String mxHost, DaneStatus.ValidationBroken broken) {
         long now = clock.millis();
         long last = lastAlarm.get();
         if ((last == Long.MIN_VALUE || now - last >= ALARM_EVERY.toMillis()) && lastAlarm.compareAndSet(last, now)) {
             LOG.error("DANE validation is broken, delivering without DANE until it recovers: {}", broken.reason());
+            try {
+                events.accept(Event.daneValidationBroken(clock.instant(), domain, mxHost, broken.reason()));
+            } catch (RuntimeException e) {
+                LOG.warn("the DaneValidationBroken event could not be published", e); // the log line above stands
+            }
         }
     }
 
@@ -88,7 +102,10 @@ public final class DaneStatusSource implements DaneSource {
         return records.stream().map(TlsaRecord::toString).toList();
     }
 
-    /** Trusts nothing: a bogus DANE host is never authenticated, so nothing is sent to it. */
+    /**
+     * Trusts nothing: a bogus DANE host is never authenticated, so nothing is sent to it; the
+     * refusal is a {@link DnssecInvalidException}, reported to TLS-RPT as {@code dnssec-invalid}.
+     */
     static final class RefuseAll extends X509ExtendedTrustManager {
         private final String reason;
 
@@ -97,7 +114,7 @@ public final class DaneStatusSource implements DaneSource {
         }
 
         private void refuse() throws CertificateException {
-            throw new CertificateException(reason);
+            throw new DnssecInvalidException(reason);
         }
 
         @Override

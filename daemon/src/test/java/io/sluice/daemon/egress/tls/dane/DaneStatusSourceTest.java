@@ -9,15 +9,28 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.sluice.daemon.TestClock;
+import io.sluice.daemon.config.EventSettings;
+import io.sluice.daemon.config.WebhookSettings;
 import io.sluice.daemon.egress.tls.DomainTls;
 import io.sluice.daemon.egress.tls.TlsPolicy;
 import io.sluice.daemon.egress.tls.TlsPolicyResolver;
+import io.sluice.daemon.operate.events.Event;
+import io.sluice.daemon.operate.events.EventLog;
+import io.sluice.daemon.operate.events.WebhookShipper;
 import io.sluice.protocol.client.PeerAuthentication;
 import io.sluice.protocol.client.TlsMode;
 import io.sluice.protocol.dane.DaneStatus;
 import io.sluice.protocol.dane.TlsaRecord;
 import io.sluice.protocol.dane.TlsaTrustManager;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -26,7 +39,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 class DaneStatusSourceTest {
@@ -35,9 +50,11 @@ class DaneStatusSourceTest {
     private static final TlsaRecord PKIX_EE = TlsaRecord.parse("1 1 1 " + SHA256);
 
     private final TestClock clock = new TestClock(Instant.parse("2026-12-07T06:00:00Z"));
+    private final List<Event> events = new CopyOnWriteArrayList<>();
 
     private DaneStatusSource sourceOf(Map<String, DaneStatus> byHost) {
-        return new DaneStatusSource((domain, host) -> CompletableFuture.completedFuture(byHost.get(host)), clock);
+        return new DaneStatusSource((domain, host) -> CompletableFuture.completedFuture(byHost.get(host)), clock,
+                events::add);
     }
 
     private Optional<TlsPolicy> policy(DaneStatus status) {
@@ -79,6 +96,54 @@ class DaneStatusSourceTest {
     @Test
     void insecureMeansNoDane() {
         assertEquals(Optional.empty(), policy(new DaneStatus.Insecure("MX RRset is not signed")));
+        assertEquals(List.of(), events, "no alarm");
+    }
+
+    @Test
+    void bogusIsNoAlarm() {
+        policy(new DaneStatus.Bogus("bad RRSIG"));
+        assertEquals(List.of(), events, "a bogus domain defers alone; only broken validation is an alarm");
+    }
+
+    /* The alarm reaches the event file and the webhook as every event does: the real EventLog and WebhookShipper. */
+    @Test
+    void theAlarmIsWrittenToTheEventLogAndShippedToTheWebhook(@TempDir Path dir) throws Exception {
+        List<String> posted = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hook.createContext("/events", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
+        Path file = dir.resolve("events.jsonl");
+        EventLog log = new EventLog(new EventSettings(file.toString(), 1 << 20, Duration.ofDays(1), 2, 1000,
+                Duration.ofSeconds(1), 0), clock);
+        WebhookShipper shipper = new WebhookShipper(new WebhookSettings("http://127.0.0.1:" + hook.getAddress().getPort()
+                + "/events", "s3cret", 10, Duration.ofSeconds(5), Duration.ofSeconds(1)), log);
+        try {
+            DaneStatusSource source = new DaneStatusSource((domain, host) -> CompletableFuture.completedFuture(
+                    new DaneStatus.ValidationBroken("the anchor's DNSKEY RRset does not validate")), clock, log::publish);
+            assertEquals(Optional.empty(), source.policy("example.test", "mx.example.test").join());
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (posted.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+        } finally {
+            shipper.close();
+            log.close();
+            hook.stop(0);
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(1, lines.size(), lines.toString());
+        JsonNode line = new ObjectMapper().readTree(lines.get(0));
+        assertEquals("DaneValidationBroken", line.path("type").asText());
+        assertEquals("example.test", line.path("site").asText());
+        assertEquals("mx.example.test", line.path("host").asText());
+        assertEquals("the anchor's DNSKEY RRset does not validate", line.path("note").asText());
+        assertEquals(1, posted.size(), "one webhook batch: " + posted);
+        JsonNode batch = new ObjectMapper().readTree(posted.get(0));
+        assertEquals(line, batch.get(0), "the webhook carries the event as written");
     }
 
     @Test
@@ -99,6 +164,14 @@ class DaneStatusSourceTest {
             assertEquals(Optional.empty(), source.policy("example.test", "mx.example.test").join());
             assertEquals(2, errors(logs));
             assertTrue(logs.list.get(0).getFormattedMessage().contains("root stripped"));
+            assertEquals(2, events.size(), "each alarm is an event too: " + events);
+            Event first = events.get(0);
+            assertEquals("DaneValidationBroken", first.type());
+            assertEquals(Instant.parse("2026-12-07T06:00:00Z"), first.timestamp());
+            assertEquals("example.test", first.site());
+            assertEquals("mx.example.test", first.host());
+            assertEquals("root stripped", first.note());
+            assertEquals(Instant.parse("2026-12-07T06:01:00Z"), events.get(1).timestamp());
         } finally {
             logger.detachAppender(logs);
         }

@@ -1,14 +1,25 @@
 package io.sluice.daemon.egress.tls.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sluice.daemon.TestClock;
+import io.sluice.daemon.egress.tls.TlsPolicy;
 import io.sluice.daemon.egress.tls.TlsResult;
+import io.sluice.daemon.egress.tls.TlsSessionResults;
+import io.sluice.daemon.egress.tls.dane.DaneStatusSource;
+import io.sluice.protocol.client.PeerAuthentication;
+import io.sluice.protocol.dane.DaneStatus;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +65,29 @@ class LedgerReporterTest {
             assertEquals(Map.of(SessionResult.STS_POLICY_FETCH_ERROR, 1L),
                     counts.get(new ReportedPolicy("example.test", PolicyType.STS, List.of(), "")));
             assertEquals(3, days.get(0).total(SessionResult.SUCCESS));
+        }
+    }
+
+    /* RFC 8460 §4.3.2.2: a bogus DNSSEC answer for the MX or TLSA lookup is dnssec-invalid, not the general validation-failure. */
+    @Test
+    void aBogusDaneHostsRefusedHandshakeIsCountedAsDnssecInvalid() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-12-07T10:00:00Z"));
+        DaneStatusSource dane = new DaneStatusSource((domain, host) -> CompletableFuture.completedFuture(
+                new DaneStatus.Bogus("RRSIG over _25._tcp.mx.bogus.test TLSA does not verify")), clock, event -> { });
+        TlsPolicy policy = dane.policy("bogus.test", "mx.bogus.test").join().orElseThrow();
+        var trust = assertInstanceOf(PeerAuthentication.Delegated.class, policy.authentication()).trust();
+        CertificateException refused = assertThrows(CertificateException.class,
+                () -> trust.checkServerTrusted(new X509Certificate[0], "EC"));
+        // as JSSE hands it on: the trust manager's refusal is the handshake failure's cause
+        SSLHandshakeException handshake = new SSLHandshakeException("certificate_unknown");
+        handshake.initCause(refused);
+        try (TlsReportLedger ledger = TlsReportLedger.open(dir, clock)) {
+            TlsSessionResults results = new TlsSessionResults(new LedgerReporter(new TlsReports(ledger, null, true)));
+            results.failed(policy, "mx.bogus.test", handshake);
+
+            Map<ReportedPolicy, Map<SessionResult, Long>> counts = ledger.countsFor(LocalDate.of(2026, 12, 7)).get(0).counts();
+            assertEquals(Map.of(SessionResult.DNSSEC_INVALID, 1L),
+                    counts.get(new ReportedPolicy("bogus.test", PolicyType.TLSA, List.of(), "mx.bogus.test")));
         }
     }
 }
