@@ -1,0 +1,115 @@
+package io.sluice.daemon.engagement;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.operate.lifecycle.Reloadable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The addresses Apple's relays fetch from: its published egress list
+ * ({@code https://mask-api.icloud.com/egress-ip-ranges.csv}, one {@code prefix,country,region,city,}
+ * line per IPv4 or IPv6 CIDR), kept by the operator in the file {@code
+ * sluice.tracking.apple-mpp-ranges-file} (Sluice never downloads it). Apple Mail Privacy
+ * Protection loads every remote image of a message through these relays whether the reader opens
+ * it or not, so an open from one of them is a machine's ({@code apple-mpp}). Read at start (a
+ * missing or bad file stops the start, naming the key) and again on reload (SIGHUP or
+ * {@code /admin/reload}; a bad file then keeps the ranges in force). Unset: no address matches.
+ */
+@Singleton
+public final class AppleEgressRanges implements Reloadable {
+    static final String KEY = "sluice.tracking.apple-mpp-ranges-file";
+    private static final Logger LOG = LoggerFactory.getLogger(AppleEgressRanges.class);
+    private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    private final Path file;
+    private volatile PrefixTable table;
+
+    public AppleEgressRanges(@Nullable @Value("${" + KEY + ":}") String file) {
+        this.file = file == null || file.isBlank() ? null : Path.of(file.strip());
+        this.table = this.file == null ? PrefixTable.EMPTY : read(this.file);
+        if (this.file != null) {
+            LOG.info("Apple egress ranges: {} prefixes from {}", table.prefixes(), this.file);
+        }
+    }
+
+    /** Whether {@code address} is one of Apple's relays. */
+    public boolean contains(InetAddress address) {
+        return address != null && table.contains(address);
+    }
+
+    /** How many prefixes are in force. */
+    public int prefixes() {
+        return table.prefixes();
+    }
+
+    @Override
+    public String reloadName() {
+        return "apple egress ranges";
+    }
+
+    @Override
+    public void reload() {
+        if (file != null) {
+            table = read(file);
+        }
+    }
+
+    /** Parses the CSV; an error names the key, the file and the line. */
+    static PrefixTable read(Path file) {
+        PrefixTable.Builder b = new PrefixTable.Builder();
+        int n = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                n++;
+                String s = line.strip();
+                if (s.isEmpty() || s.startsWith("#")) {
+                    continue;
+                }
+                int comma = s.indexOf(',');
+                String prefix = (comma < 0 ? s : s.substring(0, comma)).strip();
+                add(b, prefix, file, n);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(KEY, file.toString(), "cannot be read: " + e.getMessage());
+        }
+        return b.build();
+    }
+
+    private static void add(PrefixTable.Builder b, String prefix, Path file, int line) {
+        int slash = prefix.indexOf('/');
+        String host = slash < 0 ? prefix : prefix.substring(0, slash);
+        // literals only: anything else would make InetAddress ask DNS
+        if (!V4.matcher(host).matches() && !V6.matcher(host).matches()) {
+            throw bad(file, line, prefix, "not an IP address or CIDR prefix");
+        }
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            int width = address.getAddress().length * 8;
+            int bits = slash < 0 ? width : Integer.parseInt(prefix.substring(slash + 1));
+            if (bits < 0 || bits > width) {
+                throw bad(file, line, prefix, "prefix length out of range 0-" + width);
+            }
+            b.add(address, bits);
+        } catch (UnknownHostException | NumberFormatException e) {
+            throw bad(file, line, prefix, "not an IP address or CIDR prefix");
+        }
+    }
+
+    private static ConfigException bad(Path file, int line, String prefix, String problem) {
+        return new ConfigException(KEY, file.toString(), "line " + line + " (" + prefix + "): " + problem
+                + "; expected Apple's egress-ip-ranges.csv format, prefix,country,region,city,");
+    }
+}
