@@ -11,11 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * The addresses Apple's relays fetch from: its published egress list
@@ -31,8 +29,6 @@ import java.util.regex.Pattern;
 public final class AppleEgressRanges implements Reloadable {
     static final String KEY = "sluice.tracking.apple-mpp-ranges-file";
     private static final Logger LOG = LoggerFactory.getLogger(AppleEgressRanges.class);
-    private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private final Path file;
     private volatile PrefixTable table;
@@ -89,22 +85,10 @@ public final class AppleEgressRanges implements Reloadable {
     }
 
     private static void add(PrefixTable.Builder b, String prefix, Path file, int line) {
-        int slash = prefix.indexOf('/');
-        String host = slash < 0 ? prefix : prefix.substring(0, slash);
-        // literals only: anything else would make InetAddress ask DNS
-        if (!V4.matcher(host).matches() && !V6.matcher(host).matches()) {
-            throw bad(file, line, prefix, "not an IP address or CIDR prefix");
-        }
         try {
-            InetAddress address = InetAddress.getByName(host);
-            int width = address.getAddress().length * 8;
-            int bits = slash < 0 ? width : Integer.parseInt(prefix.substring(slash + 1));
-            if (bits < 0 || bits > width) {
-                throw bad(file, line, prefix, "prefix length out of range 0-" + width);
-            }
-            b.add(address, bits);
-        } catch (UnknownHostException | NumberFormatException e) {
-            throw bad(file, line, prefix, "not an IP address or CIDR prefix");
+            b.add(prefix);
+        } catch (IllegalArgumentException e) {
+            throw bad(file, line, prefix, e.getMessage());
         }
     }
 

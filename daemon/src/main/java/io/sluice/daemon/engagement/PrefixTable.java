@@ -2,9 +2,11 @@ package io.sluice.daemon.engagement;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A set of IPv4 and IPv6 CIDR prefixes answering "is this address inside one?" in O(log n): each
@@ -14,6 +16,8 @@ import java.util.List;
  * take 16 octets per IPv4 range and 32 per IPv6 range. Immutable and safe to share.
  */
 final class PrefixTable {
+    private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     static final PrefixTable EMPTY = new Builder().build();
 
     /* IPv4: start and end as unsigned 32-bit values in longs. */
@@ -97,6 +101,28 @@ final class PrefixTable {
         private final List<Range> v4 = new ArrayList<>();
         private final List<Range> v6 = new ArrayList<>();
         private int prefixes;
+
+        /**
+         * Adds a prefix written {@code 192.0.2.0/24}, {@code 2001:db8::/32} or as a bare address
+         * (all its bits); throws IllegalArgumentException saying what is wrong with it.
+         */
+        Builder add(String prefix) {
+            int slash = prefix.indexOf('/');
+            String host = slash < 0 ? prefix : prefix.substring(0, slash);
+            // literals only: anything else would make InetAddress ask DNS
+            if (!V4.matcher(host).matches() && !V6.matcher(host).matches()) {
+                throw new IllegalArgumentException("not an IP address or CIDR prefix");
+            }
+            InetAddress address;
+            int bits;
+            try {
+                address = InetAddress.getByName(host);
+                bits = slash < 0 ? address.getAddress().length * 8 : Integer.parseInt(prefix.substring(slash + 1));
+            } catch (UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("not an IP address or CIDR prefix");
+            }
+            return add(address, bits);
+        }
 
         /** Adds {@code network/bits}; the network's host bits are ignored, as routers do. */
         Builder add(InetAddress network, int bits) {

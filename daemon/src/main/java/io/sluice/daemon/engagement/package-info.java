@@ -5,7 +5,8 @@
  * ({@link io.sluice.daemon.engagement.TrackingTokens}), the endpoints that receive them
  * ({@link io.sluice.daemon.engagement.TrackingController}, self-contained so it can move to the
  * public listener) and how a fetch is classed ({@link io.sluice.daemon.engagement.Fetcher}, with
- * Apple's published egress ranges in {@link io.sluice.daemon.engagement.AppleEgressRanges} and the
+ * Apple's published egress ranges in {@link io.sluice.daemon.engagement.AppleEgressRanges}, matched
+ * against the client address {@link io.sluice.daemon.engagement.TrustedProxies} gives, and the
  * "several links at once" rule in {@link io.sluice.daemon.engagement.ClickBursts}, whose verdict a
  * click's event waits for in {@link io.sluice.daemon.engagement.ClickHold}).
  *

@@ -14,9 +14,6 @@
  *       with a browser {@code Origin} must come from the listener's own origin (CSRF); refusals are
  *       403 problem+json. Never applied to the public paths: the RFC 8058 POST comes from
  *       mailbox providers, without an Origin, through a proxy with a public Host.</li>
- *   <li>{@link io.sluice.daemon.http.access.TrustedProxies}: the client's address, taken from
- *       {@code X-Forwarded-For} only when the TCP peer is a configured proxy
- *       ({@code sluice.http.trusted-proxies}); for classification, never for access.</li>
  * </ul>
  *
  * Promise: nothing that arrives on the public listener is routed to anything but a public path,

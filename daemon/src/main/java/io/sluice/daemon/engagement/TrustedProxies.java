@@ -1,9 +1,9 @@
-package io.sluice.daemon.http.access;
+package io.sluice.daemon.engagement;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
-import io.sluice.daemon.ingress.RelayNetworks;
+import io.sluice.daemon.config.ConfigException;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * {@code X-Forwarded-For} is read from its right end, hop by hop, while the hop that reported an
  * address is itself trusted. A client cannot make itself look like someone else by sending the
  * header: what an untrusted peer says is ignored, and so is whatever lies left of the first
- * untrusted address. Used for classification only (tracking's Apple rule); never stored.
+ * untrusted address. Used for classification only (tracking's Apple rule); never stored. Lives
+ * with tracking, its only user: the HTTP access rules never trust a forwarded address.
  */
 @Singleton
 public final class TrustedProxies {
@@ -28,13 +29,22 @@ public final class TrustedProxies {
     private static final Pattern V4_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):\\d+");
     private static final Pattern V6_BRACKETS = Pattern.compile("\\[([0-9a-fA-F:.]+)](?::\\d+)?");
 
-    private final RelayNetworks trusted;
-    private final boolean any;
+    private final PrefixTable trusted;
 
     public TrustedProxies(@Nullable @Value("${" + KEY + ":}") List<String> trusted) {
-        List<String> entries = trusted == null ? List.of() : trusted;
-        this.trusted = RelayNetworks.parse(KEY, entries);
-        this.any = entries.stream().anyMatch(e -> !e.isBlank());
+        PrefixTable.Builder b = new PrefixTable.Builder();
+        for (String raw : trusted == null ? List.<String>of() : trusted) {
+            String entry = raw.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            try {
+                b.add(entry);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(KEY, entry, e.getMessage() + " (IP literals only, e.g. 127.0.0.1/32)");
+            }
+        }
+        this.trusted = b.build();
     }
 
     /** The client of {@code request}; null when the peer is unknown. */
@@ -45,7 +55,7 @@ public final class TrustedProxies {
 
     /** The client, given the TCP peer and every X-Forwarded-For field in order. */
     @Nullable InetAddress client(@Nullable InetAddress peer, List<String> forwardedFor) {
-        if (peer == null || !any || !trusted.contains(peer)) {
+        if (peer == null || !trusted.contains(peer)) {
             return peer;
         }
         List<String> hops = new ArrayList<>();

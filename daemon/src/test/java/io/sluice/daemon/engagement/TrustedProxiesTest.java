@@ -1,4 +1,4 @@
-package io.sluice.daemon.http.access;
+package io.sluice.daemon.engagement;
 
 import io.sluice.daemon.config.ConfigException;
 import org.junit.jupiter.api.Test;
