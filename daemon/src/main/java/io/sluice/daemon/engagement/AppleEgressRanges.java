@@ -22,8 +22,8 @@ import java.nio.file.Path;
  * sluice.tracking.apple-mpp-ranges-file} (Sluice never downloads it). Apple Mail Privacy
  * Protection loads every remote image of a message through these relays whether the reader opens
  * it or not, so an open from one of them is a machine's ({@code apple-mpp}). Read at start (a
- * missing or bad file stops the start, naming the key) and again on reload (SIGHUP or
- * {@code /admin/reload}; a bad file then keeps the ranges in force). Unset: no address matches.
+ * missing or bad file stops the start, naming the key) and again on SIGHUP (a bad file then
+ * keeps the ranges in force). Unset: no address matches.
  */
 @Singleton
 public final class AppleEgressRanges implements Reloadable {

@@ -52,7 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>curl follows a link through nginx: 302 to the original URL and a human {@code Click};
  *       two links of another recipient's copy clicked at once are both {@code link-scanner};</li>
  *   <li>a tampered token through nginx gets 404 and no event;</li>
- *   <li>both delivered messages, text and HTML parts rewritten, verify with dkimpy.</li>
+ *   <li>both delivered messages, text and HTML parts rewritten, verify with dkimpy;</li>
+ *   <li>after the ranges file gains 127.0.0.4 and the daemon gets SIGHUP, its opens are apple-mpp.</li>
  * </ul>
  * nginx, Chromium, curl and openssl must be installed (scripts/install-test-deps.sh); with
  * CI=true a missing one fails the test.
@@ -175,7 +176,25 @@ class TrackingProxyIT {
                 }
             }
             assertTrue(proxy.accessLog().contains("/t/o/"), "the fetches went through nginx: " + proxy.accessLog());
+
+            // the operator refreshes Apple's list and sends SIGHUP: 127.0.0.4 becomes one of its relays
+            assertEquals("human", lastOpenFrom(proxyPort, pixels.get(0), "127.0.0.4", daemon).path("action").asText());
+            Files.writeString(apple, Files.readString(apple) + "127.0.0.4/32,US,US-CA,Cupertino,\n");
+            daemon.signal("HUP");
+            JsonNode relayed = Eventually.eventually("an apple-mpp open from 127.0.0.4 after SIGHUP", Duration.ofSeconds(20),
+                    () -> lastOpenFrom(proxyPort, pixels.get(0), "127.0.0.4", daemon),
+                    e -> e.path("reason").asText().equals("apple-mpp"));
+            assertEquals("machine", relayed.path("action").asText(), relayed.toString());
         }
+    }
+
+    /* Fetches the pixel through the proxy from {@code source}; the Open event it made. */
+    private static JsonNode lastOpenFrom(int proxyPort, String pixel, String source, DaemonProcess daemon) throws Exception {
+        int before = daemon.events().ofType("Open").size();
+        assertEquals(200, curl(proxyPort, pixel, "--interface", source, "-A", FIREFOX).status());
+        List<JsonNode> opens = Eventually.eventually("the open from " + source, Duration.ofSeconds(20),
+                () -> daemon.events().ofType("Open"), l -> l.size() > before);
+        return opens.get(opens.size() - 1);
     }
 
     private static void inject(DaemonProcess daemon, String... recipients) throws Exception {
