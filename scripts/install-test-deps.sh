@@ -24,8 +24,11 @@ have bc || need+=(bc)
 # the tracking test fetches pixels and follows links with curl
 have curl || need+=(curl)
 have mvn || need+=(maven)
-# the status page is rendered in headless Chromium (StatusPageIT)
+# the status page is rendered in headless Chromium (StatusPageIT), and so is a tracked HTML part (TrackingProxyIT)
 have chromium || need+=(chromium)
+# TrackingProxyIT serves the tracking host through nginx as an HTTPS reverse proxy, its certificate made with openssl
+[ -x /usr/sbin/nginx ] || have nginx || need+=(nginx)
+have openssl || need+=(openssl)
 # cluster mode's tests run real Redis servers (scripts/test.sh starts one on a loopback port)
 have redis-server || need+=(redis-server)
 # DANE tests sign zones with ldns and serve them with Knot DNS (protocol's SignedZones)
@@ -34,6 +37,13 @@ have ldns-signzone && have ldns-keygen || need+=(ldnsutils)
 # ...and check the AD-bit mode against Unbound as the validating resolver on loopback
 have unbound || need+=(unbound)
 if [ ${#need[@]} -gt 0 ]; then
+  # Debian's nginx starts a system instance on port 80 when installed; the tests run their own.
+  # Deny service starts during this install unless the host already has a policy.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   echo "postfix postfix/mailname string sluice.test" | debconf-set-selections
   if ! apt-get install -y -q --no-install-recommends "${need[@]}" >/tmp/sluice-apt.log 2>&1; then
@@ -43,4 +53,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # The Debian postfix package may try to start its system instance; Sluice's tests never use it.
-echo "test dependencies present: curl smtp-sink smtp-source swaks dnsmasq opendkim dkimpy pyspf systemd-analyze chromium redis-server knotd ldns-signzone unbound"
+echo "test dependencies present: curl smtp-sink smtp-source swaks dnsmasq opendkim dkimpy pyspf systemd-analyze chromium nginx openssl redis-server knotd ldns-signzone unbound"

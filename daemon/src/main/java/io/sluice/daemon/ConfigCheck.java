@@ -44,6 +44,8 @@ public final class ConfigCheck {
             "io.sluice.daemon.ingress.compliance.GateSettings",
             "io.sluice.daemon.egress.window.WindowPolicy",
             "io.sluice.daemon.engagement.TrackingSettings",
+            "io.sluice.daemon.engagement.AppleEgressRanges", // reads the ranges file: a bad line is a config problem
+            "io.sluice.daemon.engagement.TrustedProxies",
             "io.sluice.daemon.egress.tls.TlsSetup");
 
     /** Micronaut's "List of constraint violations:[ a.b.Type.property - message ]" lines. */

@@ -90,4 +90,19 @@ class HttpAccessConfigTest {
     void anAllowedHostWithASchemeIsRefused() throws Exception {
         assertNamed(problems("sluice:\n  http:\n    allowed-hosts: [\"https://mta.example\"]\n"), "sluice.http.allowed-hosts");
     }
+
+    @Test
+    void aTrustedProxyThatIsNoAddressIsRefused() throws Exception {
+        assertNamed(problems("sluice:\n  http:\n    trusted-proxies: [\"proxy.example\"]\n"), "sluice.http.trusted-proxies");
+        assertEquals(List.of(), problems("sluice:\n  http:\n    trusted-proxies: [\"127.0.0.1/32\", \"::1\"]\n"));
+    }
+
+    @Test
+    void trackingsMachineTrafficKeysAreChecked() throws Exception {
+        assertNamed(problems("sluice:\n  tracking:\n    link-scanner-window: 5m\n"), "sluice.tracking.link-scanner-window");
+        assertNamed(problems("sluice:\n  tracking:\n    apple-mpp-ranges-file: " + dir.resolve("absent.csv") + "\n"),
+                "sluice.tracking.apple-mpp-ranges-file");
+        assertNamed(problems("sluice:\n  campaigns:\n    spring:\n      tracking:\n        text-links: maybe\n"),
+                "sluice.campaigns.spring.tracking.text-links");
+    }
 }

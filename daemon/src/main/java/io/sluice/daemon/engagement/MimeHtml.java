@@ -17,8 +17,10 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
- * Finds the {@code text/html} parts of a MIME message (not attachments), decodes each (its
- * transfer encoding and charset), lets a function rewrite it and encodes it back the same way.
+ * Finds the {@code text/html} parts of a MIME message (not attachments), and the
+ * {@code text/plain} ones when asked, decodes each (its transfer encoding and charset), lets a
+ * function rewrite it and encodes it back the same way. A part without Content-Type is text/plain
+ * (RFC 2045 §5.2).
  * Everything else keeps its bytes: the header sections, other parts, preambles and boundaries.
  * Headers are parsed with Jakarta Mail ({@link InternetHeaders}, {@link ContentType}), the
  * encodings done with {@link MimeUtility}; only the walk over the multipart structure is ours, so
@@ -34,13 +36,25 @@ final class MimeHtml {
 
     /** The message with every HTML part rewritten; the same array when there is none. */
     static byte[] rewrite(byte[] message, UnaryOperator<String> html) {
+        return rewrite(message, html, null);
+    }
+
+    /**
+     * The message with every HTML part rewritten by {@code html} and, when {@code text} is not
+     * null, every plain-text part by {@code text}, in the order they appear; the same array when
+     * nothing changed.
+     */
+    static byte[] rewrite(byte[] message, UnaryOperator<String> html, UnaryOperator<String> text) {
         String entity = new String(message, StandardCharsets.ISO_8859_1); // one char per octet: nothing lost
-        String out = entity(entity, html, 0);
+        String out = entity(entity, new Rewrites(html, text), 0);
         return out == entity ? message : out.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    private record Rewrites(UnaryOperator<String> html, UnaryOperator<String> text) {
+    }
+
     /* One entity (header section, blank line, body): the same String object when unchanged. */
-    private static String entity(String e, UnaryOperator<String> html, int depth) {
+    private static String entity(String e, Rewrites rewrites, int depth) {
         int split = e.indexOf("\r\n\r\n");
         if (split < 0 || depth > MAX_DEPTH) {
             return e;
@@ -65,10 +79,12 @@ final class MimeHtml {
             if (boundary == null || boundary.isEmpty()) {
                 return e;
             }
-            String rewritten = multipart(body, boundary, html, depth);
+            String rewritten = multipart(body, boundary, rewrites, depth);
             return rewritten == body ? e : header + "\r\n" + rewritten;
         }
-        if (!type.match("text/html")) {
+        UnaryOperator<String> rewrite = type.match("text/html") ? rewrites.html()
+                : type.match("text/plain") ? rewrites.text() : null;
+        if (rewrite == null) {
             return e;
         }
         String cte = h.getHeader("Content-Transfer-Encoding", null);
@@ -80,7 +96,7 @@ final class MimeHtml {
             if (!java.util.Arrays.equals(before.getBytes(charset), decoded)) {
                 return e; // bytes the charset cannot carry through: rewriting would damage the part
             }
-            String after = html.apply(before);
+            String after = rewrite.apply(before);
             if (after.equals(before)) {
                 return e;
             }
@@ -101,7 +117,7 @@ final class MimeHtml {
     }
 
     /* The parts between "--boundary" lines, each rewritten; the same String when none changed. */
-    private static String multipart(String body, String boundary, UnaryOperator<String> html, int depth) {
+    private static String multipart(String body, String boundary, Rewrites rewrites, int depth) {
         String delimiter = "--" + boundary;
         StringBuilder out = new StringBuilder(body.length() + 1024);
         boolean changed = false;
@@ -118,7 +134,7 @@ final class MimeHtml {
                     // the CRLF before a delimiter belongs to the delimiter (RFC 2046 §5.1.1)
                     int partEnd = Math.max(partStart, pos - 2);
                     String part = body.substring(partStart, partEnd);
-                    String rewritten = entity(part, html, depth + 1);
+                    String rewritten = entity(part, rewrites, depth + 1);
                     changed |= rewritten != part;
                     out.append(rewritten).append(body, partEnd, pos);
                 } else {

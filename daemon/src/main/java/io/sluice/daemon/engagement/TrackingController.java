@@ -23,8 +23,10 @@ import java.util.Optional;
  * {@code Click}. HEAD is answered the same way (Micronaut routes it to the GET handler), logged as
  * machine traffic. A forged, tampered or
  * malformed token gets 404 and logs nothing. No address, user agent or IP is stored: only the
- * user agent's class and, for machine traffic, the rule that flagged it ({@link Fetcher}).
- * Self-contained (tokens, settings, event log, clock) so it can move to a public listener.
+ * user agent's class and, for machine traffic, the rule that flagged it ({@link Fetcher}); the
+ * client's address ({@link TrustedProxies}: behind a trusted proxy, from X-Forwarded-For) is
+ * only compared with Apple's egress ranges. A click's event waits in {@link ClickHold} for the
+ * "several links at once" rule; the redirect does not.
  */
 @Controller("/t")
 public final class TrackingController {
@@ -35,12 +37,19 @@ public final class TrackingController {
     private final TrackingSettings settings;
     private final EventLog events;
     private final Clock clock;
+    private final TrustedProxies proxies;
+    private final AppleEgressRanges apple;
+    private final ClickHold clicks;
 
-    public TrackingController(TrackingTokens tokens, TrackingSettings settings, EventLog events, Clock clock) {
+    public TrackingController(TrackingTokens tokens, TrackingSettings settings, EventLog events, Clock clock,
+                              TrustedProxies proxies, AppleEgressRanges apple, ClickHold clicks) {
         this.tokens = tokens;
         this.settings = settings;
         this.events = events;
         this.clock = clock;
+        this.proxies = proxies;
+        this.apple = apple;
+        this.clicks = clicks;
     }
 
     @Get("/o/{token}")
@@ -86,11 +95,23 @@ public final class TrackingController {
 
     private void log(String type, TrackingTokens.Hit hit, HttpRequest<?> request) {
         Instant now = clock.instant();
-        Fetcher f = Fetcher.of(request.getMethodName(), request.getHeaders().get("User-Agent"),
-                hit.kind() == TrackingTokens.Kind.CLICK, hit.sentAt(), now, settings.scannerWindow());
-        events.publish(Event.feedback(type, now, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
+        boolean click = hit.kind() == TrackingTokens.Kind.CLICK;
+        // only opens are matched against Apple's ranges: Private Relay also carries people's clicks
+        boolean appleEgress = !click && apple.contains(proxies.client(request));
+        Fetcher f = Fetcher.of(request.getMethodName(), request.getHeaders().get("User-Agent"), appleEgress, click,
+                hit.sentAt(), now, settings.scannerWindow());
+        if (click) {
+            clicks.click(hit, f, now);
+        } else {
+            events.publish(event(type, hit, f, now));
+        }
+    }
+
+    /** The {@code Open} or {@code Click} event of a fetch. */
+    static Event event(String type, TrackingTokens.Hit hit, Fetcher f, Instant at) {
+        return Event.feedback(type, at, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
                 f.machine() ? "machine" : "human", f.machineRule(), f.userAgentClass(),
-                hit.kind() == TrackingTokens.Kind.CLICK ? "link " + hit.link() : null, null, null));
+                hit.kind() == TrackingTokens.Kind.CLICK ? "link " + hit.link() : null, null, null);
     }
 
     private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> r) {

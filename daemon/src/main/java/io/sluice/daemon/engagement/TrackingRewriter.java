@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +19,13 @@ import java.util.regex.Pattern;
 /**
  * Writes one recipient's tracking into a message at send time: click redirects for the http(s)
  * links of its HTML parts and an open pixel, each a signed {@link TrackingTokens} URL on the
- * tenant's tracking host. Not applied to mail of a tenant or campaign that did not opt in, to the
- * null sender's mail (DSNs), or to a message that already carries a DKIM-Signature (the customer
- * signed it: any change would break that signature). The unsubscribe link stays as it is: Sluice's
- * own {@code /u/} links and every URL of the message's List-Unsubscribe field. Thread-safe.
+ * tenant's tracking host; click redirects for the URLs of its text parts too when the tenant or
+ * campaign asked ({@code tracking.text-links}, off by default). Links are numbered in the order
+ * they appear in the message, whichever part they are in. Not applied to mail of a tenant or
+ * campaign that did not opt in, to the null sender's mail (DSNs), or to a message that already
+ * carries a DKIM-Signature (the customer signed it: any change would break that signature). The
+ * unsubscribe link stays as it is: Sluice's own {@code /u/} links and every URL of the message's
+ * List-Unsubscribe field; so do {@code mailto:} URLs. Thread-safe.
  */
 public final class TrackingRewriter {
     public static final TrackingRewriter OFF = new TrackingRewriter(TrackingSettings.OFF, null, null);
@@ -58,15 +64,18 @@ public final class TrackingRewriter {
         List<String> listUnsubscribe = listUnsubscribeUrls(message);
         Predicate<String> keep = url -> (unsubscribeBase != null && url.startsWith(unsubscribeBase))
                 || listUnsubscribe.contains(url);
-        BiFunction<Integer, String, String> redirect = settings.clicks()
-                ? (link, url) -> base + "/t/c/" + tokens.click(messageId, id.recipient(), tenant, campaign, now, link, url)
-                : null;
+        AtomicInteger links = new AtomicInteger(); // one numbering across the message's parts
+        Function<String, String> click = url -> base + "/t/c/"
+                + tokens.click(messageId, id.recipient(), tenant, campaign, now, links.getAndIncrement(), url);
+        BiFunction<Integer, String, String> redirect = settings.clicks() ? (inPart, url) -> click.apply(url) : null;
         String pixel = settings.opens()
                 ? base + "/t/o/" + tokens.open(messageId, id.recipient(), tenant, campaign, now) : null;
         if (redirect == null && pixel == null) {
             return message;
         }
-        return MimeHtml.rewrite(message, html -> HtmlTracking.rewrite(html, redirect, pixel, keep));
+        UnaryOperator<String> text = settings.clicks() && settings.textLinksFor(tenant, campaign)
+                ? t -> TextTracking.rewrite(t, click, keep) : null;
+        return MimeHtml.rewrite(message, html -> HtmlTracking.rewrite(html, redirect, pixel, keep), text);
     }
 
     private static List<String> listUnsubscribeUrls(byte[] message) {

@@ -14,19 +14,79 @@ import java.util.Optional;
  * {@code sluice.campaigns.<name>.tracking.enabled}. A campaign's choice wins over its tenant's,
  * which wins over the global one. A bad value is a ConfigException naming its key.
  *
- * @param url            public base URL of the tracking endpoints (e.g. https://track.example.com)
- * @param scannerWindow  a click this soon after sending is flagged as a machine's (link scanners)
+ * @param url               public base URL of the tracking endpoints (e.g. https://track.example.com)
+ * @param scannerWindow     a click this soon after sending is flagged as a machine's (link scanners)
+ * @param linkScannerWindow clicks of different links of one message and recipient this close
+ *                          together are all a machine's ({@link ClickBursts}); zero: rule off
+ * @param textLinks         whether the URLs of text parts are rewritten too (off unless asked)
  */
 public record TrackingSettings(boolean enabled, boolean opens, boolean clicks, String url, Duration scannerWindow,
                                Map<String, Boolean> tenants, Map<String, String> tenantUrls,
-                               Map<String, Boolean> campaigns) {
+                               Map<String, Boolean> campaigns, Duration linkScannerWindow, OptIn textLinks) {
+    public static final Duration LINK_SCANNER_WINDOW = Duration.ofSeconds(2);
     public static final TrackingSettings OFF = new TrackingSettings(false, true, true, null, Duration.ofSeconds(10),
             Map.of(), Map.of(), Map.of());
+
+    /**
+     * A choice made globally, per tenant and per campaign: the campaign's wins over its tenant's,
+     * which wins over the global one.
+     */
+    public record OptIn(boolean global, Map<String, Boolean> tenants, Map<String, Boolean> campaigns) {
+        public static final OptIn NEVER = new OptIn(false, Map.of(), Map.of());
+
+        public OptIn {
+            tenants = Map.copyOf(tenants);
+            campaigns = Map.copyOf(campaigns);
+        }
+
+        public boolean chosenFor(String tenant, String campaign) {
+            Boolean c = campaign == null ? null : campaigns.get(campaign);
+            if (c != null) {
+                return c;
+            }
+            Boolean t = tenant == null ? null : tenants.get(tenant);
+            return t != null ? t : global;
+        }
+
+        /* {@code sluice.tracking.<name>}, {@code sluice.tenants.<t>.tracking.<name>}, {@code sluice.campaigns.<c>.tracking.<name>} */
+        static OptIn from(PropertyResolver env, String name) {
+            boolean global = bool(env, "sluice.tracking." + name, false);
+            Map<String, Boolean> tenants = new HashMap<>();
+            for (String t : env.getPropertyEntries("sluice.tenants")) {
+                String k = "sluice.tenants." + t + ".tracking." + name;
+                env.getProperty(k, String.class).ifPresent(v -> tenants.put(t, parse(k, v)));
+            }
+            Map<String, Boolean> campaigns = new HashMap<>();
+            for (String c : env.getPropertyEntries("sluice.campaigns")) {
+                String k = "sluice.campaigns." + c + ".tracking." + name;
+                env.getProperty(k, String.class).ifPresent(v -> campaigns.put(c, parse(k, v)));
+            }
+            return new OptIn(global, tenants, campaigns);
+        }
+    }
 
     public TrackingSettings {
         tenants = Map.copyOf(tenants);
         tenantUrls = Map.copyOf(tenantUrls);
         campaigns = Map.copyOf(campaigns);
+        if (linkScannerWindow == null) {
+            linkScannerWindow = LINK_SCANNER_WINDOW;
+        }
+        if (textLinks == null) {
+            textLinks = OptIn.NEVER;
+        }
+    }
+
+    /** Without the link-scanner window (the default) and text-part rewriting (off). */
+    public TrackingSettings(boolean enabled, boolean opens, boolean clicks, String url, Duration scannerWindow,
+                            Map<String, Boolean> tenants, Map<String, String> tenantUrls, Map<String, Boolean> campaigns) {
+        this(enabled, opens, clicks, url, scannerWindow, tenants, tenantUrls, campaigns, LINK_SCANNER_WINDOW,
+                OptIn.NEVER);
+    }
+
+    /** Whether the URLs of this tenant's and campaign's text parts are rewritten too. */
+    public boolean textLinksFor(String tenant, String campaign) {
+        return textLinks.chosenFor(tenant, campaign);
     }
 
     /** Whether mail of this tenant and campaign (either may be null) is tracked. */
@@ -70,18 +130,15 @@ public record TrackingSettings(boolean enabled, boolean opens, boolean clicks, S
             String k = "sluice.campaigns." + c + ".tracking.enabled";
             env.getProperty(k, String.class).ifPresent(v -> campaigns.put(c, parse(k, v)));
         }
-        Duration scanner;
-        String s = env.getProperty("sluice.tracking.scanner-window", String.class).orElse("10s");
-        try {
-            scanner = env.getProperty("sluice.tracking.scanner-window", Duration.class).orElse(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            throw new ConfigException("sluice.tracking.scanner-window", s, "not a duration (such as 10s)");
-        }
-        if (scanner.isNegative()) {
-            throw new ConfigException("sluice.tracking.scanner-window", s, "must not be negative");
+        Duration scanner = duration(env, "sluice.tracking.scanner-window", Duration.ofSeconds(10));
+        Duration linkScanner = duration(env, "sluice.tracking.link-scanner-window", LINK_SCANNER_WINDOW);
+        if (linkScanner.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException("sluice.tracking.link-scanner-window", linkScanner.toString(),
+                    "at most 1m: each click's event waits this long");
         }
         TrackingSettings t = new TrackingSettings(enabled, bool(env, "sluice.tracking.opens", true),
-                bool(env, "sluice.tracking.clicks", true), url, scanner, tenants, tenantUrls, campaigns);
+                bool(env, "sluice.tracking.clicks", true), url, scanner, tenants, tenantUrls, campaigns, linkScanner,
+                OptIn.from(env, "text-links"));
         if (t.anyEnabled()) {
             if (url == null && (enabled || campaigns.containsValue(true))) {
                 throw new ConfigException("sluice.tracking.url", "", "needed when tracking is enabled: the public "
@@ -99,6 +156,20 @@ public record TrackingSettings(boolean enabled, boolean opens, boolean clicks, S
             }
         }
         return t;
+    }
+
+    private static Duration duration(PropertyResolver env, String key, Duration dflt) {
+        String s = env.getProperty(key, String.class).orElse(dflt.toString());
+        Duration d;
+        try {
+            d = env.getProperty(key, Duration.class).orElse(dflt);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, s, "not a duration (such as 10s)");
+        }
+        if (d.isNegative()) {
+            throw new ConfigException(key, s, "must not be negative");
+        }
+        return d;
     }
 
     private static boolean bool(PropertyResolver env, String key, boolean dflt) {

@@ -38,6 +38,23 @@ class FetcherTest {
     }
 
     @Test
+    void anOpenFromApplesEgressRangesIsAppleMppButAClickFromThemIsAPerson() {
+        Fetcher open = Fetcher.of("GET", FIREFOX, true, false, SENT, SENT.plusSeconds(3600), WINDOW);
+        assertEquals("apple-mpp", open.machineRule());
+        assertEquals("browser", open.userAgentClass(), "the user agent's class stays what it says");
+        assertNull(Fetcher.of("GET", FIREFOX, true, true, SENT, SENT.plusSeconds(3600), WINDOW).machineRule(),
+                "iCloud Private Relay carries Safari users' own clicks from the same addresses");
+        assertEquals("head-request", Fetcher.of("HEAD", FIREFOX, true, false, SENT, SENT.plusSeconds(3600), WINDOW)
+                .machineRule(), "the first rule that applies names it");
+    }
+
+    @Test
+    void aBurstFlagsAPersonsClickAsALinkScannersAndKeepsAnEarlierRule() {
+        assertEquals("link-scanner", of("GET", FIREFOX, true, 60).asLinkScanner().machineRule());
+        assertEquals("bot", of("GET", "curl/8.5.0", true, 60).asLinkScanner().machineRule());
+    }
+
+    @Test
     void proxiesAndUnknownsAreClassed() {
         assertEquals("google-proxy", Fetcher.userAgentClass("Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"));
         assertEquals("unknown", Fetcher.userAgentClass(""));

@@ -97,6 +97,59 @@ class TrackingRewriterTest {
         assertEquals(40, html.split("/t/c/", -1).length - 1);
     }
 
+    /* Text parts rewritten for campaign "plain" only; Sluice's unsubscribe links are under https://mail.test/u/ */
+    private static final TrackingRewriter TEXT_TOO = new TrackingRewriter(new TrackingSettings(false, true, true, null,
+            Duration.ofSeconds(10), Map.of("acme", true), Map.of("acme", "https://track.acme.test"), Map.of(),
+            Duration.ofSeconds(2), new TrackingSettings.OptIn(false, Map.of(), Map.of("plain", true))), TOKENS,
+            "https://mail.test");
+    private static final Map<String, String> PLAIN = Map.of("tenant", "acme", "campaign", "plain");
+
+    @Test
+    void textPartsAreRewrittenOnlyWhenAskedAndNeverTheirMailtoOrUnsubscribeLinks() throws Exception {
+        String text = "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Sale: https://shop.test/sale =E2=80=94 write to mailto:sales@shop.test=\r\n"
+                + "\r\nUnsubscribe: https://shop.test/unsub?u=3D1 or https://mail.test/u/tok\r\n";
+        String m = MESSAGE.replace(TEXT_PART, text);
+        Multipart untouched = (Multipart) parse(TEXT_TOO.rewrite(ID, "shop@shop.test", ACME, bytes(m), NOW)).getContent();
+        assertTrue(((String) untouched.getBodyPart(0).getContent()).contains("Sale: https://shop.test/sale"),
+                "off unless the tenant or campaign asked");
+
+        byte[] out = TEXT_TOO.rewrite(ID, "shop@shop.test", PLAIN, bytes(m), NOW);
+        Multipart parts = (Multipart) parse(out).getContent();
+        String plain = (String) parts.getBodyPart(0).getContent();
+        Matcher click = Pattern.compile("https://track\\.acme\\.test/t/c/([A-Za-z0-9_.-]+)").matcher(plain);
+        assertTrue(click.find(), plain);
+        TrackingTokens.Hit hit = TOKENS.verify(TrackingTokens.Kind.CLICK, click.group(1)).orElseThrow();
+        assertEquals("https://shop.test/sale", hit.url());
+        assertEquals(0, hit.link(), "links are numbered through the message: the text part comes first");
+        assertFalse(click.find(), "one link rewritten: " + plain);
+        assertTrue(plain.startsWith("Sale: https://track.acme.test/t/c/") && plain.contains(" \u2014 write to "
+                + "mailto:sales@shop.test"), plain);
+        assertTrue(plain.contains("Unsubscribe: https://shop.test/unsub?u=1 or https://mail.test/u/tok"),
+                "the List-Unsubscribe target and Sluice's own unsubscribe link stay: " + plain);
+
+        String html = (String) parts.getBodyPart(1).getContent();
+        Matcher htmlClick = Pattern.compile("href=\"https://track\\.acme\\.test/t/c/([^\"]+)\"").matcher(html);
+        assertTrue(htmlClick.find(), html);
+        assertEquals(1, TOKENS.verify(TrackingTokens.Kind.CLICK, htmlClick.group(1)).orElseThrow().link());
+        String raw = new String(out, StandardCharsets.ISO_8859_1);
+        for (String line : raw.split("\r\n")) {
+            assertTrue(line.length() <= 998, "line of " + line.length());
+        }
+    }
+
+    @Test
+    void aTextOnlyMessageGetsRedirectsWhenAskedAndNoPixel() throws Exception {
+        String m = "From: a@shop.test\r\nSubject: s\r\n\r\nhttps://shop.test/a and https://shop.test/b.\r\n";
+        byte[] out = TEXT_TOO.rewrite(ID, "shop@shop.test", PLAIN, bytes(m), NOW);
+        String s = new String(out, StandardCharsets.ISO_8859_1);
+        assertTrue(s.startsWith("From: a@shop.test\r\nSubject: s\r\n\r\nhttps://track.acme.test/t/c/"), s);
+        assertEquals(2, s.split("/t/c/", -1).length - 1, s);
+        assertTrue(s.endsWith(".\r\n") && !s.contains("/t/o/"), s);
+        byte[] plain = bytes(m);
+        assertSame(plain, TEXT_TOO.rewrite(ID, "shop@shop.test", ACME, plain, NOW), "not asked: unchanged");
+    }
+
     @Test
     void nothingChangesWhereTrackingMustNotApply() {
         byte[] m = bytes(MESSAGE);
