@@ -17,6 +17,41 @@ class SendingDomainsTest {
             Map.of("lax", SendingDomains.Mode.UNSIGNED), SendingDomains.Mode.REFUSE,
             Set.of("shop.example", "platform.example"));
 
+    /** The rule as it was first written, with IDN and a regular expression. */
+    private static String normaliseByRegex(String domain) {
+        String d = domain.strip();
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        if (d.isEmpty() || d.startsWith("[")) {
+            return null;
+        }
+        try {
+            d = java.net.IDN.toASCII(d, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return d.matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*") ? d : null;
+    }
+
+    @Test
+    void theHandWrittenCheckAgreesWithTheRegularExpressionOnRandomNames() {
+        java.util.Random random = new java.util.Random(14);
+        String alphabet = "aZz09_-.. é\u00fc[\t";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = random.nextInt(i % 100 == 0 ? 80 : 12);
+            for (int k = 0; k < n; k++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String name = b.toString();
+            assertEquals(normaliseByRegex(name), SendingDomains.normalise(name), () -> "'" + name + "'");
+        }
+        assertEquals("xn--bcher-kva.example", SendingDomains.normalise("Bücher.Example."));
+        assertNull(SendingDomains.normalise("a".repeat(64) + ".example"), "a label is at most 63 octets");
+        assertEquals("a".repeat(63) + ".example", SendingDomains.normalise("a".repeat(63) + ".example"));
+    }
+
     @Test
     void aTenantThatDeclaresDomainsUsesThemAndTheirSubdomainsOnly() {
         assertTrue(domains.mayUse("shop", "shop.example"));
