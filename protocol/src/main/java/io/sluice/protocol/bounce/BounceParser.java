@@ -33,7 +33,7 @@ public final class BounceParser {
                     + "|failure notice|failure delivery|returned mail|mail delivery|non[- ]?delivery|nondeliverable|delivery problem"
                     + "|mail system error|returned to sender|delivery report|warning: could not send|message delayed|delayed mail"
                     + "|permanent error|mail failure|rejected|bounce|mail error|error sending|delivery error|unable to deliver"
-                    + "|problem with delivery|delivery has failed|message not delivered|システムからの|配信|返送)");
+                    + "|problem with delivery|delivery has failed|message not delivered|システムからの|配信|返送|メールエラー)");
     private static final Pattern BOUNCE_BODY = Pattern.compile(
             "(?i)(could not be delivered|couldn't be delivered|was not delivered|undeliverable|delivery (has )?failed"
                     + "|permanent (fatal )?error|following (recipient|address)|unable to deliver|delivery to the following"

@@ -74,8 +74,13 @@ final class ProseScanner {
     /* Lines quoting the original's header summary (Exchange's "To: ... Subject: ... Sent:"), not a failed recipient. */
     private static final Pattern SENDER_LINE = Pattern.compile(
             "(?i)^[\\s>]*(from|to|cc|sender|reply-to|return-path|message-id|in-reply-to|references|envelope-from|mail from)\\s*:");
+    /* A line of an SMTP session transcript as Sendmail writes it (RFC 5321 commands sent, replies received). */
+    private static final Pattern TRANSCRIPT = Pattern.compile("(?i)^\\s*(>>> |<<< |\\.\\.\\. while talking to |while talking to )");
     /* Exim names the address an alias expanded from: "(ultimately generated from addr)". */
     private static final Pattern GENERATED = Pattern.compile("(?i)\\(?(ultimately )?generated (from|by) ");
+    /* An address the template offers for help ("please contact <support@isp>", "write to ...") is not a failed recipient. */
+    private static final Pattern CONTACT_BEFORE = Pattern.compile(
+            "(?i)\\b(contact|write to|send (an )?e-?mail to|reach us at|questions to|assistance)\\W{0,4}\\s*<?$");
     private static final Pattern IGNORED_LOCAL = Pattern.compile("(?i)^(postmaster|mailer-daemon|mail-daemon|abuse|hostmaster|webmaster)@");
 
     private ProseScanner() {}
@@ -111,6 +116,10 @@ final class ProseScanner {
                     currentKey = key;
                     spelling.putIfAbsent(key, found);
                     current = blocks.computeIfAbsent(key, k -> new StringBuilder());
+                    // Sendmail's transcript shows the exchange before the recipient's summary line ("While talking to
+                    // host: >>> MAIL From:<...> <<< 550 ..." then "554 <addr>... Remote protocol error"): the reply
+                    // that refused the exchange is this recipient's reason too.
+                    current.append(transcriptBefore(lines, i));
                     String after = line.substring(line.indexOf(found) + found.length());
                     saidOnItsLine = WORDS_AFTER.matcher(MessageParts.ADDRESS.matcher(after).replaceAll(" ")).find();
                     pastParagraph = false;
@@ -129,6 +138,22 @@ final class ProseScanner {
             out.add(new Block(spelling.get(e.getKey()), e.getValue().toString()));
         }
         return new Result(out, preamble.toString(), originalHeaders(lines, cut, limit), String.join("\n", java.util.Arrays.copyOf(lines, cut)));
+    }
+
+    /* The transcript lines (">>> command", "<<< reply", "while talking to host:") right above line i, or "". */
+    private static String transcriptBefore(String[] lines, int i) {
+        int start = i;
+        while (start > 0 && TRANSCRIPT.matcher(lines[start - 1]).find() && i - start < 20) {
+            start--;
+        }
+        if (start == i) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int k = start; k < i; k++) {
+            out.append(lines[k]).append('\n');
+        }
+        return out.toString();
     }
 
     /* A bounce forwarded by a person arrives quoted ("> "); read it as the MTA wrote it. */
@@ -174,6 +199,9 @@ final class ProseScanner {
             }
             if (start > 0 && (line.charAt(start - 1) == '/' || line.charAt(start - 1) == '=')) {
                 continue; // inside a URL or a query string
+            }
+            if (CONTACT_BEFORE.matcher(line.substring(Math.max(0, start - 40), start)).find()) {
+                continue;
             }
             return a;
         }
