@@ -296,7 +296,7 @@ public final class BounceParser {
 
     private static boolean looksLikeBounce(MimePart m, String prose) {
         String from = m.decodedHeader("From");
-        String subject = m.decodedHeader("Subject");
+        String subject = rawUtf8(m.decodedHeader("Subject"));
         String returnPath = m.header("Return-Path");
         boolean nullSender = returnPath != null && returnPath.replaceAll("\\s", "").equals("<>");
         boolean daemon = from != null && DAEMON_FROM.matcher(from).find();
@@ -304,6 +304,24 @@ public final class BounceParser {
         boolean bounceBody = BOUNCE_BODY.matcher(prose.length() > 20_000 ? prose.substring(0, 20_000) : prose).find();
         return (daemon && (bounceSubject || bounceBody)) || (bounceSubject && bounceBody)
                 || (nullSender && (bounceSubject || bounceBody)) || (daemon && nullSender);
+    }
+
+    /*
+     * RFC 6532 lets a header carry raw UTF-8 (a Japanese carrier's "メールエラー通知"); read byte by byte it is mojibake.
+     * When the value's characters are all bytes and form valid UTF-8, read them as UTF-8.
+     */
+    static String rawUtf8(String value) {
+        if (value == null || value.chars().allMatch(c -> c < 0x80) || value.chars().anyMatch(c -> c > 0xff)) {
+            return value;
+        }
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return value;
+        }
     }
 
     private static List<String> failedRecipients(MimePart m) {

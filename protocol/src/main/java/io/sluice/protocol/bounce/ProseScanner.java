@@ -75,7 +75,8 @@ final class ProseScanner {
     private static final Pattern SENDER_LINE = Pattern.compile(
             "(?i)^[\\s>]*(from|to|cc|sender|reply-to|return-path|message-id|in-reply-to|references|envelope-from|mail from)\\s*:");
     /* A line of an SMTP session transcript as Sendmail writes it (RFC 5321 commands sent, replies received). */
-    private static final Pattern TRANSCRIPT = Pattern.compile("(?i)^\\s*(>>> |<<< |\\.\\.\\. while talking to |while talking to )");
+    private static final Pattern TRANSCRIPT = Pattern.compile(
+            "(?i)^\\s*(>>> |<<< |\\.\\.\\. while talking to |while talking to |[245]\\d\\d[ -][a-z0-9.-]+\\.[a-z]{2,} \\([a-z0-9-]+\\)\\.\\.\\. )");
     /* Exim names the address an alias expanded from: "(ultimately generated from addr)". */
     private static final Pattern GENERATED = Pattern.compile("(?i)\\(?(ultimately )?generated (from|by) ");
     /* An address the template offers for help ("please contact <support@isp>", "write to ...") is not a failed recipient. */
@@ -100,6 +101,7 @@ final class ProseScanner {
                 break;
             }
         }
+        excluded = withContacts(lines, cut, excluded);
         Map<String, StringBuilder> blocks = new LinkedHashMap<>();
         Map<String, String> spelling = new LinkedHashMap<>();
         StringBuilder preamble = new StringBuilder();
@@ -107,6 +109,8 @@ final class ProseScanner {
         String currentKey = null;
         boolean saidOnItsLine = false; // the recipient's own line carries the reason ("addr: Envelope expired")
         boolean pastParagraph = false;
+        StringBuilder[] appendedTo = new StringBuilder[cut];
+        int[] appendedAt = new int[cut];
         for (int i = 0; i < cut; i++) {
             String line = lines[i];
             String found = SENDER_LINE.matcher(line).find() || GENERATED.matcher(line).find() ? null : recipientIn(line, excluded);
@@ -115,11 +119,18 @@ final class ProseScanner {
                 if (!key.equals(currentKey)) {
                     currentKey = key;
                     spelling.putIfAbsent(key, found);
-                    current = blocks.computeIfAbsent(key, k -> new StringBuilder());
                     // Sendmail's transcript shows the exchange before the recipient's summary line ("While talking to
-                    // host: >>> MAIL From:<...> <<< 550 ..." then "554 <addr>... Remote protocol error"): the reply
-                    // that refused the exchange is this recipient's reason too.
-                    current.append(transcriptBefore(lines, i));
+                    // host: >>> MAIL From:<...> <<< 550 ..." then "554 <addr>... Remote protocol error"), and a host's
+                    // status line ("550 example.org (smtp)... 550 Host unknown") before its recipient's: they are this
+                    // recipient's reason, not the block above it.
+                    int from = transcriptStart(lines, i, excluded);
+                    if (from < i && appendedTo[from] == current) {
+                        current.setLength(appendedAt[from]);
+                    }
+                    current = blocks.computeIfAbsent(key, k -> new StringBuilder());
+                    for (int k = from; k < i; k++) {
+                        current.append(lines[k]).append('\n');
+                    }
                     String after = line.substring(line.indexOf(found) + found.length());
                     saidOnItsLine = WORDS_AFTER.matcher(MessageParts.ADDRESS.matcher(after).replaceAll(" ")).find();
                     pastParagraph = false;
@@ -129,6 +140,8 @@ final class ProseScanner {
                 // temporary failure report"), not this recipient's, and are left to the explanation.
                 pastParagraph = true;
             }
+            appendedTo[i] = current;
+            appendedAt[i] = current.length();
             if (!pastParagraph && current.length() < 8_000) {
                 current.append(line).append('\n');
             }
@@ -140,20 +153,31 @@ final class ProseScanner {
         return new Result(out, preamble.toString(), originalHeaders(lines, cut, limit), String.join("\n", java.util.Arrays.copyOf(lines, cut)));
     }
 
-    /* The transcript lines (">>> command", "<<< reply", "while talking to host:") right above line i, or "". */
-    private static String transcriptBefore(String[] lines, int i) {
+    /* The bounce's own sender and addressee, and every address the template offers for help ("please contact <addr>"). */
+    private static List<String> withContacts(String[] lines, int cut, List<String> excluded) {
+        List<String> out = new ArrayList<>(excluded);
+        for (int i = 0; i < cut; i++) {
+            Matcher m = MessageParts.ADDRESS.matcher(lines[i]);
+            while (m.find()) {
+                String before = lines[i].substring(Math.max(0, m.start() - 40), m.start());
+                if (CONTACT_BEFORE.matcher(before).find()) {
+                    out.add(m.group().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /*
+     * Where the transcript lines (">>> command", "<<< reply", "while talking to host:", a host's status line) right above
+     * line i start, i if none; a line naming another recipient is that recipient's and ends the walk.
+     */
+    private static int transcriptStart(String[] lines, int i, List<String> excluded) {
         int start = i;
-        while (start > 0 && TRANSCRIPT.matcher(lines[start - 1]).find() && i - start < 20) {
+        while (start > 0 && TRANSCRIPT.matcher(lines[start - 1]).find() && recipientIn(lines[start - 1], excluded) == null && i - start < 20) {
             start--;
         }
-        if (start == i) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int k = start; k < i; k++) {
-            out.append(lines[k]).append('\n');
-        }
-        return out.toString();
+        return start;
     }
 
     /* A bounce forwarded by a person arrives quoted ("> "); read it as the MTA wrote it. */
@@ -199,9 +223,6 @@ final class ProseScanner {
             }
             if (start > 0 && (line.charAt(start - 1) == '/' || line.charAt(start - 1) == '=')) {
                 continue; // inside a URL or a query string
-            }
-            if (CONTACT_BEFORE.matcher(line.substring(Math.max(0, start - 40), start)).find()) {
-                continue;
             }
             return a;
         }
