@@ -168,7 +168,8 @@ public final class BounceParser {
                     text = text + "\nX-PowerMTA-BounceCategory: " + r.category();
                 }
                 c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
-                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat), scanned.preamble());
+                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat).forRecipient(r.address()),
+                        scanned.preamble());
             }
             out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
         }
@@ -187,14 +188,14 @@ public final class BounceParser {
                 }
                 Diagnostic d = Diagnostic.find(text);
                 out.add(new BouncedRecipient(a, "failed", text.strip(), null,
-                        classifyWithFallback(prose(d.code(), text, format), scanned.preamble())));
+                        classifyWithFallback(prose(d.code(), text, format).forRecipient(a), scanned.preamble())));
             }
             return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
         }
         for (ProseScanner.Block b : scanned.blocks()) {
             Diagnostic d = Diagnostic.find(b.text());
             out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
-                    classifyWithFallback(prose(d.code(), b.text(), format), scanned.preamble())));
+                    classifyWithFallback(prose(d.code(), b.text(), format).forRecipient(b.address()), scanned.preamble())));
         }
         if (out.isEmpty()) {
             // No address in the prose: fall back to whom our original was addressed.
@@ -216,7 +217,8 @@ public final class BounceParser {
         // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
         // The status first: masking folds "550-5.1.1" continuation prefixes away.
         String status = BounceClassifier.preferredStatus(reply.replyCode(), reply.status(), reply.text());
-        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format());
+        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format(),
+                reply.recipientDomain());
         String text = maskAddresses(reply.text());
         // The context's own status, read before masking folds "550 5.1.1" runs away as continuation prefixes.
         String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
@@ -228,7 +230,7 @@ public final class BounceParser {
             FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(),
                     contextStatus != null ? contextStatus : reply.status(),
                     text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed(),
-                    reply.format());
+                    reply.format(), reply.recipientDomain());
             Classification w = classifier.classify(wider);
             if (!isUndecided(w)) {
                 return w;
@@ -238,7 +240,7 @@ public final class BounceParser {
     }
 
     private static FailedReply withText(FailedReply r, int code, String text) {
-        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed(), r.format());
+        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed(), r.format(), r.recipientDomain());
     }
 
     /*
