@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * So: cut at the separator, walk the lines, start a new block at each line that names a new
- * address (other than the bounce's own sender and addressee), and give each address its block.
+ * address (other than the bounce's own sender and addressee, and the template's contact addresses),
+ * and give each address its block. A Sendmail transcript is the one layout where the reason comes
+ * before the recipient's line ("<<< 550 ..." then "554 <addr>... Remote protocol error"): those
+ * transcript lines go to the recipient below them.
  */
 final class ProseScanner {
 
