@@ -188,11 +188,13 @@ public final class BounceClassifier {
         final int[] statusParts;
         final boolean[] hits = new boolean[rules.length];
         final byte[] regexState = new byte[rules.length]; // 0 not run, 1 no, 2 yes
+        final String providerHost; // the remote host, or when the bounce names none the recipient's domain
         BounceRule decidedBy;
         BounceReason statusReason;
 
         Walk(FailedReply reply) {
             this.reply = reply;
+            this.providerHost = reply.remoteHost() != null ? reply.remoteHost() : reply.recipientDomain();
             this.norm = reply.text() == null ? "" : LiteralMatcher.normalise(reply.text());
             this.status = effectiveStatus(reply.replyCode(), reply.status(), norm);
             this.statusParts = status == null ? null : parseStatus(status);
@@ -204,7 +206,7 @@ public final class BounceClassifier {
             Evidence evidence;
             int provider = BounceRule.Stage.PROVIDER.ordinal();
             int decided = first(BounceRule.Stage.OVERRIDE);
-            if (decided < 0 && reply.remoteHost() != null) {
+            if (decided < 0 && providerHost != null) {
                 decided = first(BounceRule.Stage.PROVIDER);
             }
             int formatRule = -1;
@@ -243,7 +245,9 @@ public final class BounceClassifier {
             if (decided >= 0) {
                 decidedBy = rules[decided];
                 reason = decidedBy.reason();
-                evidence = decidedBy.stage().ordinal() == provider ? Evidence.REMOTE_HOST : weigh(reason);
+                // A provider's verdict is conclusive only when its host answered: on the recipient's domain alone a
+                // relay may have answered in its own words.
+                evidence = decidedBy.stage().ordinal() == provider && reply.remoteHost() != null ? Evidence.REMOTE_HOST : weigh(reason);
             } else if (reply.delayed()) {
                 reason = BounceReason.EXPIRED;
                 evidence = Evidence.CODE;
@@ -310,7 +314,7 @@ public final class BounceClassifier {
                 return false;
             }
             BounceRule.Condition when = r.when();
-            if (!when.commandMatches(reply.command()) || !when.hostMatches(reply.remoteHost()) || !when.formatMatches(reply.format())) {
+            if (!when.commandMatches(reply.command()) || !when.hostMatches(providerHost) || !when.formatMatches(reply.format())) {
                 return false;
             }
             for (BounceReason veto : when.unless()) {

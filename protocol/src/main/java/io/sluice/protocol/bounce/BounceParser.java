@@ -33,7 +33,7 @@ public final class BounceParser {
                     + "|failure notice|failure delivery|returned mail|mail delivery|non[- ]?delivery|nondeliverable|delivery problem"
                     + "|mail system error|returned to sender|delivery report|warning: could not send|message delayed|delayed mail"
                     + "|permanent error|mail failure|rejected|bounce|mail error|error sending|delivery error|unable to deliver"
-                    + "|problem with delivery|delivery has failed|message not delivered|システムからの|配信|返送)");
+                    + "|problem with delivery|delivery has failed|message not delivered|システムからの|配信|返送|メールエラー)");
     private static final Pattern BOUNCE_BODY = Pattern.compile(
             "(?i)(could not be delivered|couldn't be delivered|was not delivered|undeliverable|delivery (has )?failed"
                     + "|permanent (fatal )?error|following (recipient|address)|unable to deliver|delivery to the following"
@@ -168,7 +168,8 @@ public final class BounceParser {
                     text = text + "\nX-PowerMTA-BounceCategory: " + r.category();
                 }
                 c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
-                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat), scanned.preamble());
+                        remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat).forRecipient(r.address()),
+                        scanned.preamble());
             }
             out.add(new BouncedRecipient(r.address(), action, r.diagnostic() == null ? "" : r.diagnostic(), r.remoteMta(), c));
         }
@@ -187,14 +188,14 @@ public final class BounceParser {
                 }
                 Diagnostic d = Diagnostic.find(text);
                 out.add(new BouncedRecipient(a, "failed", text.strip(), null,
-                        classifyWithFallback(prose(d.code(), text, format), scanned.preamble())));
+                        classifyWithFallback(prose(d.code(), text, format).forRecipient(a), scanned.preamble())));
             }
             return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
         }
         for (ProseScanner.Block b : scanned.blocks()) {
             Diagnostic d = Diagnostic.find(b.text());
             out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
-                    classifyWithFallback(prose(d.code(), b.text(), format), scanned.preamble())));
+                    classifyWithFallback(prose(d.code(), b.text(), format).forRecipient(b.address()), scanned.preamble())));
         }
         if (out.isEmpty()) {
             // No address in the prose: fall back to whom our original was addressed.
@@ -216,7 +217,8 @@ public final class BounceParser {
         // Addresses are names, not words: "filtered@example.com" or "no-such-user@" must not match a phrase.
         // The status first: masking folds "550-5.1.1" continuation prefixes away.
         String status = BounceClassifier.preferredStatus(reply.replyCode(), reply.status(), reply.text());
-        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format());
+        reply = new FailedReply(reply.replyCode(), status, reply.text(), reply.command(), reply.remoteHost(), reply.delayed(), reply.format(),
+                reply.recipientDomain());
         String text = maskAddresses(reply.text());
         // The context's own status, read before masking folds "550 5.1.1" runs away as continuation prefixes.
         String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
@@ -228,7 +230,7 @@ public final class BounceParser {
             FailedReply wider = new FailedReply(reply.replyCode() != 0 ? reply.replyCode() : d.code(),
                     contextStatus != null ? contextStatus : reply.status(),
                     text + "\n" + context, command, reply.remoteHost() != null ? reply.remoteHost() : remoteHost(null, context), reply.delayed(),
-                    reply.format());
+                    reply.format(), reply.recipientDomain());
             Classification w = classifier.classify(wider);
             if (!isUndecided(w)) {
                 return w;
@@ -238,7 +240,7 @@ public final class BounceParser {
     }
 
     private static FailedReply withText(FailedReply r, int code, String text) {
-        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed(), r.format());
+        return new FailedReply(code, r.status(), text, r.command(), r.remoteHost(), r.delayed(), r.format(), r.recipientDomain());
     }
 
     /*
@@ -296,7 +298,7 @@ public final class BounceParser {
 
     private static boolean looksLikeBounce(MimePart m, String prose) {
         String from = m.decodedHeader("From");
-        String subject = m.decodedHeader("Subject");
+        String subject = rawUtf8(m.decodedHeader("Subject"));
         String returnPath = m.header("Return-Path");
         boolean nullSender = returnPath != null && returnPath.replaceAll("\\s", "").equals("<>");
         boolean daemon = from != null && DAEMON_FROM.matcher(from).find();
@@ -304,6 +306,24 @@ public final class BounceParser {
         boolean bounceBody = BOUNCE_BODY.matcher(prose.length() > 20_000 ? prose.substring(0, 20_000) : prose).find();
         return (daemon && (bounceSubject || bounceBody)) || (bounceSubject && bounceBody)
                 || (nullSender && (bounceSubject || bounceBody)) || (daemon && nullSender);
+    }
+
+    /*
+     * RFC 6532 lets a header carry raw UTF-8 (a Japanese carrier's "メールエラー通知"); read byte by byte it is mojibake.
+     * When the value's characters are all bytes and form valid UTF-8, read them as UTF-8.
+     */
+    static String rawUtf8(String value) {
+        if (value == null || value.chars().allMatch(c -> c < 0x80) || value.chars().anyMatch(c -> c > 0xff)) {
+            return value;
+        }
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return value;
+        }
     }
 
     private static List<String> failedRecipients(MimePart m) {

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * So: cut at the separator, walk the lines, start a new block at each line that names a new
- * address (other than the bounce's own sender and addressee), and give each address its block.
+ * address (other than the bounce's own sender and addressee, and the template's contact addresses),
+ * and give each address its block. A Sendmail transcript is the one layout where the reason comes
+ * before the recipient's line ("<<< 550 ..." then "554 <addr>... Remote protocol error"): those
+ * transcript lines go to the recipient below them.
  */
 final class ProseScanner {
 
@@ -74,8 +77,14 @@ final class ProseScanner {
     /* Lines quoting the original's header summary (Exchange's "To: ... Subject: ... Sent:"), not a failed recipient. */
     private static final Pattern SENDER_LINE = Pattern.compile(
             "(?i)^[\\s>]*(from|to|cc|sender|reply-to|return-path|message-id|in-reply-to|references|envelope-from|mail from)\\s*:");
+    /* A line of an SMTP session transcript as Sendmail writes it (RFC 5321 commands sent, replies received). */
+    private static final Pattern TRANSCRIPT = Pattern.compile(
+            "(?i)^\\s*(>>> |<<< |\\.\\.\\. while talking to |while talking to |[245]\\d\\d[ -][a-z0-9.-]+\\.[a-z]{2,} \\([a-z0-9-]+\\)\\.\\.\\. )");
     /* Exim names the address an alias expanded from: "(ultimately generated from addr)". */
     private static final Pattern GENERATED = Pattern.compile("(?i)\\(?(ultimately )?generated (from|by) ");
+    /* An address the template offers for help ("please contact <support@isp>", "write to ...") is not a failed recipient. */
+    private static final Pattern CONTACT_BEFORE = Pattern.compile(
+            "(?i)\\b(contact|write to|send (an )?e-?mail to|reach us at|questions to|assistance)\\W{0,4}\\s*<?$");
     private static final Pattern IGNORED_LOCAL = Pattern.compile("(?i)^(postmaster|mailer-daemon|mail-daemon|abuse|hostmaster|webmaster)@");
 
     private ProseScanner() {}
@@ -95,6 +104,7 @@ final class ProseScanner {
                 break;
             }
         }
+        excluded = withContacts(lines, cut, excluded);
         Map<String, StringBuilder> blocks = new LinkedHashMap<>();
         Map<String, String> spelling = new LinkedHashMap<>();
         StringBuilder preamble = new StringBuilder();
@@ -102,6 +112,8 @@ final class ProseScanner {
         String currentKey = null;
         boolean saidOnItsLine = false; // the recipient's own line carries the reason ("addr: Envelope expired")
         boolean pastParagraph = false;
+        StringBuilder[] appendedTo = new StringBuilder[cut];
+        int[] appendedAt = new int[cut];
         for (int i = 0; i < cut; i++) {
             String line = lines[i];
             String found = SENDER_LINE.matcher(line).find() || GENERATED.matcher(line).find() ? null : recipientIn(line, excluded);
@@ -110,7 +122,18 @@ final class ProseScanner {
                 if (!key.equals(currentKey)) {
                     currentKey = key;
                     spelling.putIfAbsent(key, found);
+                    // Sendmail's transcript shows the exchange before the recipient's summary line ("While talking to
+                    // host: >>> MAIL From:<...> <<< 550 ..." then "554 <addr>... Remote protocol error"), and a host's
+                    // status line ("550 example.org (smtp)... 550 Host unknown") before its recipient's: they are this
+                    // recipient's reason, not the block above it.
+                    int from = transcriptStart(lines, i, excluded);
+                    if (from < i && appendedTo[from] == current) {
+                        current.setLength(appendedAt[from]);
+                    }
                     current = blocks.computeIfAbsent(key, k -> new StringBuilder());
+                    for (int k = from; k < i; k++) {
+                        current.append(lines[k]).append('\n');
+                    }
                     String after = line.substring(line.indexOf(found) + found.length());
                     saidOnItsLine = WORDS_AFTER.matcher(MessageParts.ADDRESS.matcher(after).replaceAll(" ")).find();
                     pastParagraph = false;
@@ -120,6 +143,8 @@ final class ProseScanner {
                 // temporary failure report"), not this recipient's, and are left to the explanation.
                 pastParagraph = true;
             }
+            appendedTo[i] = current;
+            appendedAt[i] = current.length();
             if (!pastParagraph && current.length() < 8_000) {
                 current.append(line).append('\n');
             }
@@ -129,6 +154,33 @@ final class ProseScanner {
             out.add(new Block(spelling.get(e.getKey()), e.getValue().toString()));
         }
         return new Result(out, preamble.toString(), originalHeaders(lines, cut, limit), String.join("\n", java.util.Arrays.copyOf(lines, cut)));
+    }
+
+    /* The bounce's own sender and addressee, and every address the template offers for help ("please contact <addr>"). */
+    private static List<String> withContacts(String[] lines, int cut, List<String> excluded) {
+        List<String> out = new ArrayList<>(excluded);
+        for (int i = 0; i < cut; i++) {
+            Matcher m = MessageParts.ADDRESS.matcher(lines[i]);
+            while (m.find()) {
+                String before = lines[i].substring(Math.max(0, m.start() - 40), m.start());
+                if (CONTACT_BEFORE.matcher(before).find()) {
+                    out.add(m.group().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /*
+     * Where the transcript lines (">>> command", "<<< reply", "while talking to host:", a host's status line) right above
+     * line i start, i if none; a line naming another recipient is that recipient's and ends the walk.
+     */
+    private static int transcriptStart(String[] lines, int i, List<String> excluded) {
+        int start = i;
+        while (start > 0 && TRANSCRIPT.matcher(lines[start - 1]).find() && recipientIn(lines[start - 1], excluded) == null && i - start < 20) {
+            start--;
+        }
+        return start;
     }
 
     /* A bounce forwarded by a person arrives quoted ("> "); read it as the MTA wrote it. */

@@ -293,4 +293,76 @@ class BounceClassifierTest {
         assertEquals("5.2.2", c.status(), "x.0.0 says less than the diagnostic's own status");
         assertEquals("mailboxfull", c.reason());
     }
+
+    @Test
+    void relayRefusalsInTheirUsualWordingsAreNoRelaying() {
+        assertEquals("norelaying", classifier.classify(FailedReply.of(550, null, "Insecure Mail Relay")).reason());
+        assertEquals("norelaying", classifier.classify(FailedReply.of(501, null,
+                "Rcpt-To validation failed: RCPT TO not accepted: 5.7.1 This system is not configured to relay mail")).reason());
+        assertEquals("norelaying", classifier.classify(FailedReply.of(553, null, "sorry, we are not an open relay, so get lost")).reason());
+        // ...but "open relay" said of the sending host is a block of our host
+        assertEquals("blocked", classifier.classify(new FailedReply(501, null,
+                "<postmaster@sender.example>... no access from mail server [192.0.2.55] which is an open relay.", SmtpCommand.MAIL, null,
+                false)).reason());
+    }
+
+    @Test
+    void postfixsOwnDeliverySuspensionIsNoSuspendedAccount() {
+        Classification c = classifier.classify(FailedReply.of(0, "4.0.0", "delivery temporarily suspended: connect to "
+                + "mx.example.org[192.0.2.9]:25: server refused to talk to me: 421 Service not available, closing transmission channel"));
+        assertEquals("blocked", c.reason(), "Postfix marks the destination dead; the server refused the connection");
+        assertEquals("suspend", classifier.classify(FailedReply.of(550, null, "vdelivermail: account is locked email bounced")).reason());
+        assertEquals("suspend", classifier.classify(FailedReply.of(550, null, "This account has been temporarily suspended")).reason());
+    }
+
+    @Test
+    void authenticationWordsOutweighABare571() {
+        assertEquals("securityerror", classifier.classify(FailedReply.of(550, "5.7.1",
+                "5.7.1 RESOLVER.RST.AuthRequired; authentication required")).reason());
+        assertEquals("securityerror", classifier.classify(new FailedReply(550, null, "Unauthenticated senders not allowed",
+                SmtpCommand.MAIL, null, false)).reason());
+        assertEquals("blocked", classifier.classify(FailedReply.of(554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked")).reason(),
+                "block words still decide a 5.7.1");
+        assertEquals("blocked", classifier.classify(FailedReply.of(550, "5.7.1", "Message refused")).reason(), "a bare 5.7.1 is a block");
+    }
+
+    @Test
+    void aMailboxsAdministrativeLimitIsNotAMessageTooBig() {
+        assertEquals("exceedlimit", classifier.classify(FailedReply.of(552, "5.2.3",
+                "5.2.3 Message size exceeds fixed maximum message size (10485760)")).reason(), "RFC 3463 X.2.3 is the mailbox's limit");
+        assertEquals("mesgtoobig", classifier.classify(FailedReply.of(552, "5.3.4",
+                "5.3.4 Message size exceeds fixed maximum message size (10485760)")).reason());
+        assertEquals("mesgtoobig", classifier.classify(FailedReply.of(552, null, "Message size exceeds fixed maximum message size")).reason());
+    }
+
+    @Test
+    void aLocalMailersExitIsAMailerError() {
+        assertEquals("mailererror", classifier.classify(FailedReply.of(554, "5.3.0", "5.3.0 unknown mailer error 75")).reason());
+        assertEquals("mailererror", classifier.classify(FailedReply.of(554, null, "/usr/bin/procmail: command died with status 1")).reason());
+    }
+
+    @Test
+    void withNoHostNamedTheProviderRulesAreTriedOnTheRecipientsDomainButDecideNothingAlone() {
+        FailedReply r = new FailedReply(550, null, "550: <someone@ezweb.ne.jp>: User unknown", SmtpCommand.UNKNOWN, null, false)
+                .forRecipient("someone@ezweb.ne.jp");
+        assertEquals("ezweb.ne.jp", r.recipientDomain());
+        Classification c = classifier.classify(r);
+        assertEquals("userunknown", c.reason(), "KDDI's catalogue: '<address>: User unknown' is a missing address");
+        assertFalse(c.conclusive(), "without its host named, a relay may have answered: never a one-bounce suppression");
+        Classification relayed = classifier.classify(new FailedReply(550, null, "550: <someone@ezweb.ne.jp>: User unknown", SmtpCommand.UNKNOWN,
+                "mx.relay.example", false).forRecipient("someone@ezweb.ne.jp"));
+        assertEquals("filtered", relayed.reason(), "a named host that is not the provider's is not the provider");
+        assertNull(FailedReply.of(550, null, "x").forRecipient("no-domain").recipientDomain());
+    }
+
+    @Test
+    void coxsPublishedCodesNameABlockOfOurIp() {
+        Classification c = classifier.classify(new FailedReply(550, "5.1.0", "5.1.0 <bounce@sender.example> sender rejected. Refer to Error "
+                + "Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL",
+                SmtpCommand.MAIL, "cxr.mx.a.cloudfilter.net", false));
+        assertEquals("blocked", c.reason());
+        assertEquals(Evidence.REMOTE_HOST, c.evidence());
+        assertEquals("blocked", classifier.classify(new FailedReply(554, null, "554 cmsmtp IP blocked. AUP#IPBL0001", SmtpCommand.CONN,
+                "fed1rmimpi.cox.net", false)).reason());
+    }
 }

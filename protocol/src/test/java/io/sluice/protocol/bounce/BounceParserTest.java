@@ -259,6 +259,78 @@ class BounceParserTest {
     }
 
     @Test
+    void aSendmailTranscriptBelongsToTheRecipientLineBelowIt() {
+        // Sendmail (V5 and later) prints the refused exchange, then the recipient's summary line; a host's status line
+        // ("550 example.com (smtp)... 550 Host unknown") comes before its own recipient's line, not after the one above.
+        BounceReport r = parse("""
+                From: Mail Delivery Subsystem <MAILER-DAEMON@relay.sender.example>
+                To: news@sender.example
+                Subject: Returned mail: Service unavailable
+
+                   ----- Transcript of session follows -----
+                While talking to mx.example.org:
+                >>> MAIL From:<news@sender.example>
+                <<< 550 Insecure Mail Relay
+                554 <ann@example.org>... Remote protocol error
+                550 example.com (smtp)... 550 Host unknown
+                554 <bob@example.com>... 550 Host unknown (Authoritative answer from name server)
+
+                   ----- Unsent message follows -----
+                Subject: hello
+                """);
+        assertEquals(List.of("ann@example.org", "bob@example.com"), r.recipients().stream().map(BouncedRecipient::recipient).toList());
+        Classification ann = r.recipients().get(0).classification();
+        assertEquals("norelaying", ann.reason(), "the MAIL FROM refusal above ann's line is ann's reason");
+        assertFalse(ann.hard(), "bob's 'Host unknown' is not ann's");
+        Classification bob = r.recipients().get(1).classification();
+        assertEquals("hostunknown", bob.reason());
+    }
+
+    @Test
+    void aTemplatesContactAddressIsNoFailedRecipient() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@mail.isp.example
+                To: news@sender.example
+                Subject: Undelivered Mail Returned to Sender
+
+                This is the mail system at host mail.isp.example.
+
+                For further assistance, please contact <support@isp.example>
+
+                                   The mail system
+
+                <carol@example.org>: host mx.example.org[192.0.2.22] said: 550
+                    <carol@example.org>: User unknown
+
+                If that does not help, write to the help desk:
+                <support@isp.example>
+                """);
+        assertEquals(List.of("carol@example.org"), r.recipients().stream().map(BouncedRecipient::recipient).toList());
+        assertEquals("filtered", r.recipients().get(0).classification().reason(), "no command named: as Sisimai, a filter");
+    }
+
+    @Test
+    void aRawUtf8SubjectIsReadAsUtf8() {
+        // RFC 6532 allows UTF-8 in header fields; a Japanese carrier's "mail error notice" arrives that way.
+        BounceReport r = parse("""
+                From: no-reply@mail.carrier.example
+                To: <news@sender.example>
+                Subject: メールエラー通知
+                Content-Type: text/plain; charset=UTF-8
+
+                Your mail sent on: Thu, 29 Apr 2021 23:45:22 +0900
+                     Could not be delivered to: <dan@carrier.example>
+                     As their mailbox is full.
+                """);
+        assertEquals(BounceReport.Kind.BOUNCE, r.kind());
+        assertEquals("dan@carrier.example", r.recipients().get(0).recipient());
+        assertEquals("mailboxfull", r.recipients().get(0).classification().reason());
+        assertEquals("メールエラー通知", BounceParser.rawUtf8(new String("メールエラー通知".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1)));
+        assertEquals("caf\u00e9", BounceParser.rawUtf8("caf\u00e9"), "a Latin-1 value that is not UTF-8 stays as it is");
+    }
+
+    @Test
     void eximStyleBlocksAndTheMailFromStage() {
         BounceReport r = parse("""
                 From: Mail Delivery System <Mailer-Daemon@mx.example.com>
