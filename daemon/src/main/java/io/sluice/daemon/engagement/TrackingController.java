@@ -8,6 +8,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.sluice.daemon.engagement.history.EngagementStore;
+import io.sluice.daemon.engagement.history.RecipientEngagement;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 
@@ -22,8 +24,9 @@ import java.util.Optional;
  * {@code Open}; {@code GET /t/c/{token}} redirects (302) to the URL the token carries and logs a
  * {@code Click}. HEAD is answered the same way (Micronaut routes it to the GET handler), logged as
  * machine traffic. A forged, tampered or
- * malformed token gets 404 and logs nothing. No address, user agent or IP is stored: only the
- * user agent's class and, for machine traffic, the rule that flagged it ({@link Fetcher}).
+ * malformed token gets 404 and logs nothing. No user agent or IP is stored: only the user agent's
+ * class and, for machine traffic, the rule that flagged it ({@link Fetcher}). The event names the
+ * recipient's address and last human open and click when its delivery is known ({@link EngagementStore}).
  * Self-contained (tokens, settings, event log, clock) so it can move to a public listener.
  */
 @Controller("/t")
@@ -35,12 +38,15 @@ public final class TrackingController {
     private final TrackingSettings settings;
     private final EventLog events;
     private final Clock clock;
+    private final EngagementStore engagement;
 
-    public TrackingController(TrackingTokens tokens, TrackingSettings settings, EventLog events, Clock clock) {
+    public TrackingController(TrackingTokens tokens, TrackingSettings settings, EventLog events, Clock clock,
+                              EngagementStore engagement) {
         this.tokens = tokens;
         this.settings = settings;
         this.events = events;
         this.clock = clock;
+        this.engagement = engagement;
     }
 
     @Get("/o/{token}")
@@ -88,9 +94,18 @@ public final class TrackingController {
         Instant now = clock.instant();
         Fetcher f = Fetcher.of(request.getMethodName(), request.getHeaders().get("User-Agent"),
                 hit.kind() == TrackingTokens.Kind.CLICK, hit.sentAt(), now, settings.scannerWindow());
-        events.publish(Event.feedback(type, now, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
+        events.publish(engaged(Event.feedback(type, now, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
                 f.machine() ? "machine" : "human", f.machineRule(), f.userAgentClass(),
-                hit.kind() == TrackingTokens.Kind.CLICK ? "link " + hit.link() : null, null, null));
+                hit.kind() == TrackingTokens.Kind.CLICK ? "link " + hit.link() : null, null, null),
+                hit, !f.machine(), now));
+    }
+
+    /* Issue 20 item 3: a human hit moves the recipient's last open or click on; the event tells the sender. */
+    private Event engaged(Event e, TrackingTokens.Hit hit, boolean human, Instant now) {
+        Optional<RecipientEngagement> r = engagement.hit(hit.messageId(), hit.recipientIndex(),
+                hit.kind() == TrackingTokens.Kind.CLICK, human, now);
+        return e.withEngagement(r.map(RecipientEngagement::recipient).orElse(null), hit.campaign(),
+                r.map(RecipientEngagement::lastOpen).orElse(null), r.map(RecipientEngagement::lastClick).orElse(null));
     }
 
     private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> r) {

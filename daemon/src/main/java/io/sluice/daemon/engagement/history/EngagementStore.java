@@ -1,0 +1,384 @@
+package io.sluice.daemon.engagement.history;
+
+import io.sluice.daemon.config.EngagementSettings;
+import io.sluice.queue.FreeSpace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Each recipient's last human open and click, per tenant, and the tracked deliveries they are
+ * tied through (a token names a message id and recipient index, never an address). Kept in
+ * memory and in one append-only file, {@code <spool dir>/engagement/engagement.tsv}, replayed at
+ * start and rewritten from memory when it has grown to twice what it holds, so it survives a
+ * restart (a crash may lose the last lines: appends are flushed, not fsynced).
+ *
+ * <p>Bounded: at most {@code sluice.engagement.max-recipients} recipients (those engaged longest
+ * ago go first) and {@code max-deliveries} deliveries (oldest first). Nothing older than
+ * {@code sluice.engagement.retention} is shown, and it leaves memory and the file within the
+ * hour. Privacy: an address, a tenant, a campaign and times; never an IP address or a user agent.
+ * Thread-safe (one lock: each operation is a map update and one short append).
+ */
+public final class EngagementStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngagementStore.class);
+    /** The file under the spool directory. */
+    public static final String FILE = "engagement/engagement.tsv";
+    private static final String DEFAULT_TENANT = "default";
+    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    private static final long LOG_EVERY_MILLIS = 60_000;
+
+    /** One page of a listing; {@code next} is the cursor of the next page, null on the last. */
+    public record Page(List<RecipientEngagement> entries, String next) {
+    }
+
+    private record DeliveryKey(String messageId, int recipientIndex) {
+    }
+
+    private final Path file;
+    private final Duration retention;
+    private final int maxRecipients;
+    private final int maxDeliveries;
+    private final Clock clock;
+    private final FreeSpace space;
+    private final LinkedHashMap<DeliveryKey, TrackedDelivery> deliveries = new LinkedHashMap<>();
+    /** By tenant, NUL, address: one tenant's recipients are a range, in address order. */
+    private final TreeMap<String, RecipientEngagement> recipients = new TreeMap<>();
+    private BufferedWriter out;
+    private long appended;
+    private Instant lastSweep = Instant.MIN;
+    private long lastFailureLog;
+
+    /**
+     * Opens (or creates) the store under {@code spoolDir} and replays its file.
+     *
+     * @param space the free-space guard of the spool's disk, or null for none
+     */
+    public EngagementStore(Path spoolDir, EngagementSettings settings, Clock clock, FreeSpace space) {
+        if (settings.retention() == null || settings.retention().isNegative() || settings.retention().isZero()) {
+            throw new io.sluice.daemon.config.ConfigException("sluice.engagement.retention",
+                    String.valueOf(settings.retention()), "must be a positive duration such as 400d");
+        }
+        this.file = spoolDir.resolve(FILE);
+        this.retention = settings.retention();
+        this.maxRecipients = settings.maxRecipients();
+        this.maxDeliveries = settings.maxDeliveries();
+        this.clock = clock;
+        this.space = space;
+        try {
+            Files.createDirectories(file.getParent());
+            replay();
+            dropExpired(clock.instant());
+            rewrite(); // without what expired while the daemon was down, and any torn last line
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the engagement store " + file, e);
+        }
+    }
+
+    /** Remembers a delivered recipient of tracked mail, so its opens and clicks find the address. */
+    public synchronized void delivered(TrackedDelivery d) {
+        Instant now = clock.instant();
+        if (d.deliveredAt().isBefore(now.minus(retention)) || !storable(d.recipient())) {
+            return;
+        }
+        TrackedDelivery n = new TrackedDelivery(d.messageId(), d.recipientIndex(), tenant(d.tenant()),
+                d.campaign(), address(d.recipient()), d.deliveredAt());
+        putDelivery(n);
+        append("d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex() + "\t"
+                + n.tenant() + "\t" + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient());
+        maintain(now);
+    }
+
+    /**
+     * Records an open or click of a delivery. A human one moves the recipient's last open or click
+     * on; a machine one changes nothing. Returns the recipient's engagement after it, or empty when
+     * the delivery is not (or no longer) known.
+     */
+    public synchronized Optional<RecipientEngagement> hit(String messageId, int recipientIndex, boolean click,
+                                                          boolean human, Instant at) {
+        Instant now = clock.instant();
+        maintain(now);
+        TrackedDelivery d = deliveries.get(new DeliveryKey(messageId, recipientIndex));
+        if (d == null) {
+            return Optional.empty();
+        }
+        String key = key(d.tenant(), d.recipient());
+        RecipientEngagement before = recipients.get(key);
+        if (before == null) {
+            before = new RecipientEngagement(d.tenant(), d.recipient(), null, null);
+        }
+        if (!human) {
+            return Optional.of(visible(before, now));
+        }
+        RecipientEngagement after = click ? before.clicked(at) : before.opened(at);
+        recipients.put(key, after);
+        append(line(after));
+        if (recipients.size() > maxRecipients) {
+            evictLeastRecent();
+        }
+        return Optional.of(after);
+    }
+
+    /** The recipient's engagement within the retention period, if any. */
+    public synchronized Optional<RecipientEngagement> lookup(String tenant, String recipient) {
+        Instant now = clock.instant();
+        maintain(now);
+        if (recipient == null) {
+            return Optional.empty();
+        }
+        RecipientEngagement e = recipients.get(key(tenant(tenant), address(recipient)));
+        return Optional.ofNullable(e == null ? null : e.keptAfter(now.minus(retention)));
+    }
+
+    /**
+     * A tenant's recipients in address order, after the cursor {@code after} (an address, or null
+     * for the first page), whose last activity is at or after {@code since} and before
+     * {@code before} (either null: no bound).
+     */
+    public synchronized Page list(String tenant, Instant since, Instant before, String after, int limit) {
+        Instant now = clock.instant();
+        maintain(now);
+        Instant cutoff = now.minus(retention);
+        String t = tenant(tenant);
+        String from = after == null || after.isBlank() ? key(t, "") : key(t, address(after));
+        NavigableMap<String, RecipientEngagement> range = recipients.subMap(from, after == null || after.isBlank(),
+                t + "\u0001", false);
+        List<RecipientEngagement> page = new ArrayList<>();
+        String next = null;
+        for (RecipientEngagement e : range.values()) {
+            RecipientEngagement v = e.keptAfter(cutoff);
+            Instant last = v == null ? null : v.lastActivity();
+            if (last == null || (since != null && last.isBefore(since)) || (before != null && !last.isBefore(before))) {
+                continue;
+            }
+            if (page.size() == limit) {
+                next = page.get(page.size() - 1).recipient();
+                break;
+            }
+            page.add(v);
+        }
+        return new Page(page, next);
+    }
+
+    public synchronized int recipients() {
+        return recipients.size();
+    }
+
+    public synchronized int deliveries() {
+        return deliveries.size();
+    }
+
+    /** Drops what is older than the retention period now, from memory and the file. */
+    public synchronized void sweep() {
+        sweep(clock.instant());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("closing the engagement store {}: {}", file, e.toString());
+            }
+            out = null;
+        }
+    }
+
+    private RecipientEngagement visible(RecipientEngagement e, Instant now) {
+        RecipientEngagement v = e.keptAfter(now.minus(retention));
+        return v != null ? v : new RecipientEngagement(e.tenant(), e.recipient(), null, null);
+    }
+
+    private void maintain(Instant now) {
+        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0) {
+            sweep(now);
+        } else if (appended > Math.max(10_000, 2L * (deliveries.size() + recipients.size()))) {
+            rewriteQuietly();
+        }
+    }
+
+    private void sweep(Instant now) {
+        if (dropExpired(now) || appended > 0) {
+            rewriteQuietly();
+        }
+    }
+
+    /* Forgets what is older than the retention period; true when anything was. */
+    private boolean dropExpired(Instant now) {
+        lastSweep = now;
+        Instant cutoff = now.minus(retention);
+        int d = deliveries.size();
+        int r = recipients.size();
+        boolean[] changed = {false};
+        deliveries.values().removeIf(x -> x.deliveredAt().isBefore(cutoff));
+        recipients.replaceAll((k, v) -> {
+            RecipientEngagement kept = v.keptAfter(cutoff);
+            changed[0] |= kept != v;
+            return kept;
+        });
+        recipients.values().removeIf(v -> v == null);
+        return changed[0] || d != deliveries.size() || r != recipients.size();
+    }
+
+    private void putDelivery(TrackedDelivery d) {
+        deliveries.remove(new DeliveryKey(d.messageId(), d.recipientIndex()));
+        deliveries.put(new DeliveryKey(d.messageId(), d.recipientIndex()), d);
+        var it = deliveries.values().iterator();
+        while (deliveries.size() > maxDeliveries && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /* Past the cap, the hundredth engaged longest ago goes at once, so a full store does not sort on every hit. */
+    private void evictLeastRecent() {
+        int drop = Math.max(1, recipients.size() - maxRecipients + maxRecipients / 100);
+        List<Map.Entry<String, RecipientEngagement>> oldest = new ArrayList<>(recipients.entrySet());
+        oldest.sort(Comparator.comparing(e -> e.getValue().lastActivity()));
+        for (int i = 0; i < drop && i < oldest.size(); i++) {
+            recipients.remove(oldest.get(i).getKey());
+        }
+    }
+
+    private void replay() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        long bad = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!replayLine(line)) {
+                    bad++;
+                }
+            }
+        }
+        if (recipients.size() > maxRecipients) {
+            evictLeastRecent();
+        }
+        if (bad > 0) {
+            LOG.warn("engagement store {}: {} unreadable lines skipped (a torn last line after a crash is one)",
+                    file, bad);
+        }
+    }
+
+    private boolean replayLine(String line) {
+        String[] f = line.split("\t", -1);
+        try {
+            if (f[0].equals("d") && f.length == 7) {
+                putDelivery(new TrackedDelivery(f[2], Integer.parseInt(f[3]), f[4], f[5].isEmpty() ? null : f[5],
+                        f[6], Instant.parse(f[1])));
+                return true;
+            }
+            if (f[0].equals("r") && f.length == 5) {
+                Instant open = f[1].isEmpty() ? null : Instant.parse(f[1]);
+                Instant click = f[2].isEmpty() ? null : Instant.parse(f[2]);
+                if (open == null && click == null) {
+                    return false;
+                }
+                recipients.put(key(f[3], f[4]), new RecipientEngagement(f[3], f[4], open, click));
+                return true;
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static String line(RecipientEngagement e) {
+        return "r\t" + (e.lastOpen() == null ? "" : e.lastOpen()) + "\t"
+                + (e.lastClick() == null ? "" : e.lastClick()) + "\t" + e.tenant() + "\t" + e.recipient();
+    }
+
+    private void append(String line) {
+        try {
+            if (space != null && !space.allows(line.length() + 1)) {
+                throw new IOException(space.describe(file));
+            }
+            if (out == null) {
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            out.write(line);
+            out.write('\n');
+            out.flush();
+            appended++;
+        } catch (IOException e) {
+            failed("cannot append to", e);
+        }
+    }
+
+    private void rewriteQuietly() {
+        try {
+            rewrite();
+        } catch (IOException e) {
+            failed("cannot rewrite", e);
+        }
+    }
+
+    /* Writes what memory holds to a new file and moves it over the old one; appends go to the new one. */
+    private void rewrite() throws IOException {
+        close();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (TrackedDelivery n : deliveries.values()) {
+                w.write("d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex()
+                        + "\t" + n.tenant() + "\t" + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient());
+                w.write('\n');
+            }
+            for (RecipientEngagement e : recipients.values()) {
+                w.write(line(e));
+                w.write('\n');
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        appended = 0;
+    }
+
+    private void failed(String what, IOException e) {
+        long now = System.currentTimeMillis();
+        if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
+            lastFailureLog = now;
+            LOG.warn("engagement store: {} {} ({}); kept in memory only until it works again", what, file, e.toString());
+        }
+        close();
+    }
+
+    /* Tabs and line ends would break the file's lines; SMTP addresses hold neither. */
+    private static boolean storable(String s) {
+        return s != null && !s.isBlank() && s.chars().noneMatch(c -> c == '\t' || c == '\n' || c == '\r');
+    }
+
+    private static String tenant(String t) {
+        return t == null || t.isBlank() ? DEFAULT_TENANT : t.strip();
+    }
+
+    private static String address(String a) {
+        return a.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static String key(String tenant, String address) {
+        return tenant + "\u0000" + address;
+    }
+}
