@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * link (302 to the original URL) and loads the pixel; the events say Click and Open, with
  * HEAD requests and curl's own user agent flagged as machine traffic; forged and tampered tokens
  * get 404 and make no event. The recipient's last human open and click (issue 20 item 3) are in the
- * events and on {@code /admin/engagement}, and still there after a restart.
+ * events and on {@code /admin/engagement}, and still there after a restart; {@code /admin/rates}
+ * counts the opens and clicks beside the delivery, machine traffic apart.
  */
 class TrackingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,6 +183,22 @@ class TrackingIT {
             assertEquals(400, daemon.admin().call("GET", "/admin/engagement/list?since=yesterday", null).statusCode());
             assertEquals(404, daemon.admin().call("GET", "/admin/engagement?recipient=nobody@dest.test", null)
                     .statusCode());
+
+            // beside the deliverability rates, per provider × tenant × campaign: people's and machines' apart
+            JsonNode rates = daemon.admin().get("/admin/rates?by=sender&tenant=default");
+            long[] counted = new long[5];
+            for (JsonNode row : rates.path("rows")) {
+                if ("spring".equals(row.path("campaign").asText())) {
+                    JsonNode w = row.path("windows").path("24h");
+                    counted[0] += w.path("delivered").asLong();
+                    counted[1] += w.path("opens").asLong();
+                    counted[2] += w.path("clicks").asLong();
+                    counted[3] += w.path("machine_opens").asLong();
+                    counted[4] += w.path("machine_clicks").asLong();
+                }
+            }
+            assertEquals("[1, 1, 1, 1, 1]", java.util.Arrays.toString(counted),
+                    "delivered, opens, clicks, machine opens, machine clicks: " + rates);
 
             for (JsonNode e : daemon.events().all()) {
                 assertFalse(e.toString().contains("127.0.0.1") && (e.path("type").asText().equals("Open")
