@@ -1,5 +1,6 @@
 package io.sluice.daemon.engagement;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -26,6 +27,7 @@ import java.time.Clock;
 final class EngagementWiring {
 
     @Context
+    @Bean(preDestroy = "close") // writes what is queued at shutdown
     @Requires(notEnv = Environments.CHECK_CONFIG)
     EngagementStore engagementStore(SpoolSettingsConfig spool, EngagementSettings settings, Clock clock,
                                     EventLog events, TrackingSettings tracking, TrackingTokens tokens) {

@@ -32,7 +32,9 @@ import java.util.TreeMap;
  * tied through (a token names a message id and recipient index, never an address). Kept in
  * memory and in one append-only file, {@code <spool dir>/engagement/engagement.tsv}, replayed at
  * start and rewritten from memory when it has grown to twice what it holds, so it survives a
- * restart (a crash may lose the last lines: appends are flushed, not fsynced).
+ * restart. Callers (the tracking endpoints on the HTTP event loop, the event writer) never wait
+ * on disk: changes are queued as lines and one thread ({@code sluice-engagement}) writes them
+ * every {@link #FLUSH_EVERY}, sweeps and compacts; a crash may lose the last second (no fsync).
  *
  * <p>Bounded: at most {@code sluice.engagement.max-recipients} recipients (those engaged longest
  * ago go first) and {@code max-deliveries} deliveries (oldest first). Nothing older than
@@ -46,6 +48,8 @@ public final class EngagementStore implements AutoCloseable {
     public static final String FILE = "engagement/engagement.tsv";
     private static final String DEFAULT_TENANT = "default";
     private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    /** How often queued lines reach the file. */
+    static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
     private static final long LOG_EVERY_MILLIS = 60_000;
 
     /** One page of a listing; {@code next} is the cursor of the next page, null on the last. */
@@ -64,6 +68,12 @@ public final class EngagementStore implements AutoCloseable {
     private final LinkedHashMap<DeliveryKey, TrackedDelivery> deliveries = new LinkedHashMap<>();
     /** By tenant, NUL, address: one tenant's recipients are a range, in address order. */
     private final TreeMap<String, RecipientEngagement> recipients = new TreeMap<>();
+    /** Lines of changes not yet written; guarded by {@code this}, swapped out by the writer. */
+    private List<String> pending = new ArrayList<>();
+    /** Guards the file: only one writer (the thread, or a caller of {@link #sweep} or {@link #close}). */
+    private final Object io = new Object();
+    private final Thread writer;
+    private volatile boolean closed;
     private BufferedWriter out;
     private long appended;
     private Instant lastSweep = Instant.MIN;
@@ -89,10 +99,13 @@ public final class EngagementStore implements AutoCloseable {
             Files.createDirectories(file.getParent());
             replay();
             dropExpired(clock.instant());
-            rewrite(); // without what expired while the daemon was down, and any torn last line
+            rewrite(snapshot()); // without what expired while the daemon was down, and any torn last line
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the engagement store " + file, e);
         }
+        this.writer = new Thread(this::writeLoop, "sluice-engagement");
+        this.writer.setDaemon(true);
+        this.writer.start();
     }
 
     /** Remembers a delivered recipient of tracked mail, so its opens and clicks find the address. */
@@ -104,9 +117,7 @@ public final class EngagementStore implements AutoCloseable {
         TrackedDelivery n = new TrackedDelivery(d.messageId(), d.recipientIndex(), tenant(d.tenant()),
                 d.campaign(), address(d.recipient()), d.deliveredAt());
         putDelivery(n);
-        append("d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex() + "\t"
-                + n.tenant() + "\t" + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient());
-        maintain(now);
+        pending.add(line(n));
     }
 
     /**
@@ -117,22 +128,22 @@ public final class EngagementStore implements AutoCloseable {
     public synchronized Optional<RecipientEngagement> hit(String messageId, int recipientIndex, boolean click,
                                                           boolean human, Instant at) {
         Instant now = clock.instant();
-        maintain(now);
         TrackedDelivery d = deliveries.get(new DeliveryKey(messageId, recipientIndex));
-        if (d == null) {
-            return Optional.empty();
+        if (d == null || d.deliveredAt().isBefore(now.minus(retention))) {
+            return Optional.empty(); // unknown, or known longer than the retention allows (not swept yet)
         }
         String key = key(d.tenant(), d.recipient());
-        RecipientEngagement before = recipients.get(key);
+        RecipientEngagement stored = recipients.get(key);
+        RecipientEngagement before = stored == null ? null : stored.keptAfter(now.minus(retention));
         if (before == null) {
             before = new RecipientEngagement(d.tenant(), d.recipient(), null, null);
         }
         if (!human) {
-            return Optional.of(visible(before, now));
+            return Optional.of(before);
         }
         RecipientEngagement after = click ? before.clicked(at) : before.opened(at);
         recipients.put(key, after);
-        append(line(after));
+        pending.add(line(after));
         if (recipients.size() > maxRecipients) {
             evictLeastRecent();
         }
@@ -142,7 +153,6 @@ public final class EngagementStore implements AutoCloseable {
     /** The recipient's engagement within the retention period, if any. */
     public synchronized Optional<RecipientEngagement> lookup(String tenant, String recipient) {
         Instant now = clock.instant();
-        maintain(now);
         if (recipient == null) {
             return Optional.empty();
         }
@@ -157,7 +167,6 @@ public final class EngagementStore implements AutoCloseable {
      */
     public synchronized Page list(String tenant, Instant since, Instant before, String after, int limit) {
         Instant now = clock.instant();
-        maintain(now);
         Instant cutoff = now.minus(retention);
         String t = tenant(tenant);
         String from = after == null || after.isBlank() ? key(t, "") : key(t, address(after));
@@ -188,40 +197,109 @@ public final class EngagementStore implements AutoCloseable {
         return deliveries.size();
     }
 
-    /** Drops what is older than the retention period now, from memory and the file. */
-    public synchronized void sweep() {
-        sweep(clock.instant());
-    }
-
-    @Override
-    public synchronized void close() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                LOG.warn("closing the engagement store {}: {}", file, e.toString());
+    /** Drops what is older than the retention period now, from memory and (rewritten) the file. */
+    public void sweep() {
+        synchronized (io) {
+            List<String> snapshot;
+            synchronized (this) {
+                dropExpired(clock.instant());
+                snapshot = snapshot();
             }
-            out = null;
+            rewriteQuietly(snapshot);
         }
     }
 
-    private RecipientEngagement visible(RecipientEngagement e, Instant now) {
-        RecipientEngagement v = e.keptAfter(now.minus(retention));
-        return v != null ? v : new RecipientEngagement(e.tenant(), e.recipient(), null, null);
-    }
-
-    private void maintain(Instant now) {
-        if (Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0) {
-            sweep(now);
-        } else if (appended > Math.max(10_000, 2L * (deliveries.size() + recipients.size()))) {
-            rewriteQuietly();
+    /** Writes what is queued and stops the writer. */
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (io) {
+            flushPending();
+            closeFile();
         }
     }
 
-    private void sweep(Instant now) {
-        if (dropExpired(now) || appended > 0) {
-            rewriteQuietly();
+    /* The writer thread: queued lines out every FLUSH_EVERY; hourly the retention sweep; compaction when due. */
+    private void writeLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(FLUSH_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                return; // close() writes what is left
+            }
+            try {
+                synchronized (io) {
+                    maintain();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("engagement store writer: {}", e.toString());
+            }
         }
+    }
+
+    private void maintain() {
+        List<String> snapshot = null;
+        synchronized (this) {
+            Instant now = clock.instant();
+            boolean sweep = Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0;
+            if (sweep && dropExpired(now) || appended + pending.size() > Math.max(10_000,
+                    2L * (deliveries.size() + recipients.size()))) {
+                snapshot = snapshot(); // holds every queued change: those lines are dropped
+            }
+        }
+        if (snapshot != null) {
+            rewriteQuietly(snapshot);
+        } else {
+            flushPending();
+        }
+    }
+
+    /* Under the io lock: writes the queued lines. */
+    private void flushPending() {
+        List<String> lines;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            lines = pending;
+            pending = new ArrayList<>();
+        }
+        try {
+            if (space != null && !space.allows(lines.size() * 80L)) {
+                throw new IOException(space.describe(file));
+            }
+            if (out == null) {
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            for (String line : lines) {
+                out.write(line);
+                out.write('\n');
+            }
+            out.flush();
+            appended += lines.size();
+        } catch (IOException e) {
+            failed("cannot append to", e);
+        }
+    }
+
+    /* Under this lock: the file's new content, and the queued lines it makes needless. */
+    private List<String> snapshot() {
+        List<String> lines = new ArrayList<>(deliveries.size() + recipients.size());
+        for (TrackedDelivery n : deliveries.values()) {
+            lines.add(line(n));
+        }
+        for (RecipientEngagement e : recipients.values()) {
+            lines.add(line(e));
+        }
+        pending = new ArrayList<>();
+        return lines;
     }
 
     /* Forgets what is older than the retention period; true when anything was. */
@@ -306,54 +384,47 @@ public final class EngagementStore implements AutoCloseable {
         return false;
     }
 
+    private static String line(TrackedDelivery n) {
+        return "d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex() + "\t" + n.tenant() + "\t"
+                + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient();
+    }
+
     private static String line(RecipientEngagement e) {
         return "r\t" + (e.lastOpen() == null ? "" : e.lastOpen()) + "\t"
                 + (e.lastClick() == null ? "" : e.lastClick()) + "\t" + e.tenant() + "\t" + e.recipient();
     }
 
-    private void append(String line) {
+    private void rewriteQuietly(List<String> snapshot) {
         try {
-            if (space != null && !space.allows(line.length() + 1)) {
-                throw new IOException(space.describe(file));
-            }
-            if (out == null) {
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
-            out.write(line);
-            out.write('\n');
-            out.flush();
-            appended++;
-        } catch (IOException e) {
-            failed("cannot append to", e);
-        }
-    }
-
-    private void rewriteQuietly() {
-        try {
-            rewrite();
+            rewrite(snapshot);
         } catch (IOException e) {
             failed("cannot rewrite", e);
         }
     }
 
-    /* Writes what memory holds to a new file and moves it over the old one; appends go to the new one. */
-    private void rewrite() throws IOException {
-        close();
+    /* Under the io lock (or before the writer starts): the snapshot to a new file, moved over the old one. */
+    private void rewrite(List<String> snapshot) throws IOException {
+        closeFile();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (TrackedDelivery n : deliveries.values()) {
-                w.write("d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex()
-                        + "\t" + n.tenant() + "\t" + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient());
-                w.write('\n');
-            }
-            for (RecipientEngagement e : recipients.values()) {
-                w.write(line(e));
+            for (String line : snapshot) {
+                w.write(line);
                 w.write('\n');
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         appended = 0;
+    }
+
+    private void closeFile() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("closing the engagement store {}: {}", file, e.toString());
+            }
+            out = null;
+        }
     }
 
     private void failed(String what, IOException e) {
@@ -362,7 +433,7 @@ public final class EngagementStore implements AutoCloseable {
             lastFailureLog = now;
             LOG.warn("engagement store: {} {} ({}); kept in memory only until it works again", what, file, e.toString());
         }
-        close();
+        closeFile();
     }
 
     /* Tabs and line ends would break the file's lines; SMTP addresses hold neither. */

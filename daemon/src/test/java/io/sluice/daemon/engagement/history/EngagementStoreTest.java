@@ -212,4 +212,44 @@ class EngagementStoreTest {
                     .map(RecipientEngagement::tenant).findFirst());
         }
     }
+
+    /** Waits (at most 10 s) for the writer thread to make the file satisfy {@code ok}. */
+    private String awaitFile(java.util.function.Predicate<String> ok) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String text = "";
+        while (System.nanoTime() < end) {
+            text = Files.readString(spool.resolve(EngagementStore.FILE));
+            if (ok.test(text)) {
+                return text;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the file never got there: " + text.length() + " chars");
+    }
+
+    @Test
+    void theWriterThreadWritesWithoutWaitingForAClose() throws Exception {
+        try (EngagementStore store = open()) {
+            store.delivered(delivery("m1", 0, "acme", "bob@example.com", T0));
+            store.hit("m1", 0, true, true, T0.plusSeconds(5));
+            String file = awaitFile(t -> t.contains("r\t\t" + T0.plusSeconds(5)));
+            assertTrue(file.contains("bob@example.com"), file);
+        }
+    }
+
+    @Test
+    void theFileIsCompactedWhenItHasGrownPastWhatItHolds() throws Exception {
+        try (EngagementStore store = open()) {
+            store.delivered(delivery("m1", 0, "acme", "bob@example.com", T0));
+            for (int i = 0; i < 25_000; i++) {
+                store.hit("m1", 0, i % 2 == 0, true, T0.plusSeconds(i));
+            }
+            awaitFile(t -> t.lines().count() == 2); // one delivery, one recipient
+        }
+        try (EngagementStore store = open()) {
+            RecipientEngagement e = store.lookup("acme", "bob@example.com").orElseThrow();
+            assertEquals(T0.plusSeconds(24_999), e.lastOpen());
+            assertEquals(T0.plusSeconds(24_998), e.lastClick());
+        }
+    }
 }
