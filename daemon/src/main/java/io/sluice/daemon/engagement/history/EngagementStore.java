@@ -5,15 +5,9 @@ import io.sluice.queue.FreeSpace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +34,9 @@ import java.util.TreeMap;
  * ago go first) and {@code max-deliveries} deliveries (oldest first). Nothing older than
  * {@code sluice.engagement.retention} is shown, and it leaves memory and the file within the
  * hour. Privacy: an address, a tenant, a campaign and times; never an IP address or a user agent.
- * Thread-safe (one lock: each operation is a map update and one short append).
+ * Thread-safe: the maps under this object's lock (a map update and a queued line per call), the
+ * file ({@link EngagementFile}) under a second lock taken first, by the writer thread only (and by
+ * {@link #sweep} and {@link #close}).
  */
 public final class EngagementStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EngagementStore.class);
@@ -50,7 +46,6 @@ public final class EngagementStore implements AutoCloseable {
     private static final Duration SWEEP_EVERY = Duration.ofHours(1);
     /** How often queued lines reach the file. */
     static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
-    private static final long LOG_EVERY_MILLIS = 60_000;
 
     /** One page of a listing; {@code next} is the cursor of the next page, null on the last. */
     public record Page(List<RecipientEngagement> entries, String next) {
@@ -59,12 +54,11 @@ public final class EngagementStore implements AutoCloseable {
     private record DeliveryKey(String messageId, int recipientIndex) {
     }
 
-    private final Path file;
+    private final EngagementFile file;
     private final Duration retention;
     private final int maxRecipients;
     private final int maxDeliveries;
     private final Clock clock;
-    private final FreeSpace space;
     private final LinkedHashMap<DeliveryKey, TrackedDelivery> deliveries = new LinkedHashMap<>();
     /** By tenant, NUL, address: one tenant's recipients are a range, in address order. */
     private final TreeMap<String, RecipientEngagement> recipients = new TreeMap<>();
@@ -74,10 +68,7 @@ public final class EngagementStore implements AutoCloseable {
     private final Object io = new Object();
     private final Thread writer;
     private volatile boolean closed;
-    private BufferedWriter out;
-    private long appended;
     private Instant lastSweep = Instant.MIN;
-    private long lastFailureLog;
 
     /**
      * Opens (or creates) the store under {@code spoolDir} and replays its file.
@@ -89,19 +80,18 @@ public final class EngagementStore implements AutoCloseable {
             throw new io.sluice.daemon.config.ConfigException("sluice.engagement.retention",
                     String.valueOf(settings.retention()), "must be a positive duration such as 400d");
         }
-        this.file = spoolDir.resolve(FILE);
         this.retention = settings.retention();
         this.maxRecipients = settings.maxRecipients();
         this.maxDeliveries = settings.maxDeliveries();
         this.clock = clock;
-        this.space = space;
+        Path path = spoolDir.resolve(FILE);
         try {
-            Files.createDirectories(file.getParent());
+            this.file = new EngagementFile(path, space);
             replay();
             dropExpired(clock.instant());
-            rewrite(snapshot()); // without what expired while the daemon was down, and any torn last line
+            file.rewrite(snapshot()); // without what expired while the daemon was down, and any torn last line
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the engagement store " + file, e);
+            throw new UncheckedIOException("cannot open the engagement store " + path, e);
         }
         this.writer = new Thread(this::writeLoop, "sluice-engagement");
         this.writer.setDaemon(true);
@@ -117,7 +107,7 @@ public final class EngagementStore implements AutoCloseable {
         TrackedDelivery n = new TrackedDelivery(d.messageId(), d.recipientIndex(), tenant(d.tenant()),
                 d.campaign(), address(d.recipient()), d.deliveredAt());
         putDelivery(n);
-        pending.add(line(n));
+        pending.add(EngagementFile.line(n));
     }
 
     /**
@@ -143,7 +133,7 @@ public final class EngagementStore implements AutoCloseable {
         }
         RecipientEngagement after = click ? before.clicked(at) : before.opened(at);
         recipients.put(key, after);
-        pending.add(line(after));
+        pending.add(EngagementFile.line(after));
         if (recipients.size() > maxRecipients) {
             evictLeastRecent();
         }
@@ -205,7 +195,7 @@ public final class EngagementStore implements AutoCloseable {
                 dropExpired(clock.instant());
                 snapshot = snapshot();
             }
-            rewriteQuietly(snapshot);
+            file.rewriteQuietly(snapshot);
         }
     }
 
@@ -221,7 +211,7 @@ public final class EngagementStore implements AutoCloseable {
         }
         synchronized (io) {
             flushPending();
-            closeFile();
+            file.close();
         }
     }
 
@@ -248,13 +238,13 @@ public final class EngagementStore implements AutoCloseable {
         synchronized (this) {
             Instant now = clock.instant();
             boolean sweep = Duration.between(lastSweep, now).compareTo(SWEEP_EVERY) >= 0;
-            if (sweep && dropExpired(now) || appended + pending.size() > Math.max(10_000,
+            if (sweep && dropExpired(now) || file.appended() + pending.size() > Math.max(10_000,
                     2L * (deliveries.size() + recipients.size()))) {
                 snapshot = snapshot(); // holds every queued change: those lines are dropped
             }
         }
         if (snapshot != null) {
-            rewriteQuietly(snapshot);
+            file.rewriteQuietly(snapshot);
         } else {
             flushPending();
         }
@@ -270,33 +260,17 @@ public final class EngagementStore implements AutoCloseable {
             lines = pending;
             pending = new ArrayList<>();
         }
-        try {
-            if (space != null && !space.allows(lines.size() * 80L)) {
-                throw new IOException(space.describe(file));
-            }
-            if (out == null) {
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
-            for (String line : lines) {
-                out.write(line);
-                out.write('\n');
-            }
-            out.flush();
-            appended += lines.size();
-        } catch (IOException e) {
-            failed("cannot append to", e);
-        }
+        file.append(lines);
     }
 
     /* Under this lock: the file's new content, and the queued lines it makes needless. */
     private List<String> snapshot() {
         List<String> lines = new ArrayList<>(deliveries.size() + recipients.size());
         for (TrackedDelivery n : deliveries.values()) {
-            lines.add(line(n));
+            lines.add(EngagementFile.line(n));
         }
         for (RecipientEngagement e : recipients.values()) {
-            lines.add(line(e));
+            lines.add(EngagementFile.line(e));
         }
         pending = new ArrayList<>();
         return lines;
@@ -340,100 +314,10 @@ public final class EngagementStore implements AutoCloseable {
     }
 
     private void replay() throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        long bad = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!replayLine(line)) {
-                    bad++;
-                }
-            }
-        }
+        file.replay(this::putDelivery, e -> recipients.put(key(e.tenant(), e.recipient()), e));
         if (recipients.size() > maxRecipients) {
             evictLeastRecent();
         }
-        if (bad > 0) {
-            LOG.warn("engagement store {}: {} unreadable lines skipped (a torn last line after a crash is one)",
-                    file, bad);
-        }
-    }
-
-    private boolean replayLine(String line) {
-        String[] f = line.split("\t", -1);
-        try {
-            if (f[0].equals("d") && f.length == 7) {
-                putDelivery(new TrackedDelivery(f[2], Integer.parseInt(f[3]), f[4], f[5].isEmpty() ? null : f[5],
-                        f[6], Instant.parse(f[1])));
-                return true;
-            }
-            if (f[0].equals("r") && f.length == 5) {
-                Instant open = f[1].isEmpty() ? null : Instant.parse(f[1]);
-                Instant click = f[2].isEmpty() ? null : Instant.parse(f[2]);
-                if (open == null && click == null) {
-                    return false;
-                }
-                recipients.put(key(f[3], f[4]), new RecipientEngagement(f[3], f[4], open, click));
-                return true;
-            }
-        } catch (RuntimeException e) {
-            return false;
-        }
-        return false;
-    }
-
-    private static String line(TrackedDelivery n) {
-        return "d\t" + n.deliveredAt() + "\t" + n.messageId() + "\t" + n.recipientIndex() + "\t" + n.tenant() + "\t"
-                + (n.campaign() == null ? "" : n.campaign()) + "\t" + n.recipient();
-    }
-
-    private static String line(RecipientEngagement e) {
-        return "r\t" + (e.lastOpen() == null ? "" : e.lastOpen()) + "\t"
-                + (e.lastClick() == null ? "" : e.lastClick()) + "\t" + e.tenant() + "\t" + e.recipient();
-    }
-
-    private void rewriteQuietly(List<String> snapshot) {
-        try {
-            rewrite(snapshot);
-        } catch (IOException e) {
-            failed("cannot rewrite", e);
-        }
-    }
-
-    /* Under the io lock (or before the writer starts): the snapshot to a new file, moved over the old one. */
-    private void rewrite(List<String> snapshot) throws IOException {
-        closeFile();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (String line : snapshot) {
-                w.write(line);
-                w.write('\n');
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        appended = 0;
-    }
-
-    private void closeFile() {
-        if (out != null) {
-            try {
-                out.close();
-            } catch (IOException e) {
-                LOG.warn("closing the engagement store {}: {}", file, e.toString());
-            }
-            out = null;
-        }
-    }
-
-    private void failed(String what, IOException e) {
-        long now = System.currentTimeMillis();
-        if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
-            lastFailureLog = now;
-            LOG.warn("engagement store: {} {} ({}); kept in memory only until it works again", what, file, e.toString());
-        }
-        closeFile();
     }
 
     /* Tabs and line ends would break the file's lines; SMTP addresses hold neither. */
