@@ -23,6 +23,13 @@ public record EngagementSettings(
         @Bindable(defaultValue = "500000") @Min(1) int maxRecipients,
         @Bindable(defaultValue = "250000") @Min(1) int maxDeliveries) {
 
+    public EngagementSettings {
+        if (retention == null || retention.isNegative() || retention.isZero()) {
+            throw new ConfigException("sluice.engagement.retention", String.valueOf(retention),
+                    "must be a positive duration such as 400d");
+        }
+    }
+
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofDays(400), 500_000, 250_000);
     }

@@ -76,10 +76,6 @@ public final class EngagementStore implements AutoCloseable {
      * @param space the free-space guard of the spool's disk, or null for none
      */
     public EngagementStore(Path spoolDir, EngagementSettings settings, Clock clock, FreeSpace space) {
-        if (settings.retention() == null || settings.retention().isNegative() || settings.retention().isZero()) {
-            throw new io.sluice.daemon.config.ConfigException("sluice.engagement.retention",
-                    String.valueOf(settings.retention()), "must be a positive duration such as 400d");
-        }
         this.retention = settings.retention();
         this.maxRecipients = settings.maxRecipients();
         this.maxDeliveries = settings.maxDeliveries();
