@@ -200,6 +200,13 @@ class TrackingIT {
             assertEquals("[1, 1, 1, 1, 1]", java.util.Arrays.toString(counted),
                     "delivered, opens, clicks, machine opens, machine clicks: " + rates);
 
+            String prometheus = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.httpPort() + "/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(prometheus.contains("sluice_engagement_recipients 1.0"), prometheus);
+            assertTrue(Pattern.compile("sluice_rates_signals_total\\{[^}]*signal=\"machine-click\"[^}]*} 1\\.0")
+                    .matcher(prometheus).find(), prometheus);
+
             for (JsonNode e : daemon.events().all()) {
                 assertFalse(e.toString().contains("127.0.0.1") && (e.path("type").asText().equals("Open")
                         || e.path("type").asText().equals("Click")), "no IP address stored: " + e);
