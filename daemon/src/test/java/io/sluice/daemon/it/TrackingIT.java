@@ -81,6 +81,20 @@ class TrackingIT {
         }
     }
 
+    private static String sluicectl(DaemonProcess daemon, Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of("..", "bin", "sluicectl").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+        pb.environment().put("SLUICE_JAR", DaemonProcess.jar().toString());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("SLUICE_URL", "http://127.0.0.1:" + daemon.httpPort());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
     private static void assertEngaged(DaemonProcess daemon, String lastOpen, String lastClick) throws Exception {
         JsonNode e = daemon.admin().get("/admin/engagement?recipient=reader@dest.test");
         assertEquals("default", e.path("tenant").asText(), e.toString());
@@ -214,6 +228,10 @@ class TrackingIT {
             daemon.stop();
             daemon.startAgain();
             assertEngaged(daemon, lastOpen, lastClick); // kept under the spool directory across a restart
+            String shown = sluicectl(daemon, dir, "engagement", "reader@dest.test");
+            assertTrue(shown.contains("reader@dest.test (default): last open "), shown);
+            String stale = sluicectl(daemon, dir, "engagement", "--before", "2100-01-01T00:00:00Z");
+            assertTrue(stale.lines().anyMatch(l -> l.startsWith("reader@dest.test")), stale);
         }
     }
 }
