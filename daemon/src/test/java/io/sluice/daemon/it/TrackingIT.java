@@ -194,9 +194,13 @@ class TrackingIT {
             assertEngaged(daemon, lastOpen, lastClick);
             JsonNode page = daemon.admin().get("/admin/engagement/list?since=2000-01-01T00:00:00Z");
             assertEquals(1, page.path("recipients").size(), page.toString());
+            assertTrue(page.has("next") && page.path("next").isNull(), "the last page says so: " + page);
             assertEquals(400, daemon.admin().call("GET", "/admin/engagement/list?since=yesterday", null).statusCode());
-            assertEquals(404, daemon.admin().call("GET", "/admin/engagement?recipient=nobody@dest.test", null)
-                    .statusCode());
+            HttpResponse<String> nobody = daemon.admin().call("GET", "/admin/engagement?recipient=nobody@dest.test", null);
+            assertEquals(404, nobody.statusCode());
+            JsonNode none = JSON.readTree(nobody.body());
+            assertFalse(none.path("engaged").asBoolean(), nobody.body());
+            assertTrue(none.has("last_open") && none.path("last_open").isNull(), "a stable shape: " + nobody.body());
 
             // beside the deliverability rates, per provider × tenant × campaign: people's and machines' apart
             JsonNode rates = daemon.admin().get("/admin/rates?by=sender&tenant=default");

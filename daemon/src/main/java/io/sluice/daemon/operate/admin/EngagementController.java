@@ -1,5 +1,7 @@
 package io.sluice.daemon.operate.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -8,6 +10,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
 import io.sluice.daemon.engagement.history.EngagementStore;
 import io.sluice.daemon.engagement.history.RecipientEngagement;
 import io.sluice.daemon.http.Problem;
@@ -15,9 +18,7 @@ import io.sluice.daemon.label.Tenant;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /admin/engagement}: each recipient's last human open and click, for the sending
@@ -48,14 +49,9 @@ public final class EngagementController {
             return problem("recipient: an address such as bob@example.com is needed");
         }
         return store.lookup(t.name(), recipient)
-                .<HttpResponse<?>>map(e -> HttpResponse.ok(view(e)))
-                .orElseGet(() -> {
-                    Map<String, Object> none = new LinkedHashMap<>();
-                    none.put("tenant", t.name());
-                    none.put("recipient", recipient.strip().toLowerCase(java.util.Locale.ROOT));
-                    none.put("engaged", false);
-                    return HttpResponse.status(HttpStatus.NOT_FOUND).body(none);
-                });
+                .<HttpResponse<?>>map(e -> HttpResponse.ok(View.of(e)))
+                .orElseGet(() -> HttpResponse.status(HttpStatus.NOT_FOUND).body(new View(t.name(),
+                        recipient.strip().toLowerCase(java.util.Locale.ROOT), false, null, null, null)));
     }
 
     /**
@@ -89,23 +85,29 @@ public final class EngagementController {
             return problem("before: not an ISO-8601 instant such as 2026-01-01T00:00:00Z: " + before);
         }
         EngagementStore.Page page = store.list(t.name(), from, to, after, limit);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("tenant", t.name());
-        List<Map<String, Object>> rows = page.entries().stream().map(EngagementController::view).toList();
-        out.put("recipients", rows);
-        out.put("next", page.next());
-        return HttpResponse.ok(out);
+        return HttpResponse.ok(new Page(t.name(), page.entries().stream().map(View::of).toList(), page.next()));
     }
 
-    static Map<String, Object> view(RecipientEngagement e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", e.tenant());
-        m.put("recipient", e.recipient());
-        m.put("engaged", true);
-        m.put("last_open", e.lastOpen() == null ? null : e.lastOpen().toString());
-        m.put("last_click", e.lastClick() == null ? null : e.lastClick().toString());
-        m.put("last_activity", e.lastActivity().toString());
-        return m;
+    /** One recipient's answer; every field written, null ones as null (a stable shape for scripts). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record View(String tenant, String recipient, boolean engaged, @JsonProperty("last_open") String lastOpen,
+                       @JsonProperty("last_click") String lastClick,
+                       @JsonProperty("last_activity") String lastActivity) {
+        static View of(RecipientEngagement e) {
+            return new View(e.tenant(), e.recipient(), true, text(e.lastOpen()), text(e.lastClick()),
+                    text(e.lastActivity()));
+        }
+
+        private static String text(Instant i) {
+            return i == null ? null : i.toString();
+        }
+    }
+
+    /** A page of the listing; {@code next} is null on the last page. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Page(String tenant, List<View> recipients, String next) {
     }
 
     private static Instant instant(String s) {

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,7 +24,6 @@ class EngagementControllerTest {
     Path spool;
 
     @Test
-    @SuppressWarnings("unchecked")
     void aRecipientsLastOpenAndClickAndTheListing() {
         try (EngagementStore store = new EngagementStore(spool, EngagementSettings.defaults(), new TestClock(T0), null)) {
             store.delivered(new TrackedDelivery("m1", 0, "shop", "spring", "reader@dest.test", T0));
@@ -35,20 +32,19 @@ class EngagementControllerTest {
 
             HttpResponse<?> one = c.lookup("shop", "Reader@dest.test");
             assertEquals(200, one.code());
-            Map<String, Object> body = (Map<String, Object>) one.body();
-            assertEquals("reader@dest.test", body.get("recipient"));
-            assertEquals(true, body.get("engaged"));
-            assertEquals("2026-03-02T10:01:00Z", body.get("last_open"));
-            assertNull(body.get("last_click"));
-            assertEquals("2026-03-02T10:01:00Z", body.get("last_activity"));
+            assertEquals(new EngagementController.View("shop", "reader@dest.test", true, "2026-03-02T10:01:00Z", null,
+                    "2026-03-02T10:01:00Z"), one.body());
 
             HttpResponse<?> none = c.lookup(null, "reader@dest.test");
             assertEquals(404, none.code(), "per tenant: not engaged as tenant default");
-            assertEquals(false, ((Map<String, Object>) none.body()).get("engaged"));
+            assertEquals(new EngagementController.View("default", "reader@dest.test", false, null, null, null),
+                    none.body());
 
             HttpResponse<?> page = c.list("shop", "2026-03-01T00:00:00Z", null, null, 10);
             assertEquals(200, page.code());
-            assertEquals(1, ((List<?>) ((Map<String, Object>) page.body()).get("recipients")).size());
+            EngagementController.Page p = (EngagementController.Page) page.body();
+            assertEquals(1, p.recipients().size());
+            assertNull(p.next());
         }
     }
 
