@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Min;
  * Deliverability rates ({@code sluice.rates.*}).
  *
  * @param maxKeys         keys (provider × source × tenant × campaign) counted per table, about
- *                        2.4 KB each; past it, idle keys are dropped, then new keys count under
+ *                        3.7 KB each; past it, idle keys are dropped, then new keys count under
  *                        their provider's {@code other} key
  * @param attributionSize recent deliveries remembered (message id and recipient → key), so a
  *                        complaint or unsubscribe that arrives later is counted against the

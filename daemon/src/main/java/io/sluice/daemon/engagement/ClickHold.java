@@ -1,5 +1,6 @@
 package io.sluice.daemon.engagement;
 
+import io.sluice.daemon.engagement.history.EngagementStore;
 import io.sluice.daemon.operate.events.EventLog;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -29,11 +30,13 @@ final class ClickHold {
 
     private final ClickBursts<Click> bursts;
     private final EventLog events;
+    private final EngagementStore engagement;
     private ScheduledExecutorService timer; // started at the first held click: most daemons track nothing
 
-    ClickHold(TrackingSettings settings, EventLog events, Clock clock) {
+    ClickHold(TrackingSettings settings, EventLog events, Clock clock, EngagementStore engagement) {
         this.bursts = new ClickBursts<>(settings.linkScannerWindow(), CAPACITY, clock);
         this.events = events;
+        this.engagement = engagement;
     }
 
     void click(TrackingTokens.Hit hit, Fetcher fetcher, Instant at) {
@@ -60,7 +63,7 @@ final class ClickHold {
         for (ClickBursts.Released<Click> r : released) {
             Click c = r.click();
             Fetcher f = r.burst() ? c.fetcher().asLinkScanner() : c.fetcher();
-            events.publish(TrackingController.event("Click", c.hit(), f, c.at()));
+            events.publish(TrackingController.event("Click", c.hit(), f, c.at(), engagement));
         }
     }
 

@@ -8,6 +8,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.sluice.daemon.engagement.history.EngagementStore;
+import io.sluice.daemon.engagement.history.RecipientEngagement;
 import io.sluice.daemon.operate.events.Event;
 import io.sluice.daemon.operate.events.EventLog;
 
@@ -22,11 +24,12 @@ import java.util.Optional;
  * {@code Open}; {@code GET /t/c/{token}} redirects (302) to the URL the token carries and logs a
  * {@code Click}. HEAD is answered the same way (Micronaut routes it to the GET handler), logged as
  * machine traffic. A forged, tampered or
- * malformed token gets 404 and logs nothing. No address, user agent or IP is stored: only the
- * user agent's class and, for machine traffic, the rule that flagged it ({@link Fetcher}); the
- * client's address ({@link TrustedProxies}: behind a trusted proxy, from X-Forwarded-For) is
- * only compared with Apple's egress ranges. A click's event waits in {@link ClickHold} for the
- * "several links at once" rule; the redirect does not.
+ * malformed token gets 404 and logs nothing. No user agent or IP is stored: only the user agent's
+ * class and, for machine traffic, the rule that flagged it ({@link Fetcher}); the client's address
+ * ({@link TrustedProxies}: behind a trusted proxy, from X-Forwarded-For) is only compared with
+ * Apple's egress ranges. A click's event waits in {@link ClickHold} for the "several links at
+ * once" rule; the redirect does not. The event names the recipient's address and last human open
+ * and click when its delivery is known ({@link EngagementStore}).
  */
 @Controller("/t")
 public final class TrackingController {
@@ -40,9 +43,11 @@ public final class TrackingController {
     private final TrustedProxies proxies;
     private final AppleEgressRanges apple;
     private final ClickHold clicks;
+    private final EngagementStore engagement;
 
     public TrackingController(TrackingTokens tokens, TrackingSettings settings, EventLog events, Clock clock,
-                              TrustedProxies proxies, AppleEgressRanges apple, ClickHold clicks) {
+                              TrustedProxies proxies, AppleEgressRanges apple, ClickHold clicks,
+                              EngagementStore engagement) {
         this.tokens = tokens;
         this.settings = settings;
         this.events = events;
@@ -50,6 +55,7 @@ public final class TrackingController {
         this.proxies = proxies;
         this.apple = apple;
         this.clicks = clicks;
+        this.engagement = engagement;
     }
 
     @Get("/o/{token}")
@@ -103,15 +109,23 @@ public final class TrackingController {
         if (click) {
             clicks.click(hit, f, now);
         } else {
-            events.publish(event(type, hit, f, now));
+            events.publish(event(type, hit, f, now, engagement));
         }
     }
 
-    /** The {@code Open} or {@code Click} event of a fetch. */
-    static Event event(String type, TrackingTokens.Hit hit, Fetcher f, Instant at) {
-        return Event.feedback(type, at, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
+    /**
+     * The {@code Open} or {@code Click} event of a fetch, once its verdict is final (a click's after
+     * its hold): a human one moves the recipient's last open or click on (issue 20 item 3), and the
+     * event tells the sender where the recipient stands.
+     */
+    static Event event(String type, TrackingTokens.Hit hit, Fetcher f, Instant at, EngagementStore engagement) {
+        boolean click = hit.kind() == TrackingTokens.Kind.CLICK;
+        Event e = Event.feedback(type, at, hit.messageId(), hit.recipientIndex(), null, hit.tenant(),
                 f.machine() ? "machine" : "human", f.machineRule(), f.userAgentClass(),
-                hit.kind() == TrackingTokens.Kind.CLICK ? "link " + hit.link() : null, null, null);
+                click ? "link " + hit.link() : null, null, null);
+        Optional<RecipientEngagement> r = engagement.hit(hit.messageId(), hit.recipientIndex(), click, !f.machine(), at);
+        return e.withEngagement(r.map(RecipientEngagement::recipient).orElse(null), hit.campaign(),
+                r.map(RecipientEngagement::lastOpen).orElse(null), r.map(RecipientEngagement::lastClick).orElse(null));
     }
 
     private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> r) {

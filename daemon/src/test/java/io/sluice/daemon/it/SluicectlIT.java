@@ -141,6 +141,12 @@ class SluicectlIT {
             assertEquals(0, export.code(), export.out());
             assertEquals(2, export.json().size(), export.out());
             assertEquals(0, ctl(daemon, token, dir, "suppression", "export", "--tenant", "acme", "-o", "out.csv").code());
+
+            // engagement: nothing tracked here, so none kept (exit 1, as suppression show) and an empty list
+            assertEquals(1, ctl(daemon, token, dir, "engagement", "nobody@example.com", "--tenant", "acme").code());
+            Run engaged = ctl(daemon, token, dir, "engagement", "--tenant", "acme", "--json");
+            assertEquals(0, engaged.code(), engaged.out());
+            assertEquals(0, engaged.json().size(), engaged.out());
             assertTrue(Files.readString(dir.resolve("out.csv")).contains("carl@example.com"));
 
             // reload: a broken file is refused naming the key (exit 1); a good one is taken

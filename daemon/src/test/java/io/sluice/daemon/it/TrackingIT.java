@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * message (dkimpy verifies it); curl, sent to that host name on the daemon's HTTP port, follows a
  * link (302 to the original URL) and loads the pixel; the events say Click and Open, with
  * HEAD requests and curl's own user agent flagged as machine traffic; forged and tampered tokens
- * get 404 and make no event.
+ * get 404 and make no event. The recipient's last human open and click (issue 20 item 3) are in the
+ * events and on {@code /admin/engagement}, and still there after a restart; {@code /admin/rates}
+ * counts the opens and clicks beside the delivery, machine traffic apart.
  */
 class TrackingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,6 +79,29 @@ class TrackingIT {
             }
             Assumptions.abort("curl not available");
         }
+    }
+
+    private static String sluicectl(DaemonProcess daemon, Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of("..", "bin", "sluicectl").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+        pb.environment().put("SLUICE_JAR", DaemonProcess.jar().toString());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("SLUICE_URL", "http://127.0.0.1:" + daemon.httpPort());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static void assertEngaged(DaemonProcess daemon, String lastOpen, String lastClick) throws Exception {
+        JsonNode e = daemon.admin().get("/admin/engagement?recipient=reader@dest.test");
+        assertEquals("default", e.path("tenant").asText(), e.toString());
+        assertTrue(e.path("engaged").asBoolean(), e.toString());
+        assertEquals(java.time.Instant.parse(lastOpen), java.time.Instant.parse(e.path("last_open").asText()), e.toString());
+        assertEquals(java.time.Instant.parse(lastClick), java.time.Instant.parse(e.path("last_click").asText()),
+                e.toString());
     }
 
     @Test
@@ -123,6 +148,9 @@ class TrackingIT {
             assertTrue(click.find() && pixel.find(), html);
             assertTrue(html.contains("href=\"mailto:help@shop.test\""), html);
 
+            // the engagement store learns the address from the Delivery event (its line is written after)
+            Eventually.eventually("the Delivery event", Duration.ofSeconds(20),
+                    () -> daemon.events().ofType("Delivery"), l -> !l.isEmpty());
             Curl followed = curl(daemon, click.group(1), "-A", FIREFOX);
             assertEquals(302, followed.status());
             assertEquals("https://www.shop.test/sale?x=1&y=2", followed.location());
@@ -152,10 +180,62 @@ class TrackingIT {
             assertEquals("bot", clicks.get(1).path("reason").asText());
             assertEquals("human", opens.get(0).path("action").asText());
             assertEquals("head-request", opens.get(1).path("reason").asText());
+            // item 3: the events tell the sender who engaged, and the admin API keeps the last human open and click
+            assertEquals("reader@dest.test", clicks.get(0).path("recipient").asText(), clicks.get(0).toString());
+            assertEquals("spring", clicks.get(0).path("campaign").asText());
+            String lastClick = clicks.get(0).path("last_click").asText();
+            assertEquals(clicks.get(0).path("timestamp").asText(), lastClick);
+            assertTrue(clicks.get(0).path("last_open").isMissingNode(), "no open yet: " + clicks.get(0));
+            String lastOpen = opens.get(0).path("last_open").asText();
+            assertEquals(opens.get(0).path("timestamp").asText(), lastOpen);
+            assertEquals(lastClick, opens.get(0).path("last_click").asText());
+            assertEquals(lastOpen, opens.get(1).path("last_open").asText(), "a HEAD request moves nothing");
+            assertEquals(lastClick, clicks.get(1).path("last_click").asText(), "curl's own user agent moves nothing");
+            assertEngaged(daemon, lastOpen, lastClick);
+            JsonNode page = daemon.admin().get("/admin/engagement/list?since=2000-01-01T00:00:00Z");
+            assertEquals(1, page.path("recipients").size(), page.toString());
+            assertTrue(page.has("next") && page.path("next").isNull(), "the last page says so: " + page);
+            assertEquals(400, daemon.admin().call("GET", "/admin/engagement/list?since=yesterday", null).statusCode());
+            HttpResponse<String> nobody = daemon.admin().call("GET", "/admin/engagement?recipient=nobody@dest.test", null);
+            assertEquals(404, nobody.statusCode());
+            JsonNode none = JSON.readTree(nobody.body());
+            assertFalse(none.path("engaged").asBoolean(), nobody.body());
+            assertTrue(none.has("last_open") && none.path("last_open").isNull(), "a stable shape: " + nobody.body());
+
+            // beside the deliverability rates, per provider × tenant × campaign: people's and machines' apart
+            JsonNode rates = daemon.admin().get("/admin/rates?by=sender&tenant=default");
+            long[] counted = new long[5];
+            for (JsonNode row : rates.path("rows")) {
+                if ("spring".equals(row.path("campaign").asText())) {
+                    JsonNode w = row.path("windows").path("24h");
+                    counted[0] += w.path("delivered").asLong();
+                    counted[1] += w.path("opens").asLong();
+                    counted[2] += w.path("clicks").asLong();
+                    counted[3] += w.path("machine_opens").asLong();
+                    counted[4] += w.path("machine_clicks").asLong();
+                }
+            }
+            assertEquals("[1, 1, 1, 1, 1]", java.util.Arrays.toString(counted),
+                    "delivered, opens, clicks, machine opens, machine clicks: " + rates);
+
+            String prometheus = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.httpPort() + "/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(prometheus.contains("sluice_engagement_recipients 1.0"), prometheus);
+            assertTrue(Pattern.compile("sluice_rates_signals_total\\{[^}]*signal=\"machine-click\"[^}]*} 1\\.0")
+                    .matcher(prometheus).find(), prometheus);
+
             for (JsonNode e : daemon.events().all()) {
                 assertFalse(e.toString().contains("127.0.0.1") && (e.path("type").asText().equals("Open")
                         || e.path("type").asText().equals("Click")), "no IP address stored: " + e);
             }
+            daemon.stop();
+            daemon.startAgain();
+            assertEngaged(daemon, lastOpen, lastClick); // kept under the spool directory across a restart
+            String shown = sluicectl(daemon, dir, "engagement", "reader@dest.test");
+            assertTrue(shown.contains("reader@dest.test (default): last open "), shown);
+            String stale = sluicectl(daemon, dir, "engagement", "--before", "2100-01-01T00:00:00Z");
+            assertTrue(stale.lines().anyMatch(l -> l.startsWith("reader@dest.test")), stale);
         }
     }
 }

@@ -77,7 +77,7 @@ public final class BreakerRules {
                 s -> parse(BreakerRule.Scope.class, s), "tenant, campaign, source");
         BreakerRule.Action action = enumOf(r.get("action"), base == null ? null : base.action(),
                 s -> parse(BreakerRule.Action.class, s), "warn, pause");
-        if (signal == null || signal == Signal.DELIVERED) {
+        if (signal == null || signal == Signal.DELIVERED || signal.engagement()) {
             throw r.get("signal").fail("must be one of complaint, hard-bounced, bounced, blocked, deferred, unsubscribe");
         }
         if (window == null || scope == null || action == null) {

@@ -190,8 +190,14 @@ final class MessageComposer {
         return part;
     }
 
+    /*
+     * From the part's data handler: its Content-Type header is only written by saveChanges, so
+     * isMimeType read "text/plain" for every unsaved part and an HTML-only message went out as
+     * text/plain (its markup shown as text).
+     */
     private static String subtype(MimeBodyPart part) throws MessagingException {
-        return part.isMimeType("text/html") ? "html" : "plain";
+        String type = part.getDataHandler().getContentType();
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/html") ? "html" : "plain";
     }
 
     /** A substituted value could carry a line break into a header: fold it to a space. */

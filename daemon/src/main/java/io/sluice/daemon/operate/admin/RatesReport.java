@@ -15,6 +15,7 @@ import java.util.function.Predicate;
  * The JSON shape of {@code GET /admin/rates} (docs/api.md): per key and window the counts and the
  * rates operators act on. A complaint rate is a share of delivered mail, and the words
  * {@code "no feed"} for a provider without a feedback loop: there it is unknown, never 0 %.
+ * Opens and clicks (issue 20) stand beside them, a person's and machine traffic's apart.
  */
 final class RatesReport {
     /** The text a complaint rate shows for a provider that sends no complaint reports. */
@@ -67,10 +68,17 @@ final class RatesReport {
         m.put("blocked", c.blocked());
         m.put("complaints", c.complaints());
         m.put("unsubscribes", c.unsubscribes());
+        m.put("opens", c.opens());
+        m.put("clicks", c.clicks());
+        m.put("machine_opens", c.machineOpens());
+        m.put("machine_clicks", c.machineClicks());
         m.put("complaint_rate", feed ? percent(c.complaints(), c.delivered()) : NO_FEED);
         m.put("hard_bounce_rate", percent(c.hardBounced(), c.attempts()));
         m.put("block_rate", percent(c.blocked(), c.attempts()));
         m.put("unsubscribe_rate", percent(c.unsubscribes(), c.delivered()));
+        // people's opens and clicks only: machine traffic (privacy proxies, scanners) would inflate them
+        m.put("open_rate", percent(c.opens(), c.delivered()));
+        m.put("click_rate", percent(c.clicks(), c.delivered()));
         return m;
     }
 

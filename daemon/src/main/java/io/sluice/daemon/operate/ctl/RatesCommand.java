@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code sluicectl rates}: the deliverability rates over one window ({@code GET /admin/rates}), a
  * row per key, busiest first. A provider without a feedback loop shows "no feed" for complaints.
+ * People's opens and clicks stand beside them, machine traffic's apart.
  */
 @Command(name = "rates", description = "Deliverability rates per provider, source, tenant and campaign.")
 final class RatesCommand implements Callable<Integer> {
@@ -60,7 +61,7 @@ final class RatesCommand implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>(List.of(List.of("PROVIDER", "SOURCE", "TENANT", "CAMPAIGN",
                 "ATTEMPTS", "DELIVERED", "DEFERRED", "HARD-BOUNCED", "BLOCKED", "COMPLAINTS", "COMPLAINT-RATE",
-                "UNSUBSCRIBES")));
+                "UNSUBSCRIBES", "OPENS", "CLICKS", "MACHINE-OPENS", "MACHINE-CLICKS")));
         n.path("rows").forEach(r -> {
             JsonNode w = r.path("windows").path(window);
             String rate = Connection.text(w, "complaint_rate");
@@ -68,7 +69,8 @@ final class RatesCommand implements Callable<Integer> {
                     Connection.text(r, "campaign"), Connection.text(w, "attempts"), Connection.text(w, "delivered"),
                     Connection.text(w, "deferred"), Connection.text(w, "hard_bounced"), Connection.text(w, "blocked"),
                     Connection.text(w, "complaints"), w.path("complaint_rate").isNumber() ? rate + "%" : rate,
-                    Connection.text(w, "unsubscribes")));
+                    Connection.text(w, "unsubscribes"), Connection.text(w, "opens"), Connection.text(w, "clicks"),
+                    Connection.text(w, "machine_opens"), Connection.text(w, "machine_clicks")));
         });
         out.println("window " + window + ", by " + by + (n.path("overflowed").asLong() > 0
                 ? " (" + n.path("overflowed").asLong() + " signals past the key cap counted under 'other')" : ""));

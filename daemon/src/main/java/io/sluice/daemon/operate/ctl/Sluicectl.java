@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         description = "Operate a running Sluice daemon over its admin HTTP API.",
         subcommands = {QueueCommand.class, Sluicectl.Suspend.class, Sluicectl.Resume.class, Sluicectl.Suspensions.class,
                 Sluicectl.Warmup.class, SuppressionCommand.class, Sluicectl.Reload.class, TopCommand.class,
-                RatesCommand.class, TlsCommand.class},
+                RatesCommand.class, TlsCommand.class, EngagementCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 the server said no or not found, 2 usage, 3 cannot connect."})
 public final class Sluicectl extends NeedsSubcommand {
     public static void main(String[] args) {

@@ -48,6 +48,8 @@ import java.util.Map;
  * @param tlsPolicy      for delivery events: the transport-security policy the attempt was under
  *                       (none, opportunistic, required, mta-sts-testing, mta-sts-enforce, dane)
  * @param tls            ... and what came of it: verified, encrypted, unverified, none, failed
+ * @param lastOpen       for Open/Click: the recipient's last human open, this one included, when known
+ * @param lastClick      for Open/Click: the recipient's last human click, this one included, when known
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -81,7 +83,9 @@ public record Event(
         String rule,
         Instant until,
         @JsonProperty("tls_policy") String tlsPolicy,
-        String tls) {
+        String tls,
+        @JsonProperty("last_open") Instant lastOpen,
+        @JsonProperty("last_click") Instant lastClick) {
 
     /** The fields of an event being built; every one optional but the type and time. */
     static final class Draft {
@@ -115,6 +119,8 @@ public record Event(
         Instant until;
         String tlsPolicy;
         String tls;
+        Instant lastOpen;
+        Instant lastClick;
 
         Draft(String type, Instant timestamp) {
             this.type = type;
@@ -124,7 +130,7 @@ public record Event(
         Event build() {
             return new Event(type, timestamp, id, recipientIndex, sender, recipient, recipients, site, host, response,
                     attempts, created, nextAttempt, size, peer, tenant, campaign, pool, bounceCategory, bounceReason,
-                    action, reason, source, note, provider, scope, rule, until, tlsPolicy, tls);
+                    action, reason, source, note, provider, scope, rule, until, tlsPolicy, tls, lastOpen, lastClick);
         }
     }
 
@@ -158,6 +164,8 @@ public record Event(
         d.until = until;
         d.tlsPolicy = tlsPolicy;
         d.tls = tls;
+        d.lastOpen = lastOpen;
+        d.lastClick = lastClick;
         return d;
     }
 
@@ -239,6 +247,20 @@ public record Event(
         Draft d = draft();
         d.tlsPolicy = policy;
         d.tls = outcome;
+        return d.build();
+    }
+
+    /**
+     * An Open or Click with what the sender needs to judge the recipient's engagement: the address
+     * (when the delivery is known), the campaign, and the recipient's last human open and click.
+     */
+    public Event withEngagement(String recipientAddress, String campaignLabel, Instant lastHumanOpen,
+                                Instant lastHumanClick) {
+        Draft d = draft();
+        d.recipient = recipientAddress;
+        d.campaign = campaignLabel;
+        d.lastOpen = lastHumanOpen;
+        d.lastClick = lastHumanClick;
         return d.build();
     }
 

@@ -88,6 +88,8 @@ final class EventJson implements EventLog.Serializer {
             instant(g, "until", e.until());
             string(g, "tls_policy", e.tlsPolicy());
             string(g, "tls", e.tls());
+            instant(g, "last_open", e.lastOpen());
+            instant(g, "last_click", e.lastClick());
             g.writeEndObject();
         }
     }

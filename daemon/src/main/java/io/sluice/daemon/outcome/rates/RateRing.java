@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * The counts of one key as two rings of buckets: 60 one-minute buckets (the 15-minute and 1-hour
  * windows) and 24 one-hour buckets (the 24-hour window). A bucket is reused once its time has
- * passed, so a ring's size never changes: 84 × 7 ints, about 2.4 KB. A window's sum includes the
+ * passed, so a ring's size never changes: 84 × 11 ints, about 3.7 KB. A window's sum includes the
  * current, partly filled bucket, so "15 minutes" covers between 14 and 15 minutes and "24 hours"
  * between 23 and 24. Thread-safe (one lock per key).
  */

@@ -21,7 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code Feedback} (recorded or suppressed, not {@code not-spam}) → complaint;
  *       {@code Unsubscribe} (suppressed) → unsubscribe; both counted against the key of the
  *       delivery they name when it is remembered ({@link RecentDeliveries}), otherwise against
- *       provider {@code other} and the tenant.</li>
+ *       provider {@code other} and the tenant;</li>
+ *   <li>{@code Open} and {@code Click} (issue 20) → open and click when a person's, machine-open and
+ *       machine-click when flagged as machine traffic, so the two are never summed; tied to their
+ *       delivery as feedback is, else counted under provider {@code other}, the tenant and campaign.</li>
  * </ul>
  * Every signal is counted under four keys: the detail (provider × source × tenant × campaign)
  * and the roll-ups {@link RateKey#sender()}, {@link RateKey#sourceOnly()} and
@@ -76,6 +79,8 @@ public final class Rates {
                     feedback(e, Signal.UNSUBSCRIBE);
                 }
             }
+            case "Open" -> feedback(e, "human".equals(e.action()) ? Signal.OPEN : Signal.MACHINE_OPEN);
+            case "Click" -> feedback(e, "human".equals(e.action()) ? Signal.CLICK : Signal.MACHINE_CLICK);
             default -> {
             }
         }
@@ -131,7 +136,9 @@ public final class Rates {
     private void feedback(Event e, Signal signal) {
         RateKey key = e.id() == null || e.recipientIndex() == null ? null : recent.of(e.id(), e.recipientIndex());
         if (key == null) {
-            key = new RateKey(RateKey.OTHER, RateKey.OTHER, e.tenant() == null ? "default" : e.tenant(), null);
+            // an open or click names its campaign (its token carries it); a complaint does not
+            key = new RateKey(RateKey.OTHER, RateKey.OTHER, e.tenant() == null ? "default" : e.tenant(),
+                    signal.engagement() ? e.campaign() : null);
         }
         record(key, signal, e.timestamp());
     }

@@ -17,7 +17,20 @@ public enum Signal {
     /** An ARF complaint through a genuine delivery token. */
     COMPLAINT,
     /** An unsubscribe (one-click or mailto). */
-    UNSUBSCRIBE;
+    UNSUBSCRIBE,
+    /** A tracked open by a person (issue 20: the tracking pixel, not flagged as machine traffic). */
+    OPEN,
+    /** A tracked click by a person. */
+    CLICK,
+    /** A tracked open flagged as machine traffic (Apple's privacy proxy, a HEAD request, a bot): counted apart. */
+    MACHINE_OPEN,
+    /** A tracked click flagged as machine traffic (a link scanner, a bot, a HEAD request). */
+    MACHINE_CLICK;
+
+    /** Whether this is an open or click (never a circuit-breaker signal: engagement is the sender's to judge). */
+    public boolean engagement() {
+        return this == OPEN || this == CLICK || this == MACHINE_OPEN || this == MACHINE_CLICK;
+    }
 
     /** The spelling in JSON, rules and metrics: lower case with dashes. */
     public String label() {

@@ -75,7 +75,8 @@ class BreakerRulesTest {
     void aBadValueIsAConfigErrorNamingItsKey() throws Exception {
         for (String[] bad : new String[][]{
                 {"threshold: 150%", "threshold"}, {"threshold: lots", "threshold"}, {"window: 2h", "window"},
-                {"scope: planet", "scope"}, {"signal: delivered", "signal"}, {"min-volume: 0", "min-volume"}}) {
+                {"scope: planet", "scope"}, {"signal: delivered", "signal"}, {"min-volume: 0", "min-volume"},
+                {"signal: open", "signal"}, {"signal: machine-click", "signal"}}) {
             Path file = Files.writeString(dir.resolve("bad.yml"), "rules:\n  - name: complaint-pause\n    "
                     + bad[0] + "\n");
             ConfigException e = assertThrows(ConfigException.class, () -> BreakerRules.load(file), bad[0]);

@@ -37,6 +37,17 @@ class RatesReportTest {
     }
 
     @Test
+    void opensAndClicksArePeoplesOfDeliveredWithMachineTrafficApart() {
+        RateCounts c = new RateCounts(200, 0, 0, 0, 0, 0, 0, 50, 10, 120, 30);
+        Map<String, Object> w = RatesReport.window(c, false);
+        assertEquals(25.0, w.get("open_rate"), "machine opens (Apple's proxy) are not in the rate");
+        assertEquals(5.0, w.get("click_rate"));
+        assertEquals(120L, w.get("machine_opens"));
+        assertEquals(30L, w.get("machine_clicks"));
+        assertNull(RatesReport.window(RateCounts.ZERO, true).get("open_rate"));
+    }
+
+    @Test
     void rowsNameOnlyTheKeysOfTheirTable() {
         Rates rates = new Rates(RatesSettings.defaults());
         rates.record(new RateKey("gmail", "s1", "acme", null), Signal.DELIVERED, T0);

@@ -135,4 +135,28 @@ class RatesTest {
         assertEquals(List.of("acme:bounced", "acme:hard-bounced"), heard);
         assertTrue(rates.rows(Rates.Table.DETAIL, T0).get(0).h24().hardBounced() == 1);
     }
+
+    private static Event engagement(String type, Instant at, int index, String traffic, String campaign) {
+        return Event.feedback(type, at, ID, index, null, "acme", traffic, traffic.equals("machine") ? "bot" : null,
+                "browser", null, null, null).withEngagement(null, campaign, null, null);
+    }
+
+    @Test
+    void opensAndClicksCountBesideTheDeliveryTheyFollowAndMachineTrafficApart() {
+        rates.accept(delivery("Delivery", T0, 5, null, null));
+        Instant later = T0.plus(Duration.ofHours(1));
+        rates.accept(engagement("Open", later, 5, "human", null));
+        rates.accept(engagement("Open", later, 5, "machine", null));
+        rates.accept(engagement("Open", later, 5, "machine", null));
+        rates.accept(engagement("Click", later, 5, "human", null));
+        rates.accept(engagement("Click", later, 5, "machine", null));
+        RateCounts h24 = rates.sum(Rates.Table.SENDER, ACME.sender(), RateWindow.H24, later, null);
+        assertEquals(new RateCounts(1, 0, 0, 0, 0, 0, 0, 1, 1, 2, 1), h24);
+        assertEquals(1, h24.attempts(), "an open is no attempt");
+
+        rates.accept(engagement("Open", later, 99, "human", "spring")); // a delivery no longer remembered
+        RateKey unknown = new RateKey(RateKey.OTHER, RateKey.OTHER, "acme", "spring");
+        assertEquals(1, rates.sum(Rates.Table.DETAIL, unknown, RateWindow.H24, later, null).opens(),
+                "counted under provider other, with the campaign its token names");
+    }
 }
