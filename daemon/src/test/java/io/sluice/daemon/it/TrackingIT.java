@@ -119,6 +119,9 @@ class TrackingIT {
                      .set("sluice.campaigns.spring.tracking.enabled", "true")
                      .set("sluice.tracking.url", "http://track.shop.test")
                      .set("sluice.tracking.scanner-window", "0s")
+                     // each event as the fetch happens, in order: the several-links rule, which
+                     // holds a click's event for its window, is TrackingProxyIT's and ClickBurstsTest's
+                     .set("sluice.tracking.link-scanner-window", "0s")
                      .set("sluice.dkim.domains.shop.test.selectors.s1.key-file", pem)
                      .start()) {
             ObjectNode req = JSON.createObjectNode();
