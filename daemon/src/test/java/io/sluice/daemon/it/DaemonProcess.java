@@ -132,9 +132,11 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     private static int ephemeralLow() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            return Integer.parseInt(range.split("\\s+")[0]);
+        // Read as a stream: Files.readString trusts the size /proc reports and returned "3"
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low >= 1024 ? low : 32_768;
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
