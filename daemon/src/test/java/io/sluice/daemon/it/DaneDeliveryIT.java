@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.protocol.testing.SignedZones;
 import io.sluice.protocol.testing.SmtpSink;
 import io.sluice.protocol.testing.TestPki;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.subethamail.smtp.helper.SimpleMessageListener;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -211,26 +207,7 @@ class DaneDeliveryIT {
     }
 
     private SMTPServer sink(String address, int port, SSLContext tls) throws Exception {
-        SMTPServer server = SMTPServer.port(port)
-                .bindAddress(InetAddress.getByName(address))
-                .hostName("sink")
-                .enableTLS()
-                .startTlsSocketFactory(tls)
-                .simpleMessageListener(new SimpleMessageListener() {
-                    @Override
-                    public boolean accept(String from, String recipient) {
-                        return true;
-                    }
-
-                    @Override
-                    public void deliver(String from, String recipient, InputStream data) throws java.io.IOException {
-                        data.transferTo(OutputStream.nullOutputStream());
-                        received.add(recipient);
-                    }
-                })
-                .build();
-        server.start();
-        return server;
+        return StartTlsSink.start(address, port, tls, received);
     }
 
     private static String sha256(byte[] in) throws Exception {

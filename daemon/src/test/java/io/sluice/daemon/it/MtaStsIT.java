@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.sluice.protocol.testing.Dnsmasq;
 import io.sluice.protocol.testing.TestCa;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.subethamail.smtp.helper.SimpleMessageListener;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -146,26 +144,7 @@ class MtaStsIT {
     }
 
     private SMTPServer sink(String address, int port, SSLContext tls) throws Exception {
-        SMTPServer server = SMTPServer.port(port)
-                .bindAddress(InetAddress.getByName(address))
-                .hostName("sink")
-                .enableTLS()
-                .startTlsSocketFactory(tls)
-                .simpleMessageListener(new SimpleMessageListener() {
-                    @Override
-                    public boolean accept(String from, String recipient) {
-                        return true;
-                    }
-
-                    @Override
-                    public void deliver(String from, String recipient, InputStream data) throws java.io.IOException {
-                        data.transferTo(OutputStream.nullOutputStream());
-                        received.add(recipient);
-                    }
-                })
-                .build();
-        server.start();
-        return server;
+        return StartTlsSink.start(address, port, tls, received);
     }
 
     /** One HTTPS server for every policy host, answering by the Host header. */
