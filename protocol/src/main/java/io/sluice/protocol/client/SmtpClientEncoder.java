@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * {@link SmtpCommand} and {@link MessageBody} to bytes. Commands are written as UTF-8, which is
  * plain ASCII unless SMTPUTF8 paths are used (RFC 6531 §3.2); the body is dot-stuffed by
- * {@link DotStuffing} without copying.
+ * {@link DotStuffing}, into one buffer of the channel's allocator up to 64 KB, as slices above.
  */
 final class SmtpClientEncoder extends MessageToMessageEncoder<Object> {
 
@@ -27,7 +27,7 @@ final class SmtpClientEncoder extends MessageToMessageEncoder<Object> {
             buf.writeByte('\r').writeByte('\n');
             out.add(buf);
         } else if (msg instanceof MessageBody body) {
-            out.add(DotStuffing.encode(body.prefix(), body.content()));
+            out.add(DotStuffing.encode(body.prefix(), body.content(), ctx.alloc()));
         }
     }
 }
