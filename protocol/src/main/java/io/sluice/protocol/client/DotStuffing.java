@@ -75,7 +75,7 @@ final class DotStuffing {
     private static boolean stuff(CompositeByteBuf out, byte[] bytes, boolean atLineStart) {
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '.' && (i == 0 ? atLineStart : bytes[i - 1] == '\n')) {
+            if (needsDot(bytes, i, atLineStart)) {
                 if (i > start) {
                     out.addComponent(true, Unpooled.wrappedBuffer(bytes, start, i - start));
                 }
@@ -89,11 +89,16 @@ final class DotStuffing {
         return bytes.length == 0 ? atLineStart : bytes[bytes.length - 1] == '\n';
     }
 
+    /** Whether byte {@code i} is a dot that opens a line (after any LF, or first when {@code atLineStart}). */
+    private static boolean needsDot(byte[] bytes, int i, boolean atLineStart) {
+        return bytes[i] == '.' && (i == 0 ? atLineStart : bytes[i - 1] == '\n');
+    }
+
     /** How many stuffing dots {@code bytes} needs. */
     private static int dots(byte[] bytes, boolean atLineStart) {
         int n = 0;
         for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '.' && (i == 0 ? atLineStart : bytes[i - 1] == '\n')) {
+            if (needsDot(bytes, i, atLineStart)) {
                 n++;
             }
         }
@@ -104,7 +109,7 @@ final class DotStuffing {
     private static boolean copy(ByteBuf out, byte[] bytes, boolean atLineStart) {
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '.' && (i == 0 ? atLineStart : bytes[i - 1] == '\n')) {
+            if (needsDot(bytes, i, atLineStart)) {
                 out.writeBytes(bytes, start, i - start).writeByte('.');
                 start = i; // the original dot goes out with the next run
             }
