@@ -1,10 +1,8 @@
 package io.sluice.daemon;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,16 +18,8 @@ class SubmissionTlsConfigTest {
     @TempDir
     Path dir;
 
-    @AfterEach
-    void clear() {
-        System.clearProperty("micronaut.config.files");
-    }
-
     private List<String> problems(String yaml) throws Exception {
-        Path file = dir.resolve("sluice.yml");
-        Files.writeString(file, yaml);
-        System.setProperty("micronaut.config.files", file.toString());
-        return ConfigCheck.problems();
+        return ConfigProblems.of(dir, yaml);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.sluice.protocol.testing.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,16 +15,8 @@ class TlsConfigTest {
     @TempDir
     Path dir;
 
-    @AfterEach
-    void clear() {
-        System.clearProperty("micronaut.config.files");
-    }
-
     private List<String> problems(String yaml) throws Exception {
-        Path file = dir.resolve("sluice.yml");
-        Files.writeString(file, yaml);
-        System.setProperty("micronaut.config.files", file.toString());
-        return ConfigCheck.problems();
+        return ConfigProblems.of(dir, yaml);
     }
 
     private static void assertNamed(List<String> problems, String key) {
