@@ -3,6 +3,7 @@ package io.sluice.daemon.engagement;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.net.PrefixTable;
 import io.sluice.daemon.operate.lifecycle.Reloadable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;

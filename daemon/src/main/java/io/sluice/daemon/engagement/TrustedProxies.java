@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.net.PrefixTable;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;

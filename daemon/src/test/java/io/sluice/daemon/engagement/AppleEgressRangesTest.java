@@ -1,6 +1,7 @@
 package io.sluice.daemon.engagement;
 
 import io.sluice.daemon.config.ConfigException;
+import io.sluice.daemon.net.PrefixTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

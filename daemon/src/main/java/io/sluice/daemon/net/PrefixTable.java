@@ -1,4 +1,4 @@
-package io.sluice.daemon.engagement;
+package io.sluice.daemon.net;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
  * prefix becomes the range of addresses it covers, ranges are sorted and merged, and a lookup is a
  * binary search for the last range starting at or below the address. Apple's egress list has
  * hundreds of thousands of prefixes, so a linear scan per open would not do; the merged arrays
- * take 16 octets per IPv4 range and 32 per IPv6 range. Immutable and safe to share.
+ * take 16 octets per IPv4 range and 32 per IPv6 range. The one CIDR matcher of the daemon: relay
+ * networks, tenant bindings, trusted proxies and Apple's egress list all use it. Immutable and
+ * safe to share.
  */
-final class PrefixTable {
+public final class PrefixTable {
     private static final Pattern V4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern V6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-    static final PrefixTable EMPTY = new Builder().build();
+    public static final PrefixTable EMPTY = new Builder().build();
 
     /* IPv4: start and end as unsigned 32-bit values in longs. */
     private final long[] v4Start;
@@ -42,16 +44,16 @@ final class PrefixTable {
     }
 
     /** How many prefixes went in (before merging). */
-    int prefixes() {
+    public int prefixes() {
         return prefixes;
     }
 
     /** How many disjoint ranges the prefixes merged into. */
-    int ranges() {
+    public int ranges() {
         return v4Start.length + v6StartHi.length;
     }
 
-    boolean contains(InetAddress address) {
+    public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length == 4) {
             long x = bits(a, 0, 4);
@@ -94,7 +96,7 @@ final class PrefixTable {
     }
 
     /** Collects prefixes; not thread-safe. */
-    static final class Builder {
+    public static final class Builder {
         private record Range(long startHi, long startLo, long endHi, long endLo) {
         }
 
@@ -106,7 +108,7 @@ final class PrefixTable {
          * Adds a prefix written {@code 192.0.2.0/24}, {@code 2001:db8::/32} or as a bare address
          * (all its bits); throws IllegalArgumentException saying what is wrong with it.
          */
-        Builder add(String prefix) {
+        public Builder add(String prefix) {
             int slash = prefix.indexOf('/');
             String host = slash < 0 ? prefix : prefix.substring(0, slash);
             // literals only: anything else would make InetAddress ask DNS
@@ -125,7 +127,7 @@ final class PrefixTable {
         }
 
         /** Adds {@code network/bits}; the network's host bits are ignored, as routers do. */
-        Builder add(InetAddress network, int bits) {
+        public Builder add(InetAddress network, int bits) {
             byte[] a = network.getAddress();
             int width = a.length * 8;
             if (bits < 0 || bits > width) {
@@ -146,7 +148,7 @@ final class PrefixTable {
             return this;
         }
 
-        PrefixTable build() {
+        public PrefixTable build() {
             List<Range> m4 = merge(v4);
             List<Range> m6 = merge(v6);
             return new PrefixTable(
