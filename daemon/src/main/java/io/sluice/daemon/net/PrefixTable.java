@@ -131,7 +131,7 @@ public final class PrefixTable {
             byte[] a = network.getAddress();
             int width = a.length * 8;
             if (bits < 0 || bits > width) {
-                throw new IllegalArgumentException("prefix length " + bits + " out of range 0-" + width);
+                throw new IllegalArgumentException("prefix length out of range 0-" + width); // the entry names the length
             }
             prefixes++;
             if (network instanceof Inet4Address) {
