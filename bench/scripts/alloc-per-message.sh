@@ -13,7 +13,14 @@
 # left out of the total. Threads that ended inside the window are not seen (sessions are reused,
 # so the daemon's threads live through it).
 #
-#   N (10000), WARMUP (5000), SIZE (2KB), CONC (10), DURABILITY (fsync), STRACE (1 if strace is
+# Before that window, unless CPU=0, a first window of N messages measures CPU instead, with no
+# JFR allocation events and no strace (ptrace would multiply the cost of every futex): per thread
+# group the CPU time per message (/proc/PID/task/*/schedstat, nanoseconds), user and kernel time of
+# the whole process (/proc/PID/stat), the JIT compiler threads' share of the daemon's CPU (issue
+# 14's target: < 5 % after warm-up), and, from a JFR recording of only jdk.Compilation and
+# jdk.Deoptimization events, what kept the compilers busy. Its last line: `CPU cpu_ms_per_msg=… jit_share=…`.
+#
+#   N (10000), WARMUP (5000), SIZE (2KB), CONC (10), DURABILITY (fsync), CPU (1), ALLOC (1; 0: the CPU window only), STRACE (1 if strace is
 #   installed), PROFILE (0; 1 also records jdk.ObjectAllocationSample and prints the top allocating
 #   frames by sampled weight: where to look, not the figure), OUT (/tmp/sluice-alloc), DAEMON_OPTS (extra -D options for the daemon)
 # Needs the jars: mvn -q -DskipTests package -pl bench,daemon -am. Every wait is bounded; the
@@ -46,13 +53,14 @@ wait_sink() { local want=$1 i
   for i in $(seq 3000); do [ "$(sink_count)" -ge "$want" ] 2>/dev/null && return 0; sleep 0.2; done
   die "the sink has $(sink_count) of $want messages after 600 s"; }
 
+JIT_LOG=; [ "${CPU:-1}" = 1 ] && JIT_LOG=-XX:+PrintCompilation  # the window's compilations, read back from the log
 # shellcheck disable=SC2086
 java -Xmx1g -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
   -Dsluice.smtp.bind=127.0.0.1 -Dsluice.smtp.port="$smtp_port" -Dsluice.submission.enabled=false \
   -Dmicronaut.server.host=127.0.0.1 -Dmicronaut.server.port="$http_port" \
   -Dsluice.spool.dir="$OUT/daemon/spool" -Dsluice.events.file="$OUT/daemon/events.jsonl" \
   -Dsluice.spool.durability="$DURABILITY" -Dsluice.smarthost="127.0.0.1:$sink_port" -Dsluice.delivery.tls=none \
-  $DAEMON_OPTS -jar "$jar" > "$OUT/daemon.log" 2>&1 &
+  $JIT_LOG $DAEMON_OPTS -jar "$jar" > "$OUT/daemon.log" 2>&1 &
 daemon_pid=$!
 for i in $(seq 1200); do
   (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && break
@@ -64,6 +72,77 @@ inject() { "$bench" inject --smtp "127.0.0.1:$smtp_port" -n "$1" -c "$CONC" --si
 echo "# warm-up: $WARMUP x $SIZE" >&2
 inject "$WARMUP"; wait_sink "$WARMUP"; sleep 2
 
+if [ "${CPU:-1}" = 1 ]; then
+  # per thread: id, name and nanoseconds on a CPU; the process: user and system ticks
+  cpu_snapshot() { local t
+    for t in /proc/"$daemon_pid"/task/*; do
+      printf '%s\t%s\t%s\n' "${t##*/}" "$(cat "$t/comm" 2>/dev/null)" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
+    done
+    awk '{sub(/^.*\) /, ""); print "process\tutime_stime\t" $12 " " $13}' /proc/"$daemon_pid"/stat; }
+  echo "# measured (CPU): $N x $SIZE" >&2
+  classes() { jstat -class "$daemon_pid" | awk 'NR == 2 {print $1}'; }
+  before=$(sink_count); classes0=$(classes); lines0=$(wc -l < "$OUT/daemon.log"); cpu_snapshot > "$OUT/cpu-start.tsv"
+  inject "$N"; wait_sink $(( before + N ))
+  cpu_snapshot > "$OUT/cpu-end.tsv"
+  jcmd "$daemon_pid" Compiler.codecache > "$OUT/codecache.txt" 2>&1
+  echo "classes loaded in the CPU window: $(( $(classes) - classes0 ))" > "$OUT/classes.txt"
+  tail -n +$(( lines0 + 1 )) "$OUT/daemon.log" | head -n $(( $(wc -l < "$OUT/daemon.log") - lines0 )) > "$OUT/compilation.txt"
+  python3 - "$OUT/cpu-start.tsv" "$OUT/cpu-end.tsv" "$N" "$OUT/compilation.txt" "$(getconf CLK_TCK)" <<'EOF'
+import collections, json, re, sys
+def load(path):
+    threads, proc = {}, None
+    for line in open(path):
+        tid, name, value = line.rstrip("\n").split("\t")
+        if tid == "process":
+            proc = [int(x) for x in value.split()]
+        elif value:
+            threads[tid] = (name, int(value))
+    return threads, proc
+start, p0 = load(sys.argv[1]); end, p1 = load(sys.argv[2])
+n = int(sys.argv[3]); tck = int(sys.argv[5])
+groups = collections.Counter()
+for tid, (name, ns) in end.items():
+    delta = ns - start.get(tid, (name, 0))[1]
+    groups[re.sub(r"[-#_ ]?\d+$", "", name).strip() or name] += delta
+total = sum(groups.values())
+jit = sum(v for g, v in groups.items() if "CompilerThre" in g)
+gc = sum(v for g, v in groups.items() if g.startswith(("GC Thread", "G1 ", "VM Thread")))
+print(f"{'thread group (CPU window; names as /proc cuts them)':52} {'CPU us/msg':>10} {'share':>6}")
+for g, v in groups.most_common():
+    if v / n >= 500:  # 0.5 us per message
+        print(f"{g[:52]:52} {v / n / 1000:10.1f} {100 * v / total:5.1f}%")
+user = (p1[0] - p0[0]) * 1000 / tck / n
+system = (p1[1] - p0[1]) * 1000 / tck / n
+print(f"{'TOTAL (daemon, CPU window)':52} {total / n / 1000:10.1f}   user {user:.3f} + system {system:.3f} ms per message")
+print(f"JIT compiler threads: {100 * jit / total:.1f} % of the daemon's CPU; GC and VM threads: {100 * gc / total:.1f} %")
+# -XX:+PrintCompilation lines of the window: "<ms> <id> <flags> <tier> <method> (<n> bytes) [made not entrant]"
+made, tiers, methods, notEntrant = 0, collections.Counter(), collections.Counter(), collections.Counter()
+for line in open(sys.argv[4], errors="replace"):
+    m = re.match(r"\s*\d+\s+\d+\s+([%sn!b ]{0,6}?)\s*(\d)\s+(\S+)", line)
+    if not m:
+        continue
+    method = m.group(3)
+    if "made not entrant" in line:
+        notEntrant[method] += 1
+    elif "made zombie" not in line:
+        made += 1; tiers[m.group(2)] += 1; methods[method] += 1
+print(f"compilations in the window: {made} of {len(methods)} methods (by tier {dict(sorted(tiers.items()))}); "
+      f"made not entrant: {sum(notEntrant.values())}")
+def package(name):
+    return ".".join(name.replace("::", ".").split(".")[:3])
+for pkg, c in collections.Counter(package(k) for k in methods.elements()).most_common(8):
+    print(f"  compiled {c:5d} x  {pkg}.*")
+for name, c in notEntrant.most_common(5):
+    print(f"  not entrant {c:3d} x  {name}")
+for line in open(sys.argv[4].replace("compilation.txt", "codecache.txt")):
+    if "full_count" in line or "CodeHeap" in line:
+        print("  code cache: " + " ".join(line.split()))
+print("  " + open(sys.argv[4].replace("compilation.txt", "classes.txt")).read().strip())
+print(f"CPU n={n} cpu_ms_per_msg={total / n / 1e6:.3f} user_ms={user:.3f} system_ms={system:.3f} jit_share={100 * jit / total:.1f}")
+EOF
+fi
+
+[ "${ALLOC:-1}" = 1 ] || exit 0
 SAMPLES=false; [ "${PROFILE:-0}" = 1 ] && SAMPLES=true
 cat > "$OUT/alloc.jfc" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>

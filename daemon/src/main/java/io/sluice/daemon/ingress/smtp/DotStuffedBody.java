@@ -95,6 +95,19 @@ final class DotStuffedBody extends InputStream {
         int produced = 0;
         int used = 0;
         while (used < n && !ended) {
+            if (!lineStart && !cr && !dot && !dotCr) {
+                // inside a line: nothing but a CR can change the state, so the run up to it is text
+                int end = used;
+                while (end < n && block[end] != '\r') {
+                    end++;
+                }
+                System.arraycopy(block, used, text, produced, end - used);
+                produced += end - used;
+                used = end;
+                if (used == n) {
+                    break;
+                }
+            }
             produced = scan(block[used++], text, 0, produced);
         }
         if (ended) {

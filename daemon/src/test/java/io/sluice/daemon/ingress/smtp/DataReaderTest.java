@@ -117,4 +117,103 @@ class DataReaderTest {
         assertNotSame(mine.bytes(), other[0]);
         assertSame(mine.bytes(), read("again\r\n", 1000, buffers).bytes());
     }
+
+    /**
+     * The block reader against the rules applied one byte at a time (bare CR and LF become CRLF,
+     * 998 octets per line, the size cap), on random text in random chunks and random caps.
+     */
+    @Test
+    void agreesWithTheByteAtATimeRulesOnRandomText() throws IOException {
+        java.util.Random random = new java.util.Random(998);
+        for (int round = 0; round < 3_000; round++) {
+            byte[] data = new byte[random.nextInt(6_000)];
+            int lineBreaks = 1 + random.nextInt(400);
+            for (int i = 0; i < data.length; i++) {
+                int r = random.nextInt(1000);
+                data[i] = (byte) (r < lineBreaks / 2 ? '\r' : r < lineBreaks ? '\n' : 'a' + r % 26);
+            }
+            long max = random.nextBoolean() ? Long.MAX_VALUE / 4 : random.nextInt(7_000);
+            int chunk = 1 + random.nextInt(5_000);
+            InputStream in = new ByteArrayInputStream(data) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, chunk));
+                }
+            };
+            DataReader.Result actual = DataReader.read(in, max);
+            ByteAtATime expected = ByteAtATime.read(data, max);
+            String where = "round " + round + " max " + max + " chunk " + chunk;
+            assertEquals(expected.problem, actual.problem(), where);
+            assertEquals(data.length, actual.octetsSeen(), where);
+            if (expected.problem != DataReader.Problem.TOO_BIG) {
+                assertEquals(expected.out.toString(StandardCharsets.ISO_8859_1),
+                        new String(actual.bytes(), 0, actual.length(), StandardCharsets.ISO_8859_1), where);
+            }
+        }
+    }
+
+    /** The reading rules, one byte at a time, written as plainly as possible. */
+    private static final class ByteAtATime {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        DataReader.Problem problem = DataReader.Problem.NONE;
+        int line;
+        boolean cr;
+        final long max;
+
+        private ByteAtATime(long max) {
+            this.max = max;
+        }
+
+        static ByteAtATime read(byte[] data, long max) {
+            ByteAtATime r = new ByteAtATime(max);
+            for (byte b : data) {
+                if (r.problem == DataReader.Problem.TOO_BIG) {
+                    break;
+                }
+                if (b == '\r') {
+                    if (r.cr) {
+                        r.end();
+                    }
+                    r.cr = true;
+                } else if (b == '\n') {
+                    r.cr = false;
+                    r.end();
+                } else {
+                    if (r.cr) {
+                        r.cr = false;
+                        r.end();
+                        if (r.problem == DataReader.Problem.TOO_BIG) {
+                            break;
+                        }
+                    }
+                    if (++r.line > DataReader.MAX_LINE_OCTETS && r.problem == DataReader.Problem.NONE) {
+                        r.problem = DataReader.Problem.LINE_TOO_LONG;
+                    }
+                    if (r.fits(1)) {
+                        r.out.write(b);
+                    }
+                }
+            }
+            if (r.cr && r.problem != DataReader.Problem.TOO_BIG) {
+                r.end();
+            }
+            return r;
+        }
+
+        private void end() {
+            if (fits(2)) {
+                out.write('\r');
+                out.write('\n');
+                line = 0;
+            }
+        }
+
+        private boolean fits(int n) {
+            if (out.size() + n > max) {
+                problem = DataReader.Problem.TOO_BIG;
+                return false;
+            }
+            return true;
+        }
+    }
 }

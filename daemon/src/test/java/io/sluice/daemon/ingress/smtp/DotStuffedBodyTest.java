@@ -143,6 +143,30 @@ class DotStuffedBodyTest {
         }
     }
 
+    /** The same on long lines and messages of several blocks: the in-line runs are copied in bulk. */
+    @Test
+    void agreesWithSubEthaSmtpsOwnStreamsOnLongLinesAcrossBlocks() throws IOException {
+        Random random = new Random(4552);
+        for (int round = 0; round < 200; round++) {
+            byte[] msg = new byte[1 + random.nextInt(40_000)];
+            for (int i = 0; i < msg.length; i++) {
+                int r = random.nextInt(1000);
+                msg[i] = (byte) (r < 6 ? '\r' : r < 12 ? '\n' : r < 20 ? '.' : 'a' + r % 26);
+            }
+            msg[0] = 'a';
+            byte[] wire = concat(msg, ascii("\r\n.\r\nNEXT"));
+            byte[] expected = readAll(new DotUnstuffingInputStream(new DotTerminatedInputStream(
+                    new BufferedInputStream(new ByteArrayInputStream(wire)))), 1);
+            BufferedInputStream in = new BufferedInputStream(new Trickle(new ByteArrayInputStream(wire),
+                    1 + random.nextInt(20_000)), 64 * 1024);
+            DotStuffedBody body = new DotStuffedBody(in);
+            byte[] actual = readAll(body, 1 + random.nextInt(8192));
+            assertArrayEquals(expected, actual, "round " + round);
+            assertEquals(wire.length - 4, body.octets(), "round " + round);
+            assertEquals("NEXT", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
     private static String escape(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
     }
