@@ -224,6 +224,15 @@ public final class BounceParser {
         String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
         context = maskAddresses(context);
         Classification c = classifier.classify(withText(reply, reply.replyCode(), text));
+        if (reply.format() != null && BounceFormat.READS_GENERAL_PARAGRAPH.contains(reply.format()) && context != null
+                && !context.isBlank() && !decidedByFormat(withText(reply, reply.replyCode(), text))) {
+            // This format's parser takes the report's general paragraph as each recipient's reason (Sisimai's EZweb
+            // and fml parsers): its own lines there decide, as the format rules say; nothing else is read from it here.
+            FailedReply withParagraph = withText(reply, reply.replyCode(), text + "\n" + context);
+            if (decidedByFormat(withParagraph)) {
+                return classifier.classify(withParagraph);
+            }
+        }
         if (isUndecided(c) && context != null && !context.isBlank()) {
             Diagnostic d = Diagnostic.find(context);
             SmtpCommand command = reply.command() != SmtpCommand.UNKNOWN ? reply.command() : SmtpCommand.find(context);
@@ -237,6 +246,11 @@ public final class BounceParser {
             }
         }
         return c;
+    }
+
+    private boolean decidedByFormat(FailedReply reply) {
+        BounceRule by = classifier.explain(reply);
+        return by != null && by.stage() == BounceRule.Stage.FORMAT;
     }
 
     private static FailedReply withText(FailedReply r, int code, String text) {
