@@ -223,6 +223,17 @@ public final class BounceFormat {
         return null;
     }
 
+    /**
+     * A header of this format that decides for every recipient, as a line for the rules ({@code "\nX-SPASIGN: NG"}: EZweb marks
+     * a mail its spam filter refused so, Sisimai::Lhost::EZweb), or "" when there is none.
+     */
+    static String headerMark(MimePart message, String format) {
+        if (EZWEB.equals(format) && value(message, "X-SPASIGN").equalsIgnoreCase("NG")) {
+            return "\nX-SPASIGN: NG";
+        }
+        return "";
+    }
+
     private static boolean received(MimePart message, String mark) {
         for (MimePart.Header h : message.headers()) {
             if (h.name().equalsIgnoreCase("Received") && h.value().contains(mark)) {

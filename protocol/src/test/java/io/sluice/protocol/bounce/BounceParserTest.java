@@ -375,6 +375,21 @@ class BounceParserTest {
         Classification c = r.recipients().get(0).classification();
         assertEquals("suspend", c.reason());
         assertFalse(c.hard(), "a disabled account is not a missing address");
+
+        // EZweb's spam filter marks its refusals with X-SPASIGN: NG: filtered, whatever the reply says
+        BounceReport spam = parse("""
+                From: <Postmaster@ezweb.ne.jp>
+                To: bounces@sender.example
+                Subject: Mail System Error - Returned Mail
+                Message-ID: <1235.abcd@mx.ezweb.ne.jp>
+                X-SPASIGN: NG
+                Content-Type: text/plain
+
+                <someone@ezweb.ne.jp>: 550 user unknown
+
+                --------------------------------------------------
+                """);
+        assertEquals("filtered", spam.recipients().get(0).classification().reason());
     }
 
     @Test
