@@ -22,6 +22,8 @@ import java.util.Locale;
  *   <li>{@code googlegroups}: a Google Groups refusal: from {@code mailer-daemon@googlemail.com},
  *       a "Delivery Status Notification" subject, {@code X-Failed-Recipients} and
  *       {@code X-Google-Smtp-Source}.</li>
+ *   <li>{@code gmail}: Gmail's own (older, prose) bounce: From {@code <mailer-daemon@googlemail.com>} and a
+ *       "Delivery Status Notification" subject, when it is not a Google Groups refusal (Sisimai::Lhost::Gmail).</li>
  *   <li>{@code exim}: Exim's bounce, by two of: a From that begins "Mail Delivery System", Exim's
  *       message-id form ({@code <XXXXXXX-XXXXXX-XX@…>}), a subject Exim writes ("Mail delivery failed",
  *       "Warning: message … delayed", "Mail failure", "Message frozen", "error(s) in forwarding or filtering").</li>
@@ -29,7 +31,35 @@ import java.util.Locale;
  *       (set per recipient by {@link BounceParser}, not from the headers).</li>
  *   <li>{@code qmail}: qmail's bounce (qmail-send): the subject "failure notice", or a
  *       {@code Received: (qmail N invoked for bounce)} / {@code (qmail N invoked from network)}.</li>
+ *   <li>{@code ezweb}: au (KDDI) EZweb's own bounce, by two of: From {@code Postmaster@ezweb.ne.jp} or
+ *       {@code Postmaster@au.com}, the subject "Mail System Error - Returned Mail", a {@code Received} naming
+ *       "ezweb.ne.jp (EZweb Mail) with" or ".au.com (", a Message-ID ending in ".ezweb.ne.jp&gt;" or ".au.com&gt;"
+ *       (Sisimai::Lhost::EZweb).</li>
+ *   <li>{@code fml}: the fml mailing-list manager: an {@code X-MLServer} header, a From of the list's
+ *       "-admin@" address and a Message-ID with ".FML" (Sisimai::Lhost::FML).</li>
+ *   <li>{@code domino}: IBM Domino: the subject begins "DELIVERY FAILURE:" (Sisimai::Lhost::Domino).</li>
+ *   <li>{@code courier}: the Courier MTA: a From "Courier mail server at …", the subjects "NOTICE: mail delivery
+ *       status." / "WARNING: delayed mail.", or a Message-ID {@code <courier.HEX.…>} (Sisimai::Lhost::Courier).</li>
+ *   <li>{@code biglobe}: BIGLOBE and the ISPs on its system: From {@code postmaster@} one of biglobe.ne.jp,
+ *       inacatv.ne.jp, tmtv.ne.jp, ttv.ne.jp and a subject beginning "Returned mail:" (Sisimai::Lhost::Biglobe).</li>
+ *   <li>{@code verizon}: Verizon Wireless' gateways: a {@code Received} naming ".vtext.com (" and a From
+ *       {@code post_master@vtext.com} or {@code sysadmin@….vzwpix.com} (Sisimai::Lhost::Verizon).</li>
+ *   <li>{@code mcafee}: McAfee's e-mail appliance: {@code X-NAI-Header: Modified by McAfee…} and the subject
+ *       "Delivery Status" (Sisimai::Lhost::McAfee).</li>
+ *   <li>{@code mxlogic}: McAfee SaaS (MX Logic), an Exim derivative: an {@code X-MX-Bounce}, {@code X-MXL-Hash}
+ *       or {@code X-MXL-NoteHash} header (Sisimai::Lhost::MXLogic).</li>
+ *   <li>{@code office365}: Microsoft 365 / Exchange Online, by two of: a subject with "Undeliverable:" (or its Dutch and
+ *       Portuguese forms), the tenant headers it stamps ({@code X-MS-Exchange-Message-Is-Ndr},
+ *       {@code X-MS-Exchange-CrossTenant-…}, {@code X-Microsoft-Antispam-PRVS}, …), a {@code Received} or Message-ID of a
+ *       {@code *.prod.outlook.com} / {@code *.outbound.protection.outlook.com} host (Sisimai::Lhost::Office365).</li>
+ *   <li>{@code exchange2007}: Exchange Server 2007 and later: a subject beginning "Undeliverable:" and a
+ *       {@code Content-Language} of a language tag ("en-US") (Sisimai::Lhost::Exchange2007).</li>
+ *   <li>{@code einsundeins}: 1&amp;1: a From beginning {@code "Mail Delivery System"} and the subject
+ *       "Mail delivery failed: returning message to sender" (Sisimai::Lhost::EinsUndEins).</li>
  * </ul>
+ *
+ * <p>Each mark is one every bounce of that MTA carries (the header tests of Sisimai's parser for it), never a
+ * sample's own text.
  */
 public final class BounceFormat {
 
@@ -40,13 +70,48 @@ public final class BounceFormat {
     public static final String QMAIL = "qmail";
     public static final String EXIM = "exim";
     public static final String POWERMTA = "powermta";
+    public static final String EZWEB = "ezweb";
+    public static final String FML = "fml";
+    public static final String DOMINO = "domino";
+    public static final String COURIER = "courier";
+    public static final String BIGLOBE = "biglobe";
+    public static final String VERIZON = "verizon";
+    public static final String MCAFEE = "mcafee";
+    public static final String MXLOGIC = "mxlogic";
+    public static final String EINSUNDEINS = "einsundeins";
+    public static final String EXCHANGE2007 = "exchange2007";
+    public static final String OFFICE365 = "office365";
+    public static final String GMAIL = "gmail";
+
+    /*
+     * Formats whose parser reads the report's general paragraph as each recipient's reason (EZweb prints "The user(s)
+     * account is disabled." above the recipients it concerns, fml the list's refusal, Gmail "Delivery to the following
+     * recipient has been delayed"): their [format] rules are tried
+     * on the recipient's block together with that paragraph.
+     */
+    static final java.util.Set<String> READS_GENERAL_PARAGRAPH = java.util.Set.of(EZWEB, FML, GMAIL);
 
     private static final java.util.regex.Pattern EXIM_ID = java.util.regex.Pattern.compile("^<?\\w{6,7}-\\w{6}-\\w{2,4}@");
     private static final java.util.regex.Pattern EXIM_SUBJECT = java.util.regex.Pattern.compile(
-            "Mail delivery failed|Warning: message \\S+ delayed|Mail failure|Message frozen|error\\(s\\) in forwarding or filtering");
+            "Mail delivery failed|Warning: message \\S+ delayed|Delivery Status Notification|Mail failure|Message frozen"
+                    + "|error\\(s\\) in forwarding or filtering");
+    /* Mail.ru's bounces look like Exim's but are not (Sisimai::Lhost::Exim leaves them to its Mail.ru parser). */
+    private static final java.util.regex.Pattern MAILRU_FROM = java.util.regex.Pattern.compile("@\\S+\\.mail\\.ru>?",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** The format names a rule may name in {@code format=}. */
-    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA);
+    public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA, EZWEB, FML,
+            DOMINO, COURIER, BIGLOBE, VERIZON, MCAFEE, MXLOGIC, EINSUNDEINS, EXCHANGE2007, OFFICE365, GMAIL);
+    private static final java.util.regex.Pattern OFFICE365_HOST = java.util.regex.Pattern.compile(
+            ".+\\.(?:outbound\\.protection|prod)\\.outlook\\.com\\b");
+    private static final List<String> OFFICE365_HEADERS = List.of("X-MS-Exchange-Message-Is-Ndr", "X-Microsoft-Antispam-PRVS",
+            "X-Exchange-Antispam-Report-Test", "X-Exchange-Antispam-Report-CFA-Test", "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
+            "X-MS-Exchange-CrossTenant-FromEntityHeader", "X-MS-Exchange-Transport-CrossTenantHeadersStamped");
+    private static final java.util.regex.Pattern LANGUAGE_TAG = java.util.regex.Pattern.compile("^[a-z]{2}(?:-[A-Z]{2})?$");
+
+    private static final java.util.regex.Pattern COURIER_ID = java.util.regex.Pattern.compile("^<courier\\.[0-9A-F]+\\.");
+    private static final java.util.regex.Pattern BIGLOBE_FROM = java.util.regex.Pattern.compile(
+            "postmaster@[^>\\s]*(?:biglobe|inacatv|tmtv|ttv)\\.ne\\.jp", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private BounceFormat() {}
 
@@ -70,15 +135,24 @@ public final class BounceFormat {
         if (subject.startsWith("Undeliverable message")) {
             return NOTES;
         }
+        String from = value(message, "From");
+        String messageId = value(message, "Message-ID");
+        String other = vendorFormat(message, from, subject, messageId);
+        if (other != null) {
+            return other;
+        }
         if (value(message, "From").toLowerCase(Locale.ROOT).contains("mailer-daemon@googlemail.com")
                 && subject.contains("Delivery Status Notification") && message.header("X-Failed-Recipients") != null
                 && message.header("X-Google-Smtp-Source") != null) {
             return GOOGLEGROUPS;
         }
+        if (value(message, "From").contains("<mailer-daemon@googlemail.com>") && subject.contains("Delivery Status Notification")) {
+            return GMAIL;
+        }
         int exim = (value(message, "From").startsWith("Mail Delivery System") ? 1 : 0)
                 + (EXIM_ID.matcher(value(message, "Message-ID")).find() ? 1 : 0)
                 + (EXIM_SUBJECT.matcher(subject).find() ? 1 : 0);
-        if (exim >= 2) {
+        if (exim >= 2 && !MAILRU_FROM.matcher(value(message, "From")).find()) {
             return EXIM;
         }
         if (subject.equals("failure notice")) {
@@ -91,6 +165,82 @@ public final class BounceFormat {
             }
         }
         return null;
+    }
+
+    /* The formats added from Sisimai's parsers, each by the header tests that parser makes; null when none fits. */
+    private static String vendorFormat(MimePart message, String from, String subject, String messageId) {
+        int ezweb = (from.contains("Postmaster@ezweb.ne.jp") ? 1 : 0) + (from.contains("Postmaster@au.com") ? 1 : 0)
+                + (subject.equals("Mail System Error - Returned Mail") ? 1 : 0)
+                + (received(message, "ezweb.ne.jp (EZweb Mail) with") ? 1 : 0) + (received(message, ".au.com (") ? 1 : 0)
+                + (messageId.endsWith(".ezweb.ne.jp>") ? 1 : 0) + (messageId.endsWith(".au.com>") ? 1 : 0);
+        if (ezweb >= 2) {
+            return EZWEB;
+        }
+        if (message.header("X-MLServer") != null && from.indexOf("-admin@") > 0 && messageId.indexOf(".FML") > 1) {
+            return FML;
+        }
+        if (subject.startsWith("DELIVERY FAILURE:")) {
+            return DOMINO;
+        }
+        if (from.contains("Courier mail server at ") || subject.contains("NOTICE: mail delivery status.")
+                || subject.contains("WARNING: delayed mail.") || COURIER_ID.matcher(messageId).find()) {
+            return COURIER;
+        }
+        if (BIGLOBE_FROM.matcher(from).find() && subject.startsWith("Returned mail:")) {
+            return BIGLOBE;
+        }
+        if (received(message, ".vtext.com (") && (from.equals("post_master@vtext.com") || from.contains("<post_master@vtext.com>")
+                || (from.contains("sysadmin@") && from.contains(".vzwpix.com")))) {
+            return VERIZON;
+        }
+        if (value(message, "X-NAI-Header").contains("Modified by McAfee") && subject.equals("Delivery Status")) {
+            return MCAFEE;
+        }
+        if (message.header("X-MX-Bounce") != null || message.header("X-MXL-Hash") != null || message.header("X-MXL-NoteHash") != null) {
+            return MXLOGIC;
+        }
+        if (from.startsWith("\"Mail Delivery System\"") && subject.equals("Mail delivery failed: returning message to sender")) {
+            return EINSUNDEINS;
+        }
+        int office365 = (subject.contains("Undeliverable:") || subject.contains("Onbestelbaar:") || subject.contains("Não_entregue:") ? 1 : 0)
+                + (OFFICE365_HOST.matcher(messageId).find() ? 1 : 0);
+        for (String h : OFFICE365_HEADERS) {
+            String v = message.header(h);
+            office365 += v != null && !v.isBlank() ? 1 : 0;
+        }
+        for (MimePart.Header h : message.headers()) {
+            if (h.name().equalsIgnoreCase("Received") && OFFICE365_HOST.matcher(h.value()).find()) {
+                office365++;
+                break;
+            }
+        }
+        if (office365 >= 2) {
+            return OFFICE365;
+        }
+        if (subject.startsWith("Undeliverable:") && LANGUAGE_TAG.matcher(value(message, "Content-Language")).find()) {
+            return EXCHANGE2007;
+        }
+        return null;
+    }
+
+    /**
+     * A header of this format that decides for every recipient, as a line for the rules ({@code "\nX-SPASIGN: NG"}: EZweb marks
+     * a mail its spam filter refused so, Sisimai::Lhost::EZweb), or "" when there is none.
+     */
+    static String headerMark(MimePart message, String format) {
+        if (EZWEB.equals(format) && value(message, "X-SPASIGN").equalsIgnoreCase("NG")) {
+            return "\nX-SPASIGN: NG";
+        }
+        return "";
+    }
+
+    private static boolean received(MimePart message, String mark) {
+        for (MimePart.Header h : message.headers()) {
+            if (h.name().equalsIgnoreCase("Received") && h.value().contains(mark)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String value(MimePart m, String name) {

@@ -91,7 +91,7 @@ public final class BounceParser {
             originalHeaders = scanned.originalHeaders().getBytes(StandardCharsets.UTF_8);
         }
         if (!dsn.isEmpty()) {
-            return fromDsn(dsn, scanned, originalHeaders, format);
+            return fromDsn(dsn, scanned, originalHeaders, format, BounceFormat.headerMark(message, format));
         }
         if (!looksLikeBounce(message, prose)) {
             // Checked after the bounce evidence: Postfix and others mark their bounces auto-replied too.
@@ -104,7 +104,7 @@ public final class BounceParser {
             }
             return BounceReport.notBounce();
         }
-        return fromProse(message, original, scanned, originalHeaders, format);
+        return fromProse(message, original, scanned, originalHeaders, format, BounceFormat.headerMark(message, format));
     }
 
     private BounceReport fromFeedback(FeedbackReport report) {
@@ -140,7 +140,9 @@ public final class BounceParser {
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
-    private BounceReport fromDsn(List<DeliveryStatus.Recipient> dsn, ProseScanner.Result scanned, byte[] originalHeaders, String format) {
+    /* mark: a header of the format that decides for every recipient (EZweb's X-SPASIGN), handed to the rules with each one's words */
+    private BounceReport fromDsn(List<DeliveryStatus.Recipient> dsn, ProseScanner.Result scanned, byte[] originalHeaders, String format,
+                                 String mark) {
         List<BouncedRecipient> out = new ArrayList<>();
         for (DeliveryStatus.Recipient r : dsn) {
             String action = r.action();
@@ -167,7 +169,7 @@ public final class BounceParser {
                     recipientFormat = BounceFormat.POWERMTA;
                     text = text + "\nX-PowerMTA-BounceCategory: " + r.category();
                 }
-                c = classifyWithFallback(new FailedReply(d.code(), status, text, SmtpCommand.find(stage),
+                c = classifyWithFallback(new FailedReply(d.code(), status, text + mark, SmtpCommand.find(stage),
                         remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat).forRecipient(r.address()),
                         scanned.preamble());
             }
@@ -176,7 +178,8 @@ public final class BounceParser {
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
 
-    private BounceReport fromProse(MimePart message, MimePart original, ProseScanner.Result scanned, byte[] originalHeaders, String format) {
+    private BounceReport fromProse(MimePart message, MimePart original, ProseScanner.Result scanned, byte[] originalHeaders, String format,
+                                   String mark) {
         List<BouncedRecipient> out = new ArrayList<>();
         List<String> failed = failedRecipients(message);
         if (!failed.isEmpty()) {
@@ -188,21 +191,21 @@ public final class BounceParser {
                 }
                 Diagnostic d = Diagnostic.find(text);
                 out.add(new BouncedRecipient(a, "failed", text.strip(), null,
-                        classifyWithFallback(prose(d.code(), text, format).forRecipient(a), scanned.preamble())));
+                        classifyWithFallback(prose(d.code(), text + mark, format).forRecipient(a), scanned.preamble())));
             }
             return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
         }
         for (ProseScanner.Block b : scanned.blocks()) {
             Diagnostic d = Diagnostic.find(b.text());
             out.add(new BouncedRecipient(b.address(), "failed", b.text().strip(), null,
-                    classifyWithFallback(prose(d.code(), b.text(), format).forRecipient(b.address()), scanned.preamble())));
+                    classifyWithFallback(prose(d.code(), b.text() + mark, format).forRecipient(b.address()), scanned.preamble())));
         }
         if (out.isEmpty()) {
             // No address in the prose: fall back to whom our original was addressed.
             String to = original == null ? null : MessageParts.address(original.header("To"));
             String text = scanned.preamble();
             Diagnostic d = Diagnostic.find(text);
-            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(prose(d.code(), text, format), "")));
+            out.add(new BouncedRecipient(to, "failed", text.strip(), null, classifyWithFallback(prose(d.code(), text + mark, format), "")));
         }
         return new BounceReport(BounceReport.Kind.BOUNCE, out, originalHeaders, null);
     }
@@ -224,6 +227,15 @@ public final class BounceParser {
         String contextStatus = context == null ? null : BounceClassifier.preferredStatus(reply.replyCode(), status, context);
         context = maskAddresses(context);
         Classification c = classifier.classify(withText(reply, reply.replyCode(), text));
+        if (reply.format() != null && BounceFormat.READS_GENERAL_PARAGRAPH.contains(reply.format()) && context != null
+                && !context.isBlank() && !decidedByFormat(withText(reply, reply.replyCode(), text))) {
+            // This format's parser takes the report's general paragraph as each recipient's reason (Sisimai's EZweb
+            // and fml parsers): its own lines there decide, as the format rules say; nothing else is read from it here.
+            FailedReply withParagraph = withText(reply, reply.replyCode(), text + "\n" + context);
+            if (decidedByFormat(withParagraph)) {
+                return classifier.classify(withParagraph);
+            }
+        }
         if (isUndecided(c) && context != null && !context.isBlank()) {
             Diagnostic d = Diagnostic.find(context);
             SmtpCommand command = reply.command() != SmtpCommand.UNKNOWN ? reply.command() : SmtpCommand.find(context);
@@ -237,6 +249,11 @@ public final class BounceParser {
             }
         }
         return c;
+    }
+
+    private boolean decidedByFormat(FailedReply reply) {
+        BounceRule by = classifier.explain(reply);
+        return by != null && by.stage() == BounceRule.Stage.FORMAT;
     }
 
     private static FailedReply withText(FailedReply r, int code, String text) {

@@ -41,7 +41,10 @@ public enum SmtpCommand {
                     + "|did not like our (rcpt to|mail from|data|helo|ehlo)\\b"
                     // qmail-remote's fixed lines: a refused RCPT TO, a refused DATA or end of data
                     + "|does not like (recipient)\\."
-                    + "|failed (on data command|after i sent the message)");
+                    + "|failed (on data command|after i sent the message)"
+                    // 1&1's "SMTP error from remote server for TEXT command" (its name for the message text: Sisimai's
+                    // EinsUndEins parser reads it as DATA)
+                    + "|error from remote server for (text) command");
 
     /* Sisimai's fallback: the commands written in capitals, anywhere ("[RCPT_TO]", "MAIL FROM:<>"). */
     private static final String[] CAPITALS = {"HELO", "EHLO", "STARTTLS", "MAIL F", "RCPT", "DATA"};
@@ -80,7 +83,7 @@ public enum SmtpCommand {
         return switch (words) {
             case "rcpt to", "rcpt", "recipient" -> RCPT;
             case "mail from", "mail", "mail f", "sender" -> MAIL;
-            case "data", "bdat", "end of data", "sending data block", "on data command", "after i sent the message" -> DATA;
+            case "data", "bdat", "end of data", "sending data block", "on data command", "after i sent the message", "text" -> DATA;
             case "helo", "ehlo", "starttls", "my name" -> EHLO;
             default -> CONN;
         };

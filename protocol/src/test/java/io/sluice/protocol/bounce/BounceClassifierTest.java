@@ -365,4 +365,20 @@ class BounceClassifierTest {
         assertEquals("blocked", classifier.classify(new FailedReply(554, null, "554 cmsmtp IP blocked. AUP#IPBL0001", SmtpCommand.CONN,
                 "fed1rmimpi.cox.net", false)).reason());
     }
+    @Test
+    void mimecastAndGoDaddyRepliesAreDecidedByTheirPublishedTables() {
+        // Mimecast's "SMTP Error Codes": an anti-spoofing refusal is the recipient site's policy, never the recipient
+        Classification spoof = classifier.classify(new FailedReply(550, null, "Rejected by header based Anti-Spoofing policy",
+                SmtpCommand.DATA, "us-smtp-inbound-1.mimecast.com", false));
+        assertEquals("policyviolation", spoof.reason());
+        assertFalse(spoof.hard());
+        assertEquals("userunknown", classifier.classify(new FailedReply(550, null, "Invalid Recipient", SmtpCommand.RCPT,
+                "eu-smtp-inbound-2.mimecast.com", false)).reason());
+        // GoDaddy's IB code decides whatever the words: IB212 is content judged to be spam
+        assertEquals("spamdetected", classifier.classify(new FailedReply(552, "5.2.0",
+                "This message has been rejected due to content judged to be spam by the internet community IB212",
+                SmtpCommand.DATA, "smtp.secureserver.net", false)).reason());
+        assertEquals("suspend", classifier.classify(new FailedReply(550, null, "Account disabled", SmtpCommand.RCPT,
+                "mx1.secureserver.net", false)).reason());
+    }
 }

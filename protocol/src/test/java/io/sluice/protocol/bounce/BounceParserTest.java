@@ -355,6 +355,98 @@ class BounceParserTest {
     }
 
     @Test
+    void anEzwebSessionLineAboveTheRecipientsDecidesForThem() {
+        // au EZweb prints the account's state in the report's general paragraph, then the recipient with a reply the
+        // Postfix behind it gave; Sisimai's EZweb parser takes the paragraph as the reason: suspended, not user unknown.
+        BounceReport r = parse("""
+                From: <Postmaster@ezweb.ne.jp>
+                To: bounces@sender.example
+                Subject: Mail System Error - Returned Mail
+                Message-ID: <1234.abcd@mx.ezweb.ne.jp>
+                Content-Type: text/plain
+
+                The user(s) account is disabled.
+
+                <someone@ezweb.ne.jp>: 550 user unknown (in reply to RCPT TO command)
+
+                --------------------------------------------------
+                """);
+        assertEquals(1, r.recipients().size());
+        Classification c = r.recipients().get(0).classification();
+        assertEquals("suspend", c.reason());
+        assertFalse(c.hard(), "a disabled account is not a missing address");
+
+        // EZweb's spam filter marks its refusals with X-SPASIGN: NG: filtered, whatever the reply says
+        BounceReport spam = parse("""
+                From: <Postmaster@ezweb.ne.jp>
+                To: bounces@sender.example
+                Subject: Mail System Error - Returned Mail
+                Message-ID: <1235.abcd@mx.ezweb.ne.jp>
+                X-SPASIGN: NG
+                Content-Type: text/plain
+
+                <someone@ezweb.ne.jp>: 550 user unknown
+
+                --------------------------------------------------
+                """);
+        assertEquals("filtered", spam.recipients().get(0).classification().reason());
+    }
+
+    @Test
+    void theNewFormatsAreKnownByTheirHeaderMarks() {
+        assertEquals(BounceFormat.EZWEB, format("From: <Postmaster@au.com>\nSubject: Mail System Error - Returned Mail\n"));
+        assertEquals(null, format("From: <Postmaster@au.com>\nSubject: Returned mail\n"), "one mark of two is not enough");
+        assertEquals(BounceFormat.DOMINO, format("From: Postmaster@example.org\nSubject: DELIVERY FAILURE: User x not listed\n"));
+        assertEquals(BounceFormat.COURIER, format("From: Courier mail server at mx.example.org <@>\nSubject: NOTICE: mail delivery status.\n"));
+        assertEquals(BounceFormat.FML, format("From: list-admin@example.jp\nX-MLServer: fml [fml 8.0]\nMessage-ID: <20200101.FML12345@example.jp>\n"
+                + "Subject: NOT MEMBER article from x\n"));
+        assertEquals(BounceFormat.MCAFEE, format("From: postmaster@example.com\nX-NAI-Header: Modified by McAfee Email Gateway\n"
+                + "Subject: Delivery Status\n"));
+        assertEquals(BounceFormat.MXLOGIC, format("From: Mail Delivery System <MAILER-DAEMON@example.com>\nX-MX-Bounce: mta/src/queue/bounce\n"
+                + "Subject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.EINSUNDEINS, format("From: \"Mail Delivery System\" <mailer-daemon@example.de>\n"
+                + "Subject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.BIGLOBE, format("From: postmaster@biglobe.ne.jp\nSubject: Returned mail: User unknown\n"));
+        assertEquals(BounceFormat.EXIM, format("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+                + "Subject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.OFFICE365, format("From: postmaster@example.onmicrosoft.com\nSubject: Undeliverable: news\n"
+                + "X-MS-Exchange-Message-Is-Ndr:\nX-MS-Exchange-CrossTenant-FromEntityHeader: Hosted\n"));
+        assertEquals(BounceFormat.EXCHANGE2007, format("From: postmaster@example.org\nSubject: Undeliverable: news\nContent-Language: en-US\n"));
+        assertEquals(BounceFormat.GMAIL, format("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+                + "Subject: Delivery Status Notification (Failure)\n"));
+        assertEquals(null, format("From: Mail Delivery System <Mailer-Daemon@corp.mail.ru>\n"
+                + "Subject: Mail delivery failed: returning message to sender\n"), "Mail.ru is not Exim");
+    }
+
+    @Test
+    void aDominoReasonLineDecides() {
+        BounceReport r = parse("""
+                From: Postmaster@notes.example.org
+                To: bounces@sender.example
+                Subject: DELIVERY FAILURE: Error transferring to mail.example.org
+                Content-Type: text/plain
+
+                Your message
+
+                  Subject: news
+
+                was not delivered to:
+
+                  someone@example.org
+
+                because:
+
+                  Cannot route mail to user (someone@example.org)
+                """);
+        assertEquals("filtered", r.recipients().get(0).classification().reason());
+    }
+
+    private static String format(String headers) {
+        return BounceFormat.of(io.sluice.protocol.mime.MimePart.parse((headers + "\nbody\n").replace("\n", "\r\n")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void autoReplyIsNotABounce() {
         BounceReport r = parse("""
                 From: Dana <dana@example.com>
