@@ -56,6 +56,15 @@ import java.util.Locale;
  *       {@code Content-Language} of a language tag ("en-US") (Sisimai::Lhost::Exchange2007).</li>
  *   <li>{@code einsundeins}: 1&amp;1: a From beginning {@code "Mail Delivery System"} and the subject
  *       "Mail delivery failed: returning message to sender" (Sisimai::Lhost::EinsUndEins).</li>
+ *   <li>{@code mailru}: Mail.ru's Exim, by all three of: a From of {@code mailer-daemon@} a mail.ru host, a Message-ID
+ *       ending in ".mail.ru&gt;" or "smailru.net&gt;", a subject Exim writes (Sisimai::Lhost::MailRu).</li>
+ *   <li>{@code gmx}: GMX and mail.com: an {@code X-GMX-Antispam} header (Sisimai::Lhost::GMX).</li>
+ *   <li>{@code zoho}: Zoho Mail: an {@code X-ZohoMail} header (Sisimai::Lhost::Zoho).</li>
+ *   <li>{@code aol}: AOL Mail: an {@code X-AOL-IP} header (Sisimai::Lhost::Aol).</li>
+ *   <li>{@code mfilter}: Digital Arts m-FILTER: {@code X-Mailer: m-FILTER} and the subject "failure notice", which
+ *       would otherwise read as qmail's (Sisimai::Lhost::mFILTER).</li>
+ *   <li>{@code yahoo}: Yahoo! Mail's prose bounce: an {@code X-YMailISG} header (Sisimai::Lhost::Yahoo); it decides no
+ *       reason, only the command: a reply naming an address answered RCPT TO ({@link BounceParser}).</li>
  * </ul>
  *
  * <p>Each mark is one every bounce of that MTA carries (the header tests of Sisimai's parser for it), never a
@@ -82,6 +91,12 @@ public final class BounceFormat {
     public static final String EXCHANGE2007 = "exchange2007";
     public static final String OFFICE365 = "office365";
     public static final String GMAIL = "gmail";
+    public static final String MAILRU = "mailru";
+    public static final String GMX = "gmx";
+    public static final String ZOHO = "zoho";
+    public static final String AOL = "aol";
+    public static final String MFILTER = "mfilter";
+    public static final String YAHOO = "yahoo";
 
     /*
      * Formats whose parser reads the report's general paragraph as each recipient's reason (EZweb prints "The user(s)
@@ -98,10 +113,14 @@ public final class BounceFormat {
     /* Mail.ru's bounces look like Exim's but are not (Sisimai::Lhost::Exim leaves them to its Mail.ru parser). */
     private static final java.util.regex.Pattern MAILRU_FROM = java.util.regex.Pattern.compile("@\\S+\\.mail\\.ru>?",
             java.util.regex.Pattern.CASE_INSENSITIVE);
+    /* The subjects Mail.ru's Exim writes (Sisimai::Lhost::MailRu's third mark). */
+    private static final List<String> MAILRU_SUBJECTS = List.of("Delivery Status Notification", "Mail delivery failed", "Mail failure",
+            "Message frozen", "Warning: message ", "error(s) in forwarding or filtering");
 
     /** The format names a rule may name in {@code format=}. */
     public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA, EZWEB, FML,
-            DOMINO, COURIER, BIGLOBE, VERIZON, MCAFEE, MXLOGIC, EINSUNDEINS, EXCHANGE2007, OFFICE365, GMAIL);
+            DOMINO, COURIER, BIGLOBE, VERIZON, MCAFEE, MXLOGIC, EINSUNDEINS, EXCHANGE2007, OFFICE365, GMAIL,
+            MAILRU, GMX, ZOHO, AOL, MFILTER, YAHOO);
     private static final java.util.regex.Pattern OFFICE365_HOST = java.util.regex.Pattern.compile(
             ".+\\.(?:outbound\\.protection|prod)\\.outlook\\.com\\b");
     private static final List<String> OFFICE365_HEADERS = List.of("X-MS-Exchange-Message-Is-Ndr", "X-Microsoft-Antispam-PRVS",
@@ -175,6 +194,28 @@ public final class BounceFormat {
                 + (messageId.endsWith(".ezweb.ne.jp>") ? 1 : 0) + (messageId.endsWith(".au.com>") ? 1 : 0);
         if (ezweb >= 2) {
             return EZWEB;
+        }
+        String lowerFrom = from.toLowerCase(Locale.ROOT);
+        int mailru = (lowerFrom.contains("mailer-daemon@") && lowerFrom.contains("mail.ru") ? 1 : 0)
+                + (messageId.indexOf(".mail.ru>") > 0 || messageId.indexOf("smailru.net>") > 0 ? 1 : 0)
+                + (MAILRU_SUBJECTS.stream().anyMatch(subject::contains) ? 1 : 0);
+        if (mailru == 3) {
+            return MAILRU;
+        }
+        if (message.header("X-GMX-Antispam") != null) {
+            return GMX;
+        }
+        if (!value(message, "X-ZohoMail").isEmpty()) {
+            return ZOHO;
+        }
+        if (!value(message, "X-AOL-IP").isEmpty()) {
+            return AOL;
+        }
+        if (!value(message, "X-YMailISG").isEmpty()) {
+            return YAHOO;
+        }
+        if (value(message, "X-Mailer").equals("m-FILTER") && subject.equals("failure notice")) {
+            return MFILTER;
         }
         if (message.header("X-MLServer") != null && from.indexOf("-admin@") > 0 && messageId.indexOf(".FML") > 1) {
             return FML;

@@ -212,7 +212,21 @@ public final class BounceParser {
 
     /* A prose bounce: the command and host are whatever its words name. */
     private static FailedReply prose(int code, String text, String format) {
-        return new FailedReply(code, null, text, SmtpCommand.find(text), remoteHost(null, text), false, format);
+        SmtpCommand command = SmtpCommand.find(text);
+        if (command == SmtpCommand.UNKNOWN && BounceFormat.YAHOO.equals(format) && ADDRESS_IN_REPLY.matcher(afterFirstLine(text)).find()) {
+            // Yahoo's bounce prints only what the remote host said; a reply naming the address ("550 5.1.1 <a@b>... User
+            // Unknown") answered RCPT TO, as Sisimai::Lhost::Yahoo concludes. The block's first line names the recipient
+            // itself, so only the lines below it are read.
+            command = SmtpCommand.RCPT;
+        }
+        return new FailedReply(code, null, text, command, remoteHost(null, text), false, format);
+    }
+
+    private static final java.util.regex.Pattern ADDRESS_IN_REPLY = java.util.regex.Pattern.compile("<[^<>\\s]*@[^<>\\s]*>");
+
+    private static String afterFirstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? "" : text.substring(nl + 1);
     }
 
     /* A block that says only "<addr>:" gets its meaning from the paragraph above it. */

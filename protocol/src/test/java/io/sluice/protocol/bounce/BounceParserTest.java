@@ -8,6 +8,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Byte-level specifications of the parser, independent of the corpus. */
@@ -438,6 +439,171 @@ class BounceParserTest {
 
                   Cannot route mail to user (someone@example.org)
                 """);
+        assertEquals("filtered", r.recipients().get(0).classification().reason());
+    }
+
+    @Test
+    void theMailboxProvidersFormatsAreKnownByTheirHeaderMarks() {
+        assertEquals(BounceFormat.MAILRU, format("From: Mail Delivery System <mailer-daemon@corp.mail.ru>\n"
+                + "Message-ID: <E1abcDE-000123-Xy@fallback.mail.ru>\nSubject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.GMX, format("From: \"Mail Delivery System\" <mailer-daemon@gmx.net>\n"
+                + "X-GMX-Antispam: 0 (Mail was not recognized as spam)\nSubject: Mail delivery failed: returning message to sender\n"));
+        assertEquals(BounceFormat.ZOHO, format("From: mailer-daemon@mail.zoho.com\nX-ZohoMail: Si CHF_MF_NL\nSubject: Undelivered Mail\n"));
+        assertEquals(BounceFormat.AOL, format("From: MAILER-DAEMON@aol.com\nX-AOL-IP: 192.0.2.135\nSubject: Undeliverable: news\n"));
+        assertEquals(BounceFormat.YAHOO, format("From: MAILER-DAEMON@yahoo.com\nX-YMailISG: abc\nSubject: Failure Notice\n"));
+        assertEquals(BounceFormat.MFILTER, format("From: postmaster@example.jp\nX-Mailer: m-FILTER\nSubject: failure notice\n"));
+        assertEquals(BounceFormat.QMAIL, format("From: MAILER-DAEMON@example.jp\nSubject: failure notice\n"), "without m-FILTER's X-Mailer it is qmail's");
+        assertEquals(null, format("From: someone@example.org\nX-ZohoMail:\nSubject: hello\n"), "an empty mark is no mark");
+    }
+
+    @Test
+    void aMailRuRefusalAtMailFromIsOfOurSender() {
+        BounceReport r = parse("""
+                From: Mail Delivery System <mailer-daemon@corp.mail.ru>
+                To: bounces@sender.example
+                Subject: Mail delivery failed: returning message to sender
+                Message-ID: <E1abcDE-000123-Xy@relay.mail.ru>
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of its
+                recipients. This is a permanent error. The following address(es) failed:
+
+                  carol@example.com
+                    SMTP error from remote mail server after MAIL FROM:<bounces@sender.example> SIZE=1200:
+                    host mx.example.com [192.0.2.9]: 553 Administrative prohibition
+                """);
+        assertEquals(BounceFormat.MAILRU, BounceFormat.of(io.sluice.protocol.mime.MimePart.parse(
+                "From: Mail Delivery System <mailer-daemon@corp.mail.ru>\r\nMessage-ID: <E1a-0-X@relay.mail.ru>\r\nSubject: Mail failure\r\n\r\nx\r\n"
+                        .getBytes(StandardCharsets.UTF_8))));
+        assertEquals("rejected", r.recipients().get(0).classification().reason());
+        assertFormatRule(r.recipients().get(0).classification(), "format=mailru");
+    }
+
+    @Test
+    void gmxAndZohoGiveUpWithTheirOwnLines() {
+        BounceReport gmx = parse("""
+                From: "Mail Delivery System" <mailer-daemon@gmx.net>
+                To: bounces@sender.example
+                Subject: Mail delivery failed: returning message to sender
+                X-GMX-Antispam: 0 (Mail was not recognized as spam); Detail=V3;
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of
+                its recipients. This is a permanent error. The following address
+                failed:
+
+                "dave@example.net":
+
+                Reason:
+                delivery retry timeout exceeded
+
+                --- The header of the original message is following. ---
+                """);
+        assertEquals("dave@example.net", gmx.recipients().get(0).recipient());
+        assertEquals("expired", gmx.recipients().get(0).classification().reason());
+        assertFormatRule(gmx.recipients().get(0).classification(), "format=gmx");
+        BounceReport zoho = parse("""
+                From: mailer-daemon@mail.zoho.com
+                To: bounces@sender.example
+                Subject: Undelivered Mail Returned to Sender
+                X-ZohoMail: Si CHF_MF_NL SS_10
+
+                This message was created automatically by mail delivery software.
+                A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.
+
+                [Status: Error, Address: <erin@example.net>, ResponseCode 421, , Host not reachable.]
+                """);
+        assertEquals("erin@example.net", zoho.recipients().get(0).recipient());
+        assertEquals("expired", zoho.recipients().get(0).classification().reason());
+        assertFormatRule(zoho.recipients().get(0).classification(), "format=zoho");
+    }
+
+    @Test
+    void anAolDnsFailureIsAnUnknownHost() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@aol.com
+                To: bounces@sender.example
+                Subject: Undeliverable: news
+                X-AOL-IP: 192.0.2.135
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                Your message could not be delivered.
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; omr-m01.mx.aol.com
+
+                Final-Recipient: rfc822; frank@example.invalid
+                Action: failed
+                Status: 5.0.0
+                Diagnostic-Code: smtp; Host or domain name not found. Name service error for name=example.invalid type=A: Host not found
+
+                --B--
+                """);
+        assertEquals("hostunknown", r.recipients().get(0).classification().reason());
+        assertFormatRule(r.recipients().get(0).classification(), "format=aol");
+    }
+
+    /* The verdict came from the [format] rule for that format (the bundled rules file's line the verdict names). */
+    private static void assertFormatRule(Classification c, String format) {
+        assertNotNull(c.rule(), "a rule decided");
+        int line = Integer.parseInt(c.rule().substring(c.rule().lastIndexOf(':') + 1));
+        try (var in = BounceParser.class.getResourceAsStream("bounce-rules.tsv")) {
+            String rule = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)[line - 1];
+            assertTrue(rule.contains(format), c.rule() + " is not a " + format + " rule: " + rule);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void yahoosReplyNamingTheAddressAnsweredRcptTo() {
+        // Without the format the same "no such user" words name no command and read as a filter (soft); Yahoo's parser
+        // concludes RCPT TO from the address in the reply, so the recipient is unknown.
+        String body = """
+                To: bounces@sender.example
+                Subject: Failure Notice
+
+                Sorry, we were unable to deliver your message to the following address.
+
+                <grace@example.org>:
+                Remote host said: 550 <grace@example.org>... No such user here
+
+                --- Below this line is a copy of the message.
+                """;
+        BounceReport yahoo = parse("From: MAILER-DAEMON@yahoo.com\nX-YMailISG: abc\n" + body);
+        assertEquals("grace@example.org", yahoo.recipients().get(0).recipient());
+        assertEquals("userunknown", yahoo.recipients().get(0).classification().reason());
+        BounceReport other = parse("From: MAILER-DAEMON@example.com\n" + body);
+        assertEquals("filtered", other.recipients().get(0).classification().reason());
+    }
+
+    @Test
+    void anMFilterRefusalAfterDataIsAFilter() {
+        BounceReport r = parse("""
+                From: postmaster@example.jp
+                To: bounces@sender.example
+                Subject: failure notice
+                X-Mailer: m-FILTER
+
+                henry@example.jp
+
+
+                -------server message
+                550 unknown user <henry@example.jp>
+
+                -------SMTP command
+                DATA
+
+                -------original message
+                """);
+        assertEquals("henry@example.jp", r.recipients().get(0).recipient());
         assertEquals("filtered", r.recipients().get(0).classification().reason());
     }
 
