@@ -29,7 +29,8 @@ import java.util.Locale;
  *       "Warning: message … delayed", "Mail failure", "Message frozen", "error(s) in forwarding or filtering").</li>
  *   <li>{@code powermta}: a PowerMTA report whose recipient carries {@code X-PowerMTA-BounceCategory}
  *       (set per recipient by {@link BounceParser}, not from the headers).</li>
- *   <li>{@code qmail}: qmail's bounce (qmail-send): the subject "failure notice", or a
+ *   <li>{@code qmail}: qmail's bounce (qmail-send): the subject "failure notice" (or a qmail clone's "Permanent Delivery
+ *       Failure", Sisimai::Lhost::X4), or a
  *       {@code Received: (qmail N invoked for bounce)} / {@code (qmail N invoked from network)}.</li>
  *   <li>{@code ezweb}: au (KDDI) EZweb's own bounce, by two of: From {@code Postmaster@ezweb.ne.jp} or
  *       {@code Postmaster@au.com}, the subject "Mail System Error - Returned Mail", a {@code Received} naming
@@ -63,6 +64,10 @@ import java.util.Locale;
  *   <li>{@code aol}: AOL Mail: an {@code X-AOL-IP} header (Sisimai::Lhost::Aol).</li>
  *   <li>{@code mfilter}: Digital Arts m-FILTER: {@code X-Mailer: m-FILTER} and the subject "failure notice", which
  *       would otherwise read as qmail's (Sisimai::Lhost::mFILTER).</li>
+ *   <li>{@code amazonworkmail}: Amazon WorkMail: an {@code X-SES-Outgoing} header and {@code X-Original-Mailer} (or
+ *       {@code X-Mailer}) "Amazon WorkMail" (Sisimai::Lhost::AmazonWorkMail; it decides by the status alone, no rule).</li>
+ *   <li>{@code amazonses}: Amazon SES's own DSN: an {@code X-AWS-Outgoing} or {@code X-SES-Outgoing} header, when it is not
+ *       WorkMail's (Sisimai::Lhost::AmazonSES).</li>
  *   <li>{@code yahoo}: Yahoo! Mail's prose bounce: an {@code X-YMailISG} header (Sisimai::Lhost::Yahoo); it decides no
  *       reason, only the command: a reply naming an address answered RCPT TO ({@link BounceParser}).</li>
  * </ul>
@@ -97,6 +102,8 @@ public final class BounceFormat {
     public static final String AOL = "aol";
     public static final String MFILTER = "mfilter";
     public static final String YAHOO = "yahoo";
+    public static final String AMAZONSES = "amazonses";
+    public static final String AMAZONWORKMAIL = "amazonworkmail";
 
     /*
      * Formats whose parser reads the report's general paragraph as each recipient's reason (EZweb prints "The user(s)
@@ -120,7 +127,8 @@ public final class BounceFormat {
     /** The format names a rule may name in {@code format=}. */
     public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA, EZWEB, FML,
             DOMINO, COURIER, BIGLOBE, VERIZON, MCAFEE, MXLOGIC, EINSUNDEINS, EXCHANGE2007, OFFICE365, GMAIL,
-            MAILRU, GMX, ZOHO, AOL, MFILTER, YAHOO);
+            MAILRU, GMX, ZOHO, AOL, MFILTER, YAHOO,
+            AMAZONSES, AMAZONWORKMAIL);
     private static final java.util.regex.Pattern OFFICE365_HOST = java.util.regex.Pattern.compile(
             ".+\\.(?:outbound\\.protection|prod)\\.outlook\\.com\\b");
     private static final List<String> OFFICE365_HEADERS = List.of("X-MS-Exchange-Message-Is-Ndr", "X-Microsoft-Antispam-PRVS",
@@ -174,7 +182,8 @@ public final class BounceFormat {
         if (exim >= 2 && !MAILRU_FROM.matcher(value(message, "From")).find()) {
             return EXIM;
         }
-        if (subject.equals("failure notice")) {
+        if (subject.equals("failure notice") || subject.startsWith("Permanent Delivery Failure")) {
+            // the second is a qmail clone's (Sisimai::Lhost::X4), whose decisions are qmail's
             return QMAIL;
         }
         for (MimePart.Header h : message.headers()) {
@@ -210,6 +219,14 @@ public final class BounceFormat {
         }
         if (!value(message, "X-AOL-IP").isEmpty()) {
             return AOL;
+        }
+        String sesOutgoing = value(message, "X-SES-Outgoing");
+        String amazonMailer = value(message, "X-Original-Mailer").isEmpty() ? value(message, "X-Mailer") : value(message, "X-Original-Mailer");
+        if (!sesOutgoing.isEmpty() && amazonMailer.equals("Amazon WorkMail")) {
+            return AMAZONWORKMAIL;
+        }
+        if ((!sesOutgoing.isEmpty() || !value(message, "X-AWS-Outgoing").isEmpty()) && !value(message, "X-Mailer").contains("Amazon WorkMail")) {
+            return AMAZONSES;
         }
         if (!value(message, "X-YMailISG").isEmpty()) {
             return YAHOO;

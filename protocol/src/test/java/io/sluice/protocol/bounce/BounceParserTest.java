@@ -454,6 +454,11 @@ class BounceParserTest {
         assertEquals(BounceFormat.MFILTER, format("From: postmaster@example.jp\nX-Mailer: m-FILTER\nSubject: failure notice\n"));
         assertEquals(BounceFormat.QMAIL, format("From: MAILER-DAEMON@example.jp\nSubject: failure notice\n"), "without m-FILTER's X-Mailer it is qmail's");
         assertEquals(null, format("From: someone@example.org\nX-ZohoMail:\nSubject: hello\n"), "an empty mark is no mark");
+        assertEquals(BounceFormat.AMAZONSES, format("From: MAILER-DAEMON@email-bounces.amazonses.com\nX-SES-Outgoing: 2016.10.12-192.0.2.6\n"
+                + "Subject: Delivery Status Notification (Failure)\n"));
+        assertEquals(BounceFormat.AMAZONWORKMAIL, format("From: MAILER-DAEMON@us-west-2.amazonses.com\nX-SES-Outgoing: 2016.01.14-192.0.2.159\n"
+                + "X-Original-Mailer: Amazon WorkMail\nSubject: Delivery Status Notification (Failure)\n"));
+        assertEquals(BounceFormat.QMAIL, format("From: MAILER-DAEMON@example.net\nSubject: Permanent Delivery Failure\n"), "a qmail clone");
     }
 
     @Test
@@ -548,6 +553,59 @@ class BounceParserTest {
                 """);
         assertEquals("hostunknown", r.recipients().get(0).classification().reason());
         assertFormatRule(r.recipients().get(0).classification(), "format=aol");
+    }
+
+    @Test
+    void qmailsRefusalOfOurSenderIsRejectedWhateverTheWords() {
+        String body = """
+                To: bounces@sender.example
+                Subject: failure notice
+
+                Hi. This is the qmail-send program at mx.example.net.
+                I'm afraid I wasn't able to deliver your message to the following addresses.
+                This is a permanent error; I've given up. Sorry it didn't work out.
+
+                <ivan@example.org>:
+                Connected to 192.0.2.25 but sender was rejected.
+                Remote host said: 550 Blocked by policy
+
+                --- Below this line is a copy of the message.
+                """;
+        BounceReport qmail = parse("From: MAILER-DAEMON@mx.example.net\n" + body);
+        assertEquals("ivan@example.org", qmail.recipients().get(0).recipient());
+        assertEquals("rejected", qmail.recipients().get(0).classification().reason());
+        assertFormatRule(qmail.recipients().get(0).classification(), "format=qmail");
+    }
+
+    @Test
+    void anAmazonSesExpiryIsExpired() {
+        BounceReport r = parse("""
+                From: MAILER-DAEMON@email-bounces.amazonses.com
+                To: bounces@sender.example
+                Subject: Delivery Status Notification (Failure)
+                X-SES-Outgoing: 2016.10.12-192.0.2.6
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                An error occurred while trying to deliver the mail to the following recipients:
+                judy@example.org
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; a27-1.smtp-out.us-west-2.amazonses.com
+
+                Final-Recipient: rfc822; judy@example.org
+                Action: failed
+                Status: 5.0.0
+                Diagnostic-Code: smtp; Delivery expired (message too old) 'Connection timed out'
+
+                --B--
+                """);
+        assertEquals("expired", r.recipients().get(0).classification().reason());
+        assertFormatRule(r.recipients().get(0).classification(), "format=amazonses");
     }
 
     /* The verdict came from the [format] rule for that format (the bundled rules file's line the verdict names). */
