@@ -68,6 +68,8 @@ import java.util.Locale;
  *       {@code X-Mailer}) "Amazon WorkMail" (Sisimai::Lhost::AmazonWorkMail; it decides by the status alone, no rule).</li>
  *   <li>{@code amazonses}: Amazon SES's own DSN: an {@code X-AWS-Outgoing} or {@code X-SES-Outgoing} header, when it is not
  *       WorkMail's (Sisimai::Lhost::AmazonSES).</li>
+ *   <li>{@code sendgrid}: SendGrid: {@code Return-Path: <apps@sendgrid.net>} and the subject "Undelivered Mail Returned to
+ *       Sender" (Sisimai::Lhost::SendGrid; its recipient's {@code Action: expired} is handed to the rules by {@link BounceParser}).</li>
  *   <li>{@code yahoo}: Yahoo! Mail's prose bounce: an {@code X-YMailISG} header (Sisimai::Lhost::Yahoo); it decides no
  *       reason, only the command: a reply naming an address answered RCPT TO ({@link BounceParser}).</li>
  * </ul>
@@ -104,6 +106,7 @@ public final class BounceFormat {
     public static final String YAHOO = "yahoo";
     public static final String AMAZONSES = "amazonses";
     public static final String AMAZONWORKMAIL = "amazonworkmail";
+    public static final String SENDGRID = "sendgrid";
 
     /*
      * Formats whose parser reads the report's general paragraph as each recipient's reason (EZweb prints "The user(s)
@@ -128,7 +131,7 @@ public final class BounceFormat {
     public static final List<String> NAMES = List.of(EXCHANGE2003, IMAIL, NOTES, GOOGLEGROUPS, QMAIL, EXIM, POWERMTA, EZWEB, FML,
             DOMINO, COURIER, BIGLOBE, VERIZON, MCAFEE, MXLOGIC, EINSUNDEINS, EXCHANGE2007, OFFICE365, GMAIL,
             MAILRU, GMX, ZOHO, AOL, MFILTER, YAHOO,
-            AMAZONSES, AMAZONWORKMAIL);
+            AMAZONSES, AMAZONWORKMAIL, SENDGRID);
     private static final java.util.regex.Pattern OFFICE365_HOST = java.util.regex.Pattern.compile(
             ".+\\.(?:outbound\\.protection|prod)\\.outlook\\.com\\b");
     private static final List<String> OFFICE365_HEADERS = List.of("X-MS-Exchange-Message-Is-Ndr", "X-Microsoft-Antispam-PRVS",
@@ -219,6 +222,9 @@ public final class BounceFormat {
         }
         if (!value(message, "X-AOL-IP").isEmpty()) {
             return AOL;
+        }
+        if (value(message, "Return-Path").equals("<apps@sendgrid.net>") && subject.equals("Undelivered Mail Returned to Sender")) {
+            return SENDGRID;
         }
         String sesOutgoing = value(message, "X-SES-Outgoing");
         String amazonMailer = value(message, "X-Original-Mailer").isEmpty() ? value(message, "X-Mailer") : value(message, "X-Original-Mailer");

@@ -169,6 +169,10 @@ public final class BounceParser {
                     recipientFormat = BounceFormat.POWERMTA;
                     text = text + "\nX-PowerMTA-BounceCategory: " + r.category();
                 }
+                if (BounceFormat.SENDGRID.equals(format) && action.equals("expired")) {
+                    // SendGrid writes its own "Action: expired" for a message it gave up on; its [format] rule reads it.
+                    text = text + "\nAction: expired";
+                }
                 c = classifyWithFallback(new FailedReply(d.code(), status, text + mark, SmtpCommand.find(stage),
                         remoteHost(r.remoteMta(), stage), action.equals("delayed"), recipientFormat).forRecipient(r.address()),
                         scanned.preamble());

@@ -608,6 +608,37 @@ class BounceParserTest {
         assertFormatRule(r.recipients().get(0).classification(), "format=amazonses");
     }
 
+    @Test
+    void aSendGridRecipientItMarksExpiredExpired() {
+        BounceReport r = parse("""
+                Return-Path: <apps@sendgrid.net>
+                From: MAILER-DAEMON
+                To: bounces@sender.example
+                Subject: Undelivered Mail Returned to Sender
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                This is an automatically generated message from SendGrid.
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; sendgrid.net
+
+                Final-Recipient: rfc822; kim@example.org
+                Action: expired
+                Status: 4.0.0
+                Diagnostic-Code: smtp; 451 Temporary local problem - please try later
+
+                --B--
+                """);
+        assertEquals(BounceFormat.SENDGRID, format("Return-Path: <apps@sendgrid.net>\nSubject: Undelivered Mail Returned to Sender\n"));
+        assertEquals("expired", r.recipients().get(0).classification().reason());
+        assertFormatRule(r.recipients().get(0).classification(), "format=sendgrid");
+    }
+
     /* The verdict came from the [format] rule for that format (the bundled rules file's line the verdict names). */
     private static void assertFormatRule(Classification c, String format) {
         assertNotNull(c.rule(), "a rule decided");
