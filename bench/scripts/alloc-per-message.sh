@@ -20,6 +20,7 @@
 # 14's target: < 5 % after warm-up), and, from a JFR recording of only jdk.Compilation and
 # jdk.Deoptimization events, what kept the compilers busy. Its last line: `CPU cpu_ms_per_msg=… jit_share=…`.
 #
+# STRACE_TRACE (futex) is strace's -e trace= list: `all` counts every system call per message.
 #   N (10000), WARMUP (5000), SIZE (2KB), CONC (10), DURABILITY (fsync), CPU (1), ALLOC (1; 0: the CPU window only), STRACE (1 if strace is
 #   installed), PROFILE (0; 1 also records jdk.ObjectAllocationSample and prints the top allocating
 #   frames by sampled weight: where to look, not the figure), OUT (/tmp/sluice-alloc), DAEMON_OPTS (extra -D options for the daemon)
@@ -153,7 +154,7 @@ cat > "$OUT/alloc.jfc" <<EOF
 EOF
 jcmd "$daemon_pid" JFR.start name=alloc settings="$OUT/alloc.jfc" > "$OUT/jcmd.log" 2>&1 || die "JFR.start failed (see $OUT/jcmd.log)"
 if [ "$STRACE" = 1 ]; then
-  strace -f -c -e trace=futex -o "$OUT/futex.txt" -p "$daemon_pid" 2> "$OUT/strace.log" &
+  strace -f -c -e trace="${STRACE_TRACE:-futex}" -o "$OUT/futex.txt" -p "$daemon_pid" 2> "$OUT/strace.log" &
   strace_pid=$!; sleep 1
   rm -f "$OUT/samples.json"
 fi
@@ -199,6 +200,8 @@ if os.path.exists(sys.argv[3]):
             calls = int(f[3])
             futex = f" futex_per_msg={calls / n:.2f}"
             print(f"futex calls: {calls:,} = {calls / n:.2f} per message")
+        elif len(f) >= 5 and f[3].isdigit() and f[-1] not in ("total", "futex"):
+            print(f"{f[-1]} calls: {int(f[3]) / n:.2f} per message")  # STRACE_TRACE=all
 print(f"ALLOC n={n} total_bytes_per_msg={total / n:.0f}{futex}")
 EOF
 if [ "${PROFILE:-0}" = 1 ]; then
