@@ -2,7 +2,6 @@ package io.sluice.protocol.smtp;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One SMTP reply: code, optional enhanced status code and text.
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * @param text         the text after the codes; the lines of a multiline reply joined by one space
  */
 public record SmtpReply(int code, String enhancedCode, String text) {
-
-    /* RFC 3463 §2: class "." subject "." detail; subject 1-3 digits, detail 1-3 digits. */
-    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
     public SmtpReply {
         // RFC 5321 §4.2: the first digit is 2..5; 1yz is unused in SMTP but tolerated by no one here.
@@ -165,6 +161,36 @@ public record SmtpReply(int code, String enhancedCode, String text) {
     }
 
     private static boolean isEnhancedCodeFor(int code, String candidate) {
-        return ENHANCED.matcher(candidate).matches() && candidate.charAt(0) - '0' == code / 100;
+        return isEnhancedCode(candidate) && candidate.charAt(0) - '0' == code / 100;
+    }
+
+    /**
+     * RFC 3463 §2: class "." subject "." detail, the class 2, 4 or 5, subject and detail 1-3 ASCII
+     * digits each. Checked by hand, not with a regex: it runs for every reply built or parsed, and
+     * a {@code Matcher} per call was garbage on every delivery (issue 14).
+     */
+    static boolean isEnhancedCode(String s) {
+        int n = s.length();
+        if (n < 5 || n > 9) {
+            return false;
+        }
+        char c = s.charAt(0);
+        if ((c != '2' && c != '4' && c != '5') || s.charAt(1) != '.') {
+            return false;
+        }
+        int afterSubject = digits(s, 2);
+        if (afterSubject < 0 || afterSubject >= n || s.charAt(afterSubject) != '.') {
+            return false;
+        }
+        return digits(s, afterSubject + 1) == n;
+    }
+
+    /* The index after 1-3 ASCII digits starting at {@code from}, or -1 when there is no digit there. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && i - from < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i == from ? -1 : i;
     }
 }
