@@ -30,12 +30,12 @@ final class MessageRecord {
 
     private MessageRecord() {}
 
-    static void write(Bytes<?> out, byte kind, MessageId id, Envelope e, byte[] body) {
+    static void write(Bytes<?> out, byte kind, MessageId id, Envelope e, MessagePieces body) {
         out.writeByte(kind);
         out.writeUtf8(id.value());
         writeEnvelope(out, e);
-        out.writeInt(body.length);
-        out.write(body); // one copy of the body, in one go
+        out.writeInt(body.length());
+        body.writeTo(out); // one copy of the body, straight from the caller's arrays
     }
 
     static void writeEnvelope(Bytes<?> out, Envelope e) {

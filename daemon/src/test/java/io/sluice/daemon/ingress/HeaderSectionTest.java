@@ -50,6 +50,26 @@ class HeaderSectionTest {
     }
 
     @Test
+    void piecesReferToTheClientsBytesAndJoinToTheAssembledMessage() {
+        // no Date and a body without the empty line: our field, the client's header, both added, the body
+        byte[] b = "Subject: s\r\nMessage-ID: <m@x>\r\nbody without separator\r\n".getBytes(StandardCharsets.US_ASCII);
+        TraceHeaders trace = new TraceHeaders("mx.sluice.test");
+        ZonedDateTime now = ZonedDateTime.of(2026, 12, 7, 15, 0, 0, 0, ZoneOffset.UTC);
+        HeaderSection h = HeaderSection.scan(b, b.length);
+        io.sluice.queue.MessagePieces pieces = trace.pieces(b, b.length, h, "c", "127.0.0.1", "ESMTP", null, now);
+        String expected = "Received: from c ([127.0.0.1])\r\n\tby mx.sluice.test (Sluice) with ESMTP; "
+                + "Mon, 7 Dec 2026 15:00:00 +0000\r\nSubject: s\r\nMessage-ID: <m@x>\r\n"
+                + "Date: Mon, 7 Dec 2026 15:00:00 +0000\r\n\r\nbody without separator\r\n";
+        assertEquals(expected, new String(pieces.toArray(), StandardCharsets.US_ASCII));
+        assertEquals(expected.length(), pieces.length());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                trace.assemble(b, b.length, h, "c", "127.0.0.1", "ESMTP", null, now), pieces.toArray());
+        // not copied: the spool reads the client's own buffer, which the session keeps until accept returns
+        b[b.length - 3] = 'R';
+        assertTrue(new String(pieces.toArray(), StandardCharsets.US_ASCII).endsWith("separatoR\r\n"));
+    }
+
+    @Test
     void helloTextCannotBreakTheHeader() {
         byte[] b = "Date: d\r\nMessage-ID: <m@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] out = new TraceHeaders("h").assemble(b, b.length, HeaderSection.scan(b, b.length), "evil\r\nBcc: x",
