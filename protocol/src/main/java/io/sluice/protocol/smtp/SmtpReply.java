@@ -38,6 +38,45 @@ public record SmtpReply(int code, String enhancedCode, String text) {
      */
     public static SmtpReply parse(List<String> lines) {
         Objects.requireNonNull(lines, "lines");
+        if (lines.size() == 1) {
+            return parseOne(lines.get(0));
+        }
+        return parseLines(lines);
+    }
+
+    /**
+     * A one-line reply, as {@link #parseLines} reads it, without the substrings and the builder
+     * per line (issue 14: MAIL, RCPT, DATA and the end of data are one line each, on the client's
+     * event loops): only the enhanced code and the text are cut out of the line.
+     */
+    static SmtpReply parseOne(String line) {
+        int code = codeOf(line);
+        int n = line.length();
+        if (n > 3) {
+            char sep = line.charAt(3);
+            if (sep != ' ' && sep != '-') {
+                throw new IllegalArgumentException("expected ' ' or '-' after the code: " + line);
+            }
+            if (sep != ' ') {
+                throw new IllegalArgumentException("last line of a reply continues with '-': " + line);
+            }
+        }
+        if (n <= 4) {
+            return new SmtpReply(code, null, "");
+        }
+        int sp = line.indexOf(' ', 4);
+        int tokenEnd = sp < 0 ? n : sp;
+        String enhanced = null;
+        int textFrom = 4;
+        if (isEnhancedCode(line, 4, tokenEnd) && line.charAt(4) - '0' == code / 100) {
+            enhanced = line.substring(4, tokenEnd);
+            textFrom = tokenEnd;
+        }
+        return new SmtpReply(code, enhanced, line.substring(textFrom).strip());
+    }
+
+    /* Any number of lines; see parse. */
+    static SmtpReply parseLines(List<String> lines) {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("empty reply");
         }
@@ -170,25 +209,30 @@ public record SmtpReply(int code, String enhancedCode, String text) {
      * a {@code Matcher} per call was garbage on every delivery (issue 14).
      */
     static boolean isEnhancedCode(String s) {
-        int n = s.length();
+        return isEnhancedCode(s, 0, s.length());
+    }
+
+    /* The same check on {@code s[from, to)}, without cutting it out. */
+    static boolean isEnhancedCode(String s, int from, int to) {
+        int n = to - from;
         if (n < 5 || n > 9) {
             return false;
         }
-        char c = s.charAt(0);
-        if ((c != '2' && c != '4' && c != '5') || s.charAt(1) != '.') {
+        char c = s.charAt(from);
+        if ((c != '2' && c != '4' && c != '5') || s.charAt(from + 1) != '.') {
             return false;
         }
-        int afterSubject = digits(s, 2);
-        if (afterSubject < 0 || afterSubject >= n || s.charAt(afterSubject) != '.') {
+        int afterSubject = digits(s, from + 2, to);
+        if (afterSubject < 0 || afterSubject >= to || s.charAt(afterSubject) != '.') {
             return false;
         }
-        return digits(s, afterSubject + 1) == n;
+        return digits(s, afterSubject + 1, to) == to;
     }
 
-    /* The index after 1-3 ASCII digits starting at {@code from}, or -1 when there is no digit there. */
-    private static int digits(String s, int from) {
+    /* The index after 1-3 ASCII digits starting at {@code from} (before {@code to}), or -1 when there is no digit there. */
+    private static int digits(String s, int from, int to) {
         int i = from;
-        while (i < s.length() && i - from < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        while (i < to && i - from < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             i++;
         }
         return i == from ? -1 : i;
