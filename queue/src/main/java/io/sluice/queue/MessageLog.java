@@ -139,6 +139,11 @@ final class MessageLog implements AutoCloseable {
     }
 
     private void append(ExcerptAppender appender, PendingAppend p) {
+        if (!p.startWrite()) {
+            p.failure = new SpoolException("append abandoned by its waiter before it started");
+            disk.release(p.reservedBytes);
+            return;
+        }
         try {
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> out = dc.wire().bytes();
@@ -160,6 +165,7 @@ final class MessageLog implements AutoCloseable {
         } catch (Throwable t) {
             p.failure = t instanceof SpoolException ? t : new SpoolException("append failed", t);
         } finally {
+            p.written();
             disk.release(p.reservedBytes);
         }
     }

@@ -3,8 +3,7 @@ package io.sluice.queue;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,12 +30,12 @@ final class MessageRecord {
 
     private MessageRecord() {}
 
-    static void write(Bytes<?> out, byte kind, MessageId id, Envelope e, byte[] body) {
+    static void write(Bytes<?> out, byte kind, MessageId id, Envelope e, MessagePieces body) {
         out.writeByte(kind);
         out.writeUtf8(id.value());
         writeEnvelope(out, e);
-        out.writeInt(body.length);
-        out.write(body); // one copy of the body, in one go
+        out.writeInt(body.length());
+        body.writeTo(out); // one copy of the body, straight from the caller's arrays
     }
 
     static void writeEnvelope(Bytes<?> out, Envelope e) {
@@ -100,27 +99,46 @@ final class MessageRecord {
         int n = in.readInt();
         // every recipient takes at least its one-byte length
         checkCount("recipients", n, 1, in.readRemaining());
-        List<String> rcpts = new ArrayList<>(n);
+        // Built as the immutable collections the Envelope keeps (its copyOf then copies nothing):
+        // read for every delivery, a list and a map built only to be copied were garbage (issue 14).
+        String[] rcpts = new String[n];
         for (int i = 0; i < n; i++) {
             String r = in.readUtf8();
             if (r == null || r.isEmpty()) {
                 throw new CorruptRecordException("recipient " + i + " is empty");
             }
-            rcpts.add(r);
+            rcpts[i] = r;
         }
         Instant received = Instant.ofEpochSecond(in.readLong(), in.readInt());
         int m = in.readInt();
         checkCount("attributes", m, 0, in.readRemaining() / 2);
-        Map<String, String> attrs = new LinkedHashMap<>(Math.max(4, m * 2));
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] attrs = new Map.Entry[m];
         for (int i = 0; i < m; i++) {
             String key = in.readUtf8();
             String value = in.readUtf8();
             if (key == null || value == null) {
                 throw new CorruptRecordException("attribute " + i + " is null");
             }
-            attrs.put(key, value);
+            attrs[i] = Map.entry(key, value);
         }
-        return new Envelope(sender, rcpts, received, attrs);
+        return new Envelope(sender, n == 1 ? List.of(rcpts[0]) : List.of(rcpts), received, attributeMap(attrs));
+    }
+
+    /* Written from a map, a record holds each key once; should one repeat, the last wins, as a map's put did. */
+    private static Map<String, String> attributeMap(Map.Entry<String, String>[] attrs) {
+        if (attrs.length == 0) {
+            return Map.of();
+        }
+        try {
+            return Map.ofEntries(attrs);
+        } catch (IllegalArgumentException duplicateKey) {
+            Map<String, String> last = new HashMap<>();
+            for (Map.Entry<String, String> a : attrs) {
+                last.put(a.getKey(), a.getValue());
+            }
+            return last;
+        }
     }
 
     static byte[] readBody(Bytes<?> in) {

@@ -112,11 +112,21 @@ public final class Spool implements AutoCloseable {
 
     /** Appends the message; returns once it is durable as configured. */
     public MessageId accept(Envelope e, byte[] body) throws SpoolException {
+        return accept(e, MessagePieces.of(body));
+    }
+
+    /**
+     * Appends the message given in pieces (the record is the one of their concatenation); returns
+     * once it is durable as configured. Whatever happens, including an interrupt, it returns only
+     * once the writer no longer reads the pieces' arrays: the caller may reuse them then.
+     */
+    public MessageId accept(Envelope e, MessagePieces body) throws SpoolException {
         PendingAppend p = enqueue(e, body);
         try {
             p.done.get();
             return p.id;
         } catch (InterruptedException ie) {
+            p.cancelOrAwaitWrite();
             Thread.currentThread().interrupt();
             throw new SpoolException("interrupted waiting for the append of " + p.id
                     + "; it may still become durable", ie);
@@ -130,7 +140,7 @@ public final class Spool implements AutoCloseable {
     public CompletableFuture<MessageId> acceptAsync(Envelope e, byte[] body) {
         PendingAppend p;
         try {
-            p = enqueue(e, body);
+            p = enqueue(e, MessagePieces.of(body));
         } catch (SpoolException ex) {
             return CompletableFuture.failedFuture(ex);
         }
@@ -143,12 +153,12 @@ public final class Spool implements AutoCloseable {
         });
     }
 
-    private PendingAppend enqueue(Envelope e, byte[] body) throws SpoolException {
+    private PendingAppend enqueue(Envelope e, MessagePieces body) throws SpoolException {
         if (closed) {
             throw new SpoolException("spool is closed");
         }
-        if (body.length > settings.maxMessageBytes()) {
-            throw new SpoolException("message of " + body.length + " bytes exceeds maxMessageBytes "
+        if (body.length() > settings.maxMessageBytes()) {
+            throw new SpoolException("message of " + body.length() + " bytes exceeds maxMessageBytes "
                     + settings.maxMessageBytes());
         }
         int envelopeBytes = MessageRecord.envelopeSizeEstimate(e);
@@ -156,7 +166,7 @@ public final class Spool implements AutoCloseable {
             throw new SpoolException("envelope too large: ~" + envelopeBytes + " bytes");
         }
         // Chronicle writes a header and index entries too; 4 KiB covers them generously.
-        long need = body.length + envelopeBytes + 4096L;
+        long need = body.length() + envelopeBytes + 4096L;
         disk.reserve(need);
         PendingAppend p = PendingAppend.message(MessageId.next(), e, body, need);
         messages.submit(p);

@@ -30,12 +30,22 @@ final class EgressPaths {
      * {@link RouteDecision.Targets#policyDomain()}).
      */
     EgressPath path(Source source, Site site, ProviderRule rule, List<RouteDecision.Target> targets) {
-        String policyDomain = targets.stream().map(RouteDecision.Target::tls)
-                .filter(t -> t != null && t.policyDomain() != null).map(t -> t.policyDomain()).findFirst().orElse(null);
+        String policyDomain = policyDomain(targets);
         EgressPath p = paths.computeIfAbsent(EgressPath.keyOf(source, site, policyDomain),
                 k -> new EgressPath(k, source, site, limits.throttle(source, rule), targets));
         p.targets = targets;
         return p;
+    }
+
+    /* The first target's TLS policy domain, or null; a loop, not a stream: once per delivery placed (issue 14). */
+    static String policyDomain(List<RouteDecision.Target> targets) {
+        for (int i = 0; i < targets.size(); i++) {
+            var tls = targets.get(i).tls();
+            if (tls != null && tls.policyDomain() != null) {
+                return tls.policyDomain();
+            }
+        }
+        return null;
     }
 
     /** The path from the source named {@code source} to {@code site}, or null when none is in use. */

@@ -79,8 +79,23 @@ final class SendAssembly {
                 // this recipient's own body: the body hash stored at ingress is not its, nor are cached signatures
                 : dkim.signatures(first.id().toString(), body, withoutBodyHashes(message.envelope().attributes()), now,
                         outbound.headers());
-        return new Transaction(outbound.sender(), batch.stream().map(Delivery::recipient).toList(),
-                concat(signatures, outbound.headers()), body);
+        return new Transaction(outbound.sender(), recipients(batch), concat(signatures, outbound.headers()), body);
+    }
+
+    /*
+     * The batch's recipients as the immutable list the Transaction keeps as it is: a stream's
+     * toList() may hold nulls, so the Transaction copied it again, and the stream itself was garbage
+     * on every delivery (issue 14).
+     */
+    static List<String> recipients(List<Delivery> batch) {
+        if (batch.size() == 1) {
+            return List.of(batch.get(0).recipient());
+        }
+        String[] out = new String[batch.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = batch.get(i).recipient();
+        }
+        return List.of(out);
     }
 
     private static Map<String, String> withoutBodyHashes(Map<String, String> attributes) {

@@ -8,6 +8,7 @@ import io.sluice.daemon.operate.events.EventLog;
 import io.sluice.queue.DeliveryId;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
+import io.sluice.queue.MessagePieces;
 import io.sluice.queue.Outcome;
 import io.sluice.queue.Spool;
 import io.sluice.queue.SpoolException;
@@ -45,6 +46,20 @@ public final class Intake {
         envelope = dkim.withBodyHashes(envelope, message); // hash early: the bh lives in the spool
         MessageId id = spool.accept(envelope, message);
         announce(id, envelope, message.length, peer, null);
+        return id;
+    }
+
+    /**
+     * As {@link #accept(Envelope, byte[], String)}, the message given in pieces over the caller's
+     * buffers (see {@link TraceHeaders#pieces}); returns once the spool no longer reads them. With
+     * DKIM on, the body hash needs the message in one array, so it is assembled for that.
+     */
+    public MessageId accept(Envelope envelope, MessagePieces message, String peer) throws SpoolException {
+        if (dkim.enabled()) {
+            return accept(envelope, message.toArray(), peer);
+        }
+        MessageId id = spool.accept(envelope, message);
+        announce(id, envelope, message.length(), peer, null);
         return id;
     }
 

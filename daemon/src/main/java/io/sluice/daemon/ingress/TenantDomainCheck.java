@@ -11,7 +11,6 @@ import jakarta.mail.internet.InternetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -116,6 +115,22 @@ public final class TenantDomainCheck {
     }
 
     /**
+     * Whether {@code m[from, to)}, whitespace around it ignored, is "from" in any case: what
+     * decoding it as US-ASCII, stripping and lower-casing would say, without the two strings
+     * per header field that made (issue 14: every field of every message).
+     */
+    static boolean isFrom(byte[] m, int from, int to) {
+        while (from < to && m[from] >= 0 && Character.isWhitespace((char) m[from])) {
+            from++;
+        }
+        while (to > from && m[to - 1] >= 0 && Character.isWhitespace((char) m[to - 1])) {
+            to--;
+        }
+        return to - from == 4 && (m[from] | 0x20) == 'f' && (m[from + 1] | 0x20) == 'r'
+                && (m[from + 2] | 0x20) == 'o' && (m[from + 3] | 0x20) == 'm';
+    }
+
+    /**
      * The domain of every address in every From field (null for one that cannot be read).
      * Jakarta Mail parses the address list: quoted commas, comments and groups.
      */
@@ -140,8 +155,7 @@ public final class TenantDomainCheck {
                     break;
                 }
             }
-            if (colon > pos && new String(m, pos, colon - pos, StandardCharsets.US_ASCII).strip()
-                    .toLowerCase(Locale.ROOT).equals("from")) {
+            if (colon > pos && isFrom(m, pos, colon)) {
                 String value = new String(m, colon + 1, fieldEnd - colon - 1, StandardCharsets.UTF_8)
                         .replace("\r\n", "");
                 try {

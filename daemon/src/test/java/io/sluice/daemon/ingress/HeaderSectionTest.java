@@ -50,6 +50,52 @@ class HeaderSectionTest {
     }
 
     @Test
+    void piecesReferToTheClientsBytesAndJoinToTheAssembledMessage() {
+        // no Date and a body without the empty line: our field, the client's header, both added, the body
+        byte[] b = "Subject: s\r\nMessage-ID: <m@x>\r\nbody without separator\r\n".getBytes(StandardCharsets.US_ASCII);
+        TraceHeaders trace = new TraceHeaders("mx.sluice.test");
+        ZonedDateTime now = ZonedDateTime.of(2026, 12, 7, 15, 0, 0, 0, ZoneOffset.UTC);
+        HeaderSection h = HeaderSection.scan(b, b.length);
+        io.sluice.queue.MessagePieces pieces = trace.pieces(b, b.length, h, "c", "127.0.0.1", "ESMTP", null, now);
+        String expected = "Received: from c ([127.0.0.1])\r\n\tby mx.sluice.test (Sluice) with ESMTP; "
+                + "Mon, 7 Dec 2026 15:00:00 +0000\r\nSubject: s\r\nMessage-ID: <m@x>\r\n"
+                + "Date: Mon, 7 Dec 2026 15:00:00 +0000\r\n\r\nbody without separator\r\n";
+        assertEquals(expected, new String(pieces.toArray(), StandardCharsets.US_ASCII));
+        assertEquals(expected.length(), pieces.length());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                trace.assemble(b, b.length, h, "c", "127.0.0.1", "ESMTP", null, now), pieces.toArray());
+        // not copied: the spool reads the client's own buffer, which the session keeps until accept returns
+        b[b.length - 3] = 'R';
+        assertTrue(new String(pieces.toArray(), StandardCharsets.US_ASCII).endsWith("separatoR\r\n"));
+    }
+
+    @Test
+    void theReceivedFieldIsItsTextInUtf8WhateverTheCharacters() {
+        java.util.Random r = new java.util.Random(14);
+        String alphabet = "aZ09 .-[]():;<>@\t\u00e9\u00ff\u0100\u20ac\ud83d\ude00\ud800";
+        for (int round = 0; round < 20_000; round++) {
+            String[] parts = new String[1 + r.nextInt(6)];
+            for (int p = 0; p < parts.length; p++) {
+                StringBuilder b = new StringBuilder();
+                int len = r.nextInt(8);
+                for (int i = 0; i < len; i++) {
+                    // mostly ASCII, as in practice, sometimes not, so both ways are taken
+                    b.append(r.nextInt(10) == 0 ? alphabet.charAt(r.nextInt(alphabet.length())) : (char) (32 + r.nextInt(95)));
+                }
+                parts[p] = b.toString();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    String.join("", parts).getBytes(StandardCharsets.UTF_8), TraceHeaders.bytes(parts));
+        }
+        byte[] b = "Date: d\r\nMessage-ID: <m@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        String s = new String(new TraceHeaders("h").assemble(b, b.length, HeaderSection.scan(b, b.length), "\u00e9cole.test",
+                "127.0.0.1", "UTF8SMTP", "d\u00e9@x.test", ZonedDateTime.of(2026, 12, 7, 15, 0, 0, 0, ZoneOffset.UTC)),
+                StandardCharsets.UTF_8);
+        assertEquals("Received: from \u00e9cole.test ([127.0.0.1])\r\n\tby h (Sluice) with UTF8SMTP\r\n\tfor <d\u00e9@x.test>; "
+                + "Mon, 7 Dec 2026 15:00:00 +0000\r\nDate: d\r\nMessage-ID: <m@x>\r\n\r\n", s);
+    }
+
+    @Test
     void helloTextCannotBreakTheHeader() {
         byte[] b = "Date: d\r\nMessage-ID: <m@x>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] out = new TraceHeaders("h").assemble(b, b.length, HeaderSection.scan(b, b.length), "evil\r\nBcc: x",

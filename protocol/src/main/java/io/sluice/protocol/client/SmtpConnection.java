@@ -382,11 +382,27 @@ public final class SmtpConnection {
         return line.toString();
     }
 
-    private static boolean needsUtf8(Transaction t) {
-        if (!t.sender().chars().allMatch(c -> c < 0x80)) {
+    /* Loops, not streams: this runs for every transaction on the event loop (issue 14). */
+    static boolean needsUtf8(Transaction t) {
+        if (!isAscii(t.sender())) {
             return true;
         }
-        return t.recipients().stream().anyMatch(r -> !r.chars().allMatch(c -> c < 0x80));
+        List<String> recipients = t.recipients();
+        for (int i = 0; i < recipients.size(); i++) {
+            if (!isAscii(recipients.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /* ---------------------------------------------------------------- ending */

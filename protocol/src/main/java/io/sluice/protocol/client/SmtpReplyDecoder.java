@@ -30,7 +30,8 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
     /** Characters of reply text kept: room for any real diagnostic, a bound on a hostile one. */
     static final int MAX_TEXT = 1024;
 
-    private List<String> lines = new ArrayList<>();
+    /* The lines of the reply being read; emptied (not replaced) once a reply is emitted, as its own copy. */
+    private final List<String> lines = new ArrayList<>();
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -60,8 +61,8 @@ final class SmtpReplyDecoder extends ByteToMessageDecoder {
             }
             boolean last = line.length() == 3 || line.charAt(3) != '-';
             if (last) {
-                List<String> done = List.copyOf(lines);
-                lines = new ArrayList<>();
+                List<String> done = lines.size() == 1 ? List.of(line) : List.copyOf(lines);
+                lines.clear();
                 try {
                     out.add(new ReplyLines(SmtpReply.parse(done).truncated(MAX_TEXT), done));
                 } catch (IllegalArgumentException e) {

@@ -2,7 +2,6 @@ package io.sluice.protocol.smtp;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One SMTP reply: code, optional enhanced status code and text.
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * @param text         the text after the codes; the lines of a multiline reply joined by one space
  */
 public record SmtpReply(int code, String enhancedCode, String text) {
-
-    /* RFC 3463 §2: class "." subject "." detail; subject 1-3 digits, detail 1-3 digits. */
-    private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
     public SmtpReply {
         // RFC 5321 §4.2: the first digit is 2..5; 1yz is unused in SMTP but tolerated by no one here.
@@ -42,6 +38,45 @@ public record SmtpReply(int code, String enhancedCode, String text) {
      */
     public static SmtpReply parse(List<String> lines) {
         Objects.requireNonNull(lines, "lines");
+        if (lines.size() == 1) {
+            return parseOne(lines.get(0));
+        }
+        return parseLines(lines);
+    }
+
+    /**
+     * A one-line reply, as {@link #parseLines} reads it, without the substrings and the builder
+     * per line (issue 14: MAIL, RCPT, DATA and the end of data are one line each, on the client's
+     * event loops): only the enhanced code and the text are cut out of the line.
+     */
+    static SmtpReply parseOne(String line) {
+        int code = codeOf(line);
+        int n = line.length();
+        if (n > 3) {
+            char sep = line.charAt(3);
+            if (sep != ' ' && sep != '-') {
+                throw new IllegalArgumentException("expected ' ' or '-' after the code: " + line);
+            }
+            if (sep != ' ') {
+                throw new IllegalArgumentException("last line of a reply continues with '-': " + line);
+            }
+        }
+        if (n <= 4) {
+            return new SmtpReply(code, null, "");
+        }
+        int sp = line.indexOf(' ', 4);
+        int tokenEnd = sp < 0 ? n : sp;
+        String enhanced = null;
+        int textFrom = 4;
+        if (isEnhancedCode(line, 4, tokenEnd) && line.charAt(4) - '0' == code / 100) {
+            enhanced = line.substring(4, tokenEnd);
+            textFrom = tokenEnd;
+        }
+        return new SmtpReply(code, enhanced, line.substring(textFrom).strip());
+    }
+
+    /* Any number of lines; see parse. */
+    static SmtpReply parseLines(List<String> lines) {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("empty reply");
         }
@@ -165,6 +200,41 @@ public record SmtpReply(int code, String enhancedCode, String text) {
     }
 
     private static boolean isEnhancedCodeFor(int code, String candidate) {
-        return ENHANCED.matcher(candidate).matches() && candidate.charAt(0) - '0' == code / 100;
+        return isEnhancedCode(candidate) && candidate.charAt(0) - '0' == code / 100;
+    }
+
+    /**
+     * RFC 3463 §2: class "." subject "." detail, the class 2, 4 or 5, subject and detail 1-3 ASCII
+     * digits each. Checked by hand, not with a regex: it runs for every reply built or parsed, and
+     * a {@code Matcher} per call was garbage on every delivery (issue 14).
+     */
+    static boolean isEnhancedCode(String s) {
+        return isEnhancedCode(s, 0, s.length());
+    }
+
+    /* The same check on {@code s[from, to)}, without cutting it out. */
+    static boolean isEnhancedCode(String s, int from, int to) {
+        int n = to - from;
+        if (n < 5 || n > 9) {
+            return false;
+        }
+        char c = s.charAt(from);
+        if ((c != '2' && c != '4' && c != '5') || s.charAt(from + 1) != '.') {
+            return false;
+        }
+        int afterSubject = digits(s, from + 2, to);
+        if (afterSubject < 0 || afterSubject >= to || s.charAt(afterSubject) != '.') {
+            return false;
+        }
+        return digits(s, afterSubject + 1, to) == to;
+    }
+
+    /* The index after 1-3 ASCII digits starting at {@code from} (before {@code to}), or -1 when there is no digit there. */
+    private static int digits(String s, int from, int to) {
+        int i = from;
+        while (i < to && i - from < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i == from ? -1 : i;
     }
 }

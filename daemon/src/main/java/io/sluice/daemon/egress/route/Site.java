@@ -28,7 +28,8 @@ public record Site(List<String> hosts) {
 
     /** The hosts joined by commas: the site's name in paths, holds, the admin API and logs. */
     public String name() {
-        return String.join(",", hosts);
+        // most sites are one host: its name as it is, not a joiner and a new string per call (issue 14)
+        return hosts.size() == 1 ? hosts.get(0) : String.join(",", hosts);
     }
 
     @Override

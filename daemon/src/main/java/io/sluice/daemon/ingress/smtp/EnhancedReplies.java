@@ -163,7 +163,11 @@ final class EnhancedReplies {
             }
             line[length++] = (byte) b;
             if (b == '\n') {
-                out.write(rewrite(line, length));
+                if (passesUnchanged(line, length)) {
+                    out.write(line, 0, length);
+                } else {
+                    out.write(rewrite(line, length));
+                }
                 length = 0;
             }
         }
@@ -188,6 +192,36 @@ final class EnhancedReplies {
             out.flush();
         }
     }
+
+    /**
+     * True for the replies of every message (250, 354, and 220) in plain ASCII: {@link #rewrite}
+     * gives them back as they are, so they are written from the buffer without the string, the
+     * substrings and the encoded copy per line that rewriting made (issue 14). Not EHLO's
+     * {@code 250-8BITMIME}, which gets PIPELINING put before it.
+     */
+    static boolean passesUnchanged(byte[] line, int length) {
+        if (length < 4 || (line[3] != ' ' && line[3] != '-')) {
+            return false;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            if (line[i] < '0' || line[i] > '9') {
+                return false;
+            }
+            code = code * 10 + (line[i] - '0');
+        }
+        if (code != 220 && code != 250 && code != 354) {
+            return false;
+        }
+        for (int i = 4; i < length; i++) {
+            if (line[i] < 0) {
+                return false; // not ASCII: decoded and encoded as before
+            }
+        }
+        return !(length == EIGHT_BIT_MIME.length && java.util.Arrays.equals(line, 0, length, EIGHT_BIT_MIME, 0, length));
+    }
+
+    private static final byte[] EIGHT_BIT_MIME = "250-8BITMIME\r\n".getBytes(StandardCharsets.US_ASCII);
 
     static byte[] rewrite(byte[] line, int length) {
         String s = new String(line, 0, length, StandardCharsets.UTF_8);

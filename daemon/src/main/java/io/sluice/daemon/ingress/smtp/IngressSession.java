@@ -23,6 +23,7 @@ import io.sluice.protocol.address.AddressSyntaxException;
 import io.sluice.protocol.address.MailAddress;
 import io.sluice.queue.Envelope;
 import io.sluice.queue.MessageId;
+import io.sluice.queue.MessagePieces;
 import io.sluice.queue.SpoolException;
 import io.sluice.queue.SpoolFullException;
 import org.slf4j.Logger;
@@ -255,7 +256,8 @@ final class IngressSession implements MessageHandler {
         try {
             return accept(read, limit);
         } finally {
-            buffers.release(read.bytes()); // assembled into its own array, or refused: no longer referred to
+            // taken by the spool (accept returns only once its writer no longer reads the pieces), or refused
+            buffers.release(read.bytes());
         }
     }
 
@@ -323,7 +325,8 @@ final class IngressSession implements MessageHandler {
             headers = HeaderSection.scan(gate.message(), gate.length());
         }
         ZonedDateTime now = ZonedDateTime.now(clock);
-        byte[] message = trace.assemble(gate.message(), gate.length(), headers, context.getHelo().orElse(null),
+        // pieces over the session thread's read buffers: released (in data()) only after the spool has taken them
+        MessagePieces message = trace.pieces(gate.message(), gate.length(), headers, context.getHelo().orElse(null),
                 clientAddress().getHostAddress(), protocol(), recipients.size() == 1 ? recipients.get(0) : null, now);
         Envelope envelope = new Envelope(sender, List.copyOf(recipients), now.toInstant(), attributes);
         try {

@@ -18,6 +18,9 @@ class SiteAndDestinationTest {
         assertEquals("mx1.host.test,mx2.host.test", a.name());
         assertEquals(a, Site.parse(a.name()), "the name an operator writes in a hold reads back");
         assertThrows(IllegalArgumentException.class, () -> Site.of(List.of()));
+        Site one = Site.of(List.of("mx.one.test", "mx.one.test"));
+        assertEquals("mx.one.test", one.name());
+        assertEquals(one, Site.parse(one.name()));
     }
 
     @Test
