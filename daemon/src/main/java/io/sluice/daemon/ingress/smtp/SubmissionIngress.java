@@ -112,6 +112,10 @@ public final class SubmissionIngress implements AutoCloseable {
                 .insertReceivedHeaders(false)
                 .fromAddressValidator(address -> true)
                 .maxConnections(settings.maxConnections())
+                // room to queue a whole burst of connects: SubEthaSMTP's default of 50 let the kernel
+                // drop the handshakes of a burst, and a client whose connect had completed on its side
+                // then waited for a greeting that never came (1,000 clients at once: 721 stranded)
+                .backlog(settings.maxConnections())
                 // the builder's own default (1,000) would silently cap max-recipients; one more than
                 // ours so IngressSession answers first, with its precise 452 4.5.3
                 .maxRecipients(IngressSession.serverRecipientCap(settings.maxRecipients()))
