@@ -17,13 +17,15 @@
 # JFR allocation events and no strace (ptrace would multiply the cost of every futex): per thread
 # group the CPU time per message (/proc/PID/task/*/schedstat, nanoseconds), user and kernel time of
 # the whole process (/proc/PID/stat), the JIT compiler threads' share of the daemon's CPU (issue
-# 14's target: < 5 % after warm-up), and, from a JFR recording of only jdk.Compilation and
-# jdk.Deoptimization events, what kept the compilers busy. Its last line: `CPU cpu_ms_per_msg=… jit_share=…`.
+# 14's target: < 5 % after warm-up), and what kept the compilers busy: the daemon runs with
+# -XX:+PrintCompilation (when CPU=1), and the lines it logged in the window are counted by tier and
+# package, with the methods made not entrant, the code cache's state and the classes loaded. Its
+# last line: `CPU cpu_ms_per_msg=… jit_share=…`.
 #
 # STRACE_TRACE (futex) is strace's -e trace= list: `all` counts every system call per message.
 #   N (10000), WARMUP (5000), SIZE (2KB), CONC (10), DURABILITY (fsync), CPU (1), ALLOC (1; 0: the CPU window only), STRACE (1 if strace is
 #   installed), PROFILE (0; 1 also records jdk.ObjectAllocationSample and prints the top allocating
-#   frames by sampled weight: where to look, not the figure), OUT (/tmp/sluice-alloc), DAEMON_OPTS (extra -D options for the daemon)
+#   frames by sampled weight: where to look, not the figure), OUT (/tmp/sluice-alloc), DAEMON_OPTS (extra -D or JVM options for the daemon)
 # Needs the jars: mvn -q -DskipTests package -pl bench,daemon -am. Every wait is bounded; the
 # daemon and the sink are stopped by their PIDs. Last line: `ALLOC total_bytes_per_msg=… futex_per_msg=…`.
 set -u
@@ -87,9 +89,9 @@ if [ "${CPU:-1}" = 1 ]; then
   cpu_snapshot > "$OUT/cpu-end.tsv"
   jcmd "$daemon_pid" Compiler.codecache > "$OUT/codecache.txt" 2>&1
   echo "classes loaded in the CPU window: $(( $(classes) - classes0 ))" > "$OUT/classes.txt"
-  tail -n +$(( lines0 + 1 )) "$OUT/daemon.log" | head -n $(( $(wc -l < "$OUT/daemon.log") - lines0 )) > "$OUT/compilation.txt"
-  python3 - "$OUT/cpu-start.tsv" "$OUT/cpu-end.tsv" "$N" "$OUT/compilation.txt" "$(getconf CLK_TCK)" <<'EOF'
-import collections, json, re, sys
+  tail -n +$(( lines0 + 1 )) "$OUT/daemon.log" > "$OUT/compilation.txt"
+  python3 - "$OUT" "$N" "$(getconf CLK_TCK)" <<'EOF'
+import collections, os, re, sys
 def load(path):
     threads, proc = {}, None
     for line in open(path):
@@ -99,8 +101,9 @@ def load(path):
         elif value:
             threads[tid] = (name, int(value))
     return threads, proc
-start, p0 = load(sys.argv[1]); end, p1 = load(sys.argv[2])
-n = int(sys.argv[3]); tck = int(sys.argv[5])
+out = sys.argv[1]
+start, p0 = load(os.path.join(out, "cpu-start.tsv")); end, p1 = load(os.path.join(out, "cpu-end.tsv"))
+n = int(sys.argv[2]); tck = int(sys.argv[3])
 groups = collections.Counter()
 for tid, (name, ns) in end.items():
     delta = ns - start.get(tid, (name, 0))[1]
@@ -118,7 +121,7 @@ print(f"{'TOTAL (daemon, CPU window)':52} {total / n / 1000:10.1f}   user {user:
 print(f"JIT compiler threads: {100 * jit / total:.1f} % of the daemon's CPU; GC and VM threads: {100 * gc / total:.1f} %")
 # -XX:+PrintCompilation lines of the window: "<ms> <id> <flags> <tier> <method> (<n> bytes) [made not entrant]"
 made, tiers, methods, notEntrant = 0, collections.Counter(), collections.Counter(), collections.Counter()
-for line in open(sys.argv[4], errors="replace"):
+for line in open(os.path.join(out, "compilation.txt"), errors="replace"):
     m = re.match(r"\s*\d+\s+\d+\s+([%sn!b ]{0,6}?)\s*(\d)\s+(\S+)", line)
     if not m:
         continue
@@ -135,10 +138,10 @@ for pkg, c in collections.Counter(package(k) for k in methods.elements()).most_c
     print(f"  compiled {c:5d} x  {pkg}.*")
 for name, c in notEntrant.most_common(5):
     print(f"  not entrant {c:3d} x  {name}")
-for line in open(sys.argv[4].replace("compilation.txt", "codecache.txt")):
+for line in open(os.path.join(out, "codecache.txt")):
     if "full_count" in line or "CodeHeap" in line:
         print("  code cache: " + " ".join(line.split()))
-print("  " + open(sys.argv[4].replace("compilation.txt", "classes.txt")).read().strip())
+print("  " + open(os.path.join(out, "classes.txt")).read().strip())
 print(f"CPU n={n} cpu_ms_per_msg={total / n / 1e6:.3f} user_ms={user:.3f} system_ms={system:.3f} jit_share={100 * jit / total:.1f}")
 EOF
 fi

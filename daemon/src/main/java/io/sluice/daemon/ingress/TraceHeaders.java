@@ -61,24 +61,17 @@ public final class TraceHeaders {
                         "; ", date, "\r\n")
                 : bytes("Received: from ", from, " ([", clientIp, "])\r\n\tby ", hostname, " (Sluice) with ", protocol,
                         "\r\n\tfor <", sanitize(forRecipient), ">; ", date, "\r\n");
-        StringBuilder missing = null;
-        if (!headers.hasDate()) {
-            missing = new StringBuilder(96).append("Date: ").append(date).append("\r\n");
-        }
-        if (!headers.hasMessageId()) {
-            missing = missing != null ? missing : new StringBuilder(96);
-            missing.append("Message-ID: <").append(Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36))
-                    .append('.').append(Long.toString(now.toInstant().toEpochMilli(), 36))
-                    .append('@').append(hostname).append(">\r\n");
-        }
-        if (!headers.hasSeparator() && headers.end() < length) {
-            missing = missing != null ? missing : new StringBuilder(2);
-            missing.append("\r\n"); // a body that began without the empty line gets one
-        }
         int headerEnd = headers.end();
         MessagePieces out = new MessagePieces().add(topBytes, 0, topBytes.length).add(message, 0, headerEnd);
-        if (missing != null) {
-            byte[] missingBytes = missing.toString().getBytes(StandardCharsets.US_ASCII);
+        // what the client left out; usually nothing, and then nothing is built
+        if (!headers.hasDate() || !headers.hasMessageId() || (!headers.hasSeparator() && headerEnd < length)) {
+            String missing = (headers.hasDate() ? "" : "Date: " + date + "\r\n")
+                    + (headers.hasMessageId() ? "" : "Message-ID: <"
+                            + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + '.'
+                            + Long.toString(now.toInstant().toEpochMilli(), 36) + '@' + hostname + ">\r\n")
+                    // a body that began without the empty line gets one
+                    + (!headers.hasSeparator() && headerEnd < length ? "\r\n" : "");
+            byte[] missingBytes = missing.getBytes(StandardCharsets.US_ASCII);
             out.add(missingBytes, 0, missingBytes.length);
         }
         return out.add(message, headerEnd, length - headerEnd);

@@ -58,6 +58,11 @@ public record MailAddress(String localPart, String domain) {
         return !isAscii(localPart) || !isAscii(domain);
     }
 
+    /** True when an address kept as text (an envelope's sender or recipient) needs SMTPUTF8 to be sent. */
+    public static boolean needsSmtpUtf8(String address) {
+        return !isAscii(address);
+    }
+
     @Override
     public String toString() {
         return localPart + "@" + domain;

@@ -2,6 +2,7 @@ package io.sluice.protocol.client;
 
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
+import io.sluice.protocol.address.MailAddress;
 import io.sluice.protocol.client.SmtpClientException.Kind;
 import io.sluice.protocol.smtp.SmtpReply;
 import java.net.InetSocketAddress;
@@ -384,25 +385,16 @@ public final class SmtpConnection {
 
     /* Loops, not streams: this runs for every transaction on the event loop (issue 14). */
     static boolean needsUtf8(Transaction t) {
-        if (!isAscii(t.sender())) {
+        if (MailAddress.needsSmtpUtf8(t.sender())) {
             return true;
         }
         List<String> recipients = t.recipients();
         for (int i = 0; i < recipients.size(); i++) {
-            if (!isAscii(recipients.get(i))) {
+            if (MailAddress.needsSmtpUtf8(recipients.get(i))) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /* ---------------------------------------------------------------- ending */
