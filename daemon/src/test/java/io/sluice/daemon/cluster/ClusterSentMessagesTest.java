@@ -72,7 +72,10 @@ class ClusterSentMessagesTest {
     void aBounceReceivedByNodeBMatchesMailNodeASentAndBKeepsItAcrossARestart() throws Exception {
         SentMessages a = index("mta-a");
         SentMessages b = index("mta-b");
-        Thread.sleep(500); // both subscribed: pub/sub replays nothing to a late subscriber
+        // both subscribed before A sends: pub/sub replays nothing to a late subscriber
+        RedisLink probe = link("probe");
+        String channel = probe.settings().key("sent-messages");
+        RedisHoldBroadcastTest.awaitTrue(() -> probe.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= 2);
         a.sent(ours("<n1@sender.test>"), "01JSPOOLOFNODEA00000000001", 2, "acme", "gone@dest.test");
         ReturnPaths.Resolved expected = new ReturnPaths.Resolved("acme", "gone@dest.test", "01JSPOOLOFNODEA00000000001", 2);
         RedisHoldBroadcastTest.awaitTrue(() -> b.find(quoted("<n1@sender.test>"), List.of("gone@dest.test")).isPresent());
