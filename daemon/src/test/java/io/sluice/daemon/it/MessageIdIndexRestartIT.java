@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 15 item 4 against the real daemon: a bounce that carries no token (no VERP return path, no
  * trace header), arriving after the daemon was killed and started again, is still tied to the
  * delivery by the Message-ID, From and recipient its third part quotes: the index the daemon wrote
- * at send time is read back from {@code <spool>/feedback/sent-messages.log}.
+ * at send time is read back from {@code <spool>/feedback/sent-messages.log}. In cluster mode the
+ * same bounce reaching another node than the one that sent the mail is matched there.
  */
 class MessageIdIndexRestartIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -50,6 +51,39 @@ class MessageIdIndexRestartIT {
             assertTrue(oob.path("note").asText().startsWith("matched by Message-ID"), oob.toString());
             assertEquals(200, daemon.healthStatus());
         }
+    }
+
+    @Test
+    void inClusterModeABounceReachingNodeBMatchesMailNodeASent(@TempDir Path dir) throws Exception {
+        String prefix = RedisServer.freshPrefix();
+        try (ScriptedSmtpServer mx = new ScriptedSmtpServer();
+             RedisServer redis = RedisServer.shared(dir.resolve("redis"));
+             DaemonProcess a = clusterNode(dir, "a", mx, redis, prefix);
+             DaemonProcess b = clusterNode(dir, "b", mx, redis, prefix)) {
+            FeedbackLoopIT.inject(a, "news@sender.test", List.of("gone@dest.test"));
+            mx.awaitFor("gone@dest.test", WAIT);
+            // B heard A's delivery and wrote it to its own index file
+            awaitContains(b.spoolDir().resolve("feedback").resolve("sent-messages.log"), "news-1@sender.test");
+
+            assertEquals(250, FeedbackLoopIT.feedbackMail(b, "", FBL, dsn("gone@dest.test", "<news-1@sender.test>")).code());
+            JsonNode oob = b.events().await("OOB for gone@ on b", WAIT, EventLogReader.type("OOB", "gone@dest.test"));
+            assertEquals("recorded", oob.path("action").asText(), oob.toString());
+            assertTrue(oob.path("note").asText().startsWith("matched by Message-ID"), oob.toString());
+        }
+    }
+
+    private static DaemonProcess clusterNode(Path dir, String id, ScriptedSmtpServer mx, RedisServer redis, String prefix)
+            throws Exception {
+        return DaemonProcess.in(dir.resolve(id))
+                .set("sluice.smarthost", "127.0.0.1:" + mx.port())
+                .set("sluice.relay.networks", "127.0.0.1/32")
+                .set("sluice.bounce.domain", BOUNCE_DOMAIN)
+                .set("sluice.bounce.secret", "it-secret-0123456789abcdef")
+                .set("sluice.feedback.address", FBL)
+                .set("sluice.cluster.redis.uri", redis.uri())
+                .set("sluice.cluster.key-prefix", prefix)
+                .set("sluice.cluster.node-id", id)
+                .start();
     }
 
     private static void awaitContains(Path file, String text) throws Exception {
