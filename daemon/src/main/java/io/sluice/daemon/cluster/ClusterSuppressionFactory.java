@@ -8,10 +8,12 @@ import io.micronaut.context.env.Environment;
 import io.sluice.daemon.config.ConfigException;
 import io.sluice.daemon.outcome.feedback.SoftBounceCounters;
 import io.sluice.daemon.outcome.suppression.SuppressionStore;
+import io.sluice.daemon.outcome.tokens.SentMessages;
 
 /**
- * Starts sharing suppression changes in cluster mode only ({@code sluice.cluster.redis.uri} set);
- * built at start ({@code @Context}) since nothing asks for it. A single node has no such bean.
+ * Starts sharing suppression changes, soft-bounce counts and the Message-ID index in cluster mode
+ * only ({@code sluice.cluster.redis.uri} set); built at start ({@code @Context}) since nothing asks
+ * for them. A single node has no such bean.
  */
 @Factory
 final class ClusterSuppressionFactory {
@@ -35,5 +37,13 @@ final class ClusterSuppressionFactory {
     @Bean(preDestroy = "close")
     ClusterSoftBounces clusterSoftBounces(RedisLink link, SoftBounceCounters counters) {
         return new ClusterSoftBounces(link, counters);
+    }
+
+    /** Shares the Message-ID index in cluster mode only; built at start since nothing asks for it. */
+    @Context
+    @Requires(property = ClusterFactory.URI)
+    @Bean(preDestroy = "close")
+    ClusterSentMessages clusterSentMessages(RedisLink link, SentMessages index) {
+        return new ClusterSentMessages(link, index);
     }
 }

@@ -268,7 +268,7 @@ class FeedbackLoopIT {
     }
 
     /** One mail from outside the relay networks; the reply to RCPT if refused, else to DATA. */
-    private static SmtpDialogue.Reply feedbackMail(DaemonProcess daemon, String from, String to, String content) throws IOException {
+    static SmtpDialogue.Reply feedbackMail(DaemonProcess daemon, String from, String to, String content) throws IOException {
         try (SmtpDialogue smtp = SmtpDialogue.open(daemon.smtpPort(), OUTSIDER)) {
             smtp.command("EHLO mx.isp.test");
             smtp.command("MAIL FROM:<" + from + ">");

@@ -31,6 +31,7 @@ final class FeedbackFactory {
     static final String SOFT_BOUNCE_DIR = "sluice.hygiene.soft-bounce-dir";
     static final String SOFT_BOUNCE_MAX = "sluice.hygiene.soft-bounce-max-tracked";
     static final String MESSAGE_ID_INDEX = "sluice.feedback.message-id-index-size";
+    static final String MESSAGE_ID_INDEX_DIR = "sluice.feedback.message-id-index-dir";
 
     @Singleton
     FeedbackSettings feedbackSettings(Environment env) {
@@ -86,14 +87,30 @@ final class FeedbackFactory {
         }
     }
 
-    /** {@code sluice.feedback.message-id-index-size}: recent Message-IDs kept for bounces without a token. */
+    /**
+     * {@code sluice.feedback.message-id-index-size}: recent Message-IDs kept for bounces without a
+     * token (0: none, no file); {@code sluice.feedback.message-id-index-dir} (default
+     * {@code <sluice.spool.dir>/feedback}): where they are kept across restarts.
+     */
     @Singleton
-    SentMessages sentMessages(Environment env) {
+    @Bean(preDestroy = "close")
+    SentMessages sentMessages(Environment env, SpoolSettingsConfig spool) {
         int size = env.getProperty(MESSAGE_ID_INDEX, Integer.class).orElse(SentMessages.DEFAULT_CAPACITY);
         if (size < 0) {
             throw new ConfigException(MESSAGE_ID_INDEX, String.valueOf(size), "must be 0 (off) or more");
         }
-        return new SentMessages(size == 0 ? 1 : size);
+        if (size == 0) {
+            return new SentMessages(0);
+        }
+        Path dir = env.getProperty(MESSAGE_ID_INDEX_DIR, String.class).filter(s -> !s.isBlank()).map(Path::of)
+                .orElse(Path.of(spool.dir()).resolve("feedback")).toAbsolutePath();
+        try {
+            SentMessages sent = SentMessages.open(dir, size);
+            LOG.info("Message-ID index {}: {} Message-IDs of mail sent before", dir, sent.size());
+            return sent;
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(MESSAGE_ID_INDEX_DIR, dir.toString(), "cannot open the Message-ID index: " + e.getMessage());
+        }
     }
 
     @Singleton

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -90,7 +91,9 @@ public final class SoftBounceCounters implements AutoCloseable {
         SoftBounceCounters c = new SoftBounceCounters(dir.resolve(FILE), maxTracked, horizon);
         Instant oldest = now.minus(horizon);
         if (Files.exists(c.file)) {
-            try (BufferedReader in = Files.newBufferedReader(c.file, StandardCharsets.UTF_8)) {
+            // InputStreamReader replaces bytes that are no UTF-8 (that line then fails to parse) where
+            // Files.newBufferedReader would throw and keep the daemon from starting
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(c.file), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     c.replay(line, oldest);

@@ -1,6 +1,8 @@
 package io.sluice.daemon.outcome.tokens;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,57 +18,139 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * token (no VERP return path, no trace header: the receiver rewrote or dropped them) can still be
  * tied to, through the original header section in the DSN's third part (RFC 3462
  * {@code text/rfc822-headers} or {@code message/rfc822}). Written at send time by
- * {@link DeliveryHeaders}; bounded: the oldest Message-IDs go first. Memory only: after a restart
- * only bounces of mail sent since are matched.
+ * {@link DeliveryHeaders}; bounded: the oldest Message-IDs go first.
+ *
+ * <p>{@link #open} keeps it across restarts in a journal ({@link SentMessagesJournal}): the send
+ * path only queues the delivery, a writer thread appends what was queued every second without
+ * fsync, so a crash loses at most the last second's entries (a power cut what the kernel had not
+ * yet written back). In cluster mode each delivery is also handed to the {@link Share} (see
+ * {@code cluster.ClusterSentMessages}) and the other nodes' arrive through {@link #applyShared},
+ * so a bounce received by any node finds mail any node sent.
  *
  * <p>A match is never proof: anyone who saw the message knows its Message-ID. The feedback loop
  * therefore counts such a bounce towards N and never suppresses on it alone.
  */
-public final class SentMessages {
+public final class SentMessages implements AutoCloseable {
     /** Default number of Message-IDs kept ({@code sluice.feedback.message-id-index-size}). */
     public static final int DEFAULT_CAPACITY = 200_000;
+    /** Deliveries kept per Message-ID: a bound for one message sent to a whole list. */
+    static final int MAX_RECIPIENTS = 1000;
 
-    private record Recipient(String address, int index) {
+    /** Where this node's deliveries go to be shared; {@link #LOCAL} keeps them here. */
+    public interface Share {
+        Share LOCAL = d -> {
+        };
+
+        /** Called on the sending thread for each new delivery: must not block. */
+        void sent(SentDelivery delivery);
     }
 
+    /** The deliveries of one Message-ID, in the order they were noted. */
     private static final class Sent {
-        final String messageId;
-        final String tenant;
-        final String from;
-        final List<Recipient> recipients = new ArrayList<>(1);
-
-        Sent(String messageId, String tenant, String from) {
-            this.messageId = messageId;
-            this.tenant = tenant;
-            this.from = from;
-        }
+        final List<SentDelivery> deliveries = new ArrayList<>(1);
     }
 
     private final int capacity;
     private final Map<String, Sent> byMessageId = new ConcurrentHashMap<>();
     private final Queue<String> age = new ConcurrentLinkedQueue<>();
+    private volatile SentMessagesJournal journal;
+    private volatile Share share = Share.LOCAL;
 
+    /** An index in memory only (tests, tools); {@code capacity} 0 keeps nothing. */
     public SentMessages(int capacity) {
-        this.capacity = Math.max(1, capacity);
+        this.capacity = Math.max(0, capacity);
     }
 
     /**
-     * Notes one delivery of a message at send time.
+     * The index kept in {@code dir} ({@value SentMessagesJournal#FILE}): replays the journal (a
+     * torn or corrupt record is skipped and logged), keeps the newest {@code capacity} Message-IDs,
+     * rewrites the file with them and starts the writer thread.
+     */
+    public static SentMessages open(Path dir, int capacity) throws IOException {
+        return open(dir, capacity, SentMessagesJournal.COMPACT_MARGIN);
+    }
+
+    /** @param margin lines appended beyond those last rewritten before the file is rewritten again (tests) */
+    static SentMessages open(Path dir, int capacity, long margin) throws IOException {
+        SentMessages index = new SentMessages(capacity);
+        SentMessagesJournal j = new SentMessagesJournal(dir.resolve(SentMessagesJournal.FILE), index::live, margin);
+        j.replay(index::add);
+        j.start();
+        index.journal = j;
+        return index;
+    }
+
+    /** Runs the journal writer's step now: what is queued is written, or the file rewritten when due (tests). */
+    void writeQueued() {
+        SentMessagesJournal j = journal;
+        if (j != null) {
+            j.writeQueued();
+        }
+    }
+
+    /** Lines in the journal's file, or 0 in memory only (tests). */
+    long journalLines() {
+        SentMessagesJournal j = journal;
+        return j == null ? 0 : j.lines();
+    }
+
+    /** Shares this node's deliveries from now on (cluster mode); null: stop sharing. */
+    public void shareWith(Share share) {
+        this.share = share == null ? Share.LOCAL : share;
+    }
+
+    /**
+     * Notes one delivery of a message at send time: only memory is touched here, the journal and
+     * the cluster get it from a queue. A retry of a delivery already noted changes nothing.
      *
      * @param message the spooled message (its header section is read for Message-ID and From)
      */
     public void sent(byte[] message, String spoolMessageId, int recipientIndex, String tenant, String recipient) {
+        if (capacity == 0) {
+            return;
+        }
         String id = normalise(field(message, "message-id"));
         if (id == null) {
             return;
         }
-        Sent s = byMessageId.computeIfAbsent(id, k -> {
+        SentDelivery d = new SentDelivery(id, spoolMessageId, recipientIndex, tenant, address(field(message, "from")),
+                recipient.strip().toLowerCase(Locale.ROOT));
+        if (add(d)) {
+            SentMessagesJournal j = journal;
+            if (j != null) {
+                j.record(d);
+            }
+            if (d.storable()) {
+                share.sent(d);
+            }
+        }
+    }
+
+    /** A delivery another node sent: kept (and persisted) here, never shared again. */
+    public void applyShared(SentDelivery d) {
+        if (capacity > 0 && add(d)) {
+            SentMessagesJournal j = journal;
+            if (j != null) {
+                j.record(d);
+            }
+        }
+    }
+
+    /* Adds unless that delivery (spool message, recipient index) is known; evicts the oldest Message-IDs past capacity. */
+    private boolean add(SentDelivery d) {
+        if (capacity == 0) {
+            return false;
+        }
+        Sent s = byMessageId.computeIfAbsent(d.messageId(), k -> {
             age.add(k);
-            return new Sent(spoolMessageId, tenant, address(field(message, "from")));
+            return new Sent();
         });
+        boolean added;
         synchronized (s) {
-            if (s.recipients.size() < 1000 && s.recipients.stream().noneMatch(r -> r.index() == recipientIndex)) {
-                s.recipients.add(new Recipient(recipient.toLowerCase(Locale.ROOT), recipientIndex));
+            added = s.deliveries.size() < MAX_RECIPIENTS && s.deliveries.stream().noneMatch(r ->
+                    r.recipientIndex() == d.recipientIndex() && r.spoolMessageId().equals(d.spoolMessageId()));
+            if (added) {
+                s.deliveries.add(d);
             }
         }
         while (byMessageId.size() > capacity) {
@@ -76,6 +160,21 @@ public final class SentMessages {
             }
             byMessageId.remove(oldest);
         }
+        return added;
+    }
+
+    /** Every delivery held, the oldest Message-ID first: what a rewrite of the journal holds. */
+    List<SentDelivery> live() {
+        List<SentDelivery> all = new ArrayList<>(byMessageId.size());
+        for (String id : age) {
+            Sent s = byMessageId.get(id);
+            if (s != null) {
+                synchronized (s) {
+                    all.addAll(s.deliveries);
+                }
+            }
+        }
+        return all;
     }
 
     /**
@@ -92,18 +191,16 @@ public final class SentMessages {
             return Optional.empty();
         }
         String from = address(field(originalHeaders, "from"));
-        if (from != null && s.from != null && !from.equals(s.from)) {
-            return Optional.empty();
-        }
         synchronized (s) {
             for (String f : failedRecipients) {
                 if (f == null) {
                     continue;
                 }
                 String a = f.strip().toLowerCase(Locale.ROOT);
-                for (Recipient r : s.recipients) {
-                    if (r.address().equals(a)) {
-                        return Optional.of(new ReturnPaths.Resolved(s.tenant, r.address(), s.messageId, r.index()));
+                for (SentDelivery d : s.deliveries) {
+                    if (d.recipient().equals(a) && (from == null || d.from() == null || from.equals(d.from()))) {
+                        return Optional.of(new ReturnPaths.Resolved(d.tenant(), d.recipient(), d.spoolMessageId(),
+                                d.recipientIndex()));
                     }
                 }
             }
@@ -114,6 +211,16 @@ public final class SentMessages {
     /** Message-IDs held. */
     public int size() {
         return byMessageId.size();
+    }
+
+    /** Writes what is queued (and forces it to disk) and stops the writer; the index stays usable in memory. */
+    @Override
+    public void close() {
+        SentMessagesJournal j = journal;
+        journal = null;
+        if (j != null) {
+            j.close();
+        }
     }
 
     private static String normalise(String messageId) {

@@ -8,7 +8,9 @@
  * verify for the address it would name resolves to nothing. {@link
  * io.sluice.daemon.outcome.tokens.SentMessages} keeps the recent Message-IDs sent, so a bounce that
  * lost its token can still be tied to its delivery by the original header section it quotes: a
- * weaker link (a Message-ID can be forged), which the feedback loop never suppresses on alone. Mail from the null sender is never
+ * weaker link (a Message-ID can be forged), which the feedback loop never suppresses on alone. That
+ * index is journaled under {@code sluice.feedback.message-id-index-dir} (the send path only queues;
+ * a crash loses at most the last second) and, in cluster mode, shared with the other nodes. Mail from the null sender is never
  * rewritten, and Sluice itself never sends a DSN (so never one to the null sender).
  */
 package io.sluice.daemon.outcome.tokens;

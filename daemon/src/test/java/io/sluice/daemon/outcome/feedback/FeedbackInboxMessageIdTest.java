@@ -49,13 +49,14 @@ class FeedbackInboxMessageIdTest {
     private EventLog events;
     private HygienePolicy hygiene;
     private SentMessages sent;
+    private FeedbackSettings settings;
     private FeedbackInbox inbox;
 
     @BeforeEach
     void open() throws Exception {
         FeedbackSettings.Policy policy = new FeedbackSettings.Policy(true, true, 2, Duration.ofDays(7), Duration.ofDays(30),
                 EnumSet.of(BounceCategory.QUOTA_ISSUES), BOUNCE_DOMAIN, false);
-        FeedbackSettings settings = new FeedbackSettings(policy, Map.of(), "test-secret-0123456789", "X-Sluice-Trace",
+        settings = new FeedbackSettings(policy, Map.of(), "test-secret-0123456789", "X-Sluice-Trace",
                 FBL, null, BOUNCE_DOMAIN);
         spool = Spool.open(SpoolSettings.defaults(dir.resolve("spool")).withMinFreeBytes(0));
         store = SuppressionStore.open(dir.resolve("suppression"), Clock.systemUTC(), 16, null);
@@ -152,5 +153,20 @@ class FeedbackInboxMessageIdTest {
         assertEquals(0, count("mallory@dest.test"));
         assertFalse(store.isSuppressed("default", "carol@dest.test"));
         assertFalse(store.isSuppressed("default", "mallory@dest.test"));
+    }
+
+    @Test
+    void aBounceOfMailSentBeforeARestartIsStillTiedToItsDelivery() throws Exception {
+        Path indexDir = dir.resolve("feedback");
+        try (SentMessages before = SentMessages.open(indexDir, 16)) {
+            before.sent(ours("<news-4@sender.test>"), "spool-4", 0, "default", "dora@dest.test");
+        }
+        try (SentMessages after = SentMessages.open(indexDir, 16)) {
+            FeedbackInbox restarted = new FeedbackInbox(settings, new ReturnPaths(settings, spool), new BounceParser(),
+                    new FeedbackParser(), hygiene, events, Clock.systemUTC(), after);
+            restarted.receive(List.of(FBL), "", dsn("dora@dest.test", "<news-4@sender.test>", "news@sender.test"), "192.0.2.9");
+        }
+        assertEquals(1, count("dora@dest.test"), "tied to its delivery through the index read back from disk");
+        assertFalse(store.isSuppressed("default", "dora@dest.test"));
     }
 }

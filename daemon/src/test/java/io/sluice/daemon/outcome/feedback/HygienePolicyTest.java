@@ -183,6 +183,19 @@ class HygienePolicyTest {
         }
     }
 
+    @Test
+    void aCountsFileWithBytesThatAreNoUtf8StillOpensAndKeepsItsGoodLines(@TempDir Path dir) throws Exception {
+        Instant now = Instant.now();
+        try (SoftBounceCounters c = SoftBounceCounters.open(dir, 1000, Duration.ofDays(7), now)) {
+            c.record(new SoftBounceCounters.SoftBounce("default", "full@example.test", now, "m1/0"), Duration.ofDays(7));
+        }
+        java.nio.file.Files.write(dir.resolve("soft-bounces.log"), new byte[]{(byte) 0xc3, (byte) 0x28, '\t', (byte) 0xff, '\n'},
+                java.nio.file.StandardOpenOption.APPEND);
+        try (SoftBounceCounters c = SoftBounceCounters.open(dir, 1000, Duration.ofDays(7), now)) {
+            assertEquals(1, c.count("default", "full@example.test", Duration.ofDays(7), Instant.now()));
+        }
+    }
+
     private static HygienePolicy hygiene(SuppressionStore store, SoftBounceCounters counters) {
         FeedbackSettings settings = new FeedbackSettings(policy(3), Map.of(), null, null, null, null, null);
         return new HygienePolicy(store, settings, BounceClassifier.bundled(), Clock.systemUTC(), counters);

@@ -48,4 +48,16 @@ class SentMessagesTest {
         assertTrue(sent.find(message("<m0@sender.example>", "news@sender.example"), List.of("r@example.net")).isEmpty());
         assertTrue(sent.find(message("<m2@sender.example>", "news@sender.example"), List.of("r@example.net")).isPresent());
     }
+
+    @Test
+    void twoSpoolMessagesSharingAMessageIdResolveEachToItsOwnDelivery() {
+        SentMessages sent = new SentMessages(100);
+        byte[] m = message("<same@sender.example>", "news@sender.example");
+        sent.sent(m, "spool-1", 0, "acme", "carol@example.net");
+        sent.sent(m, "spool-2", 0, "acme", "dave@example.net");
+        assertEquals(new ReturnPaths.Resolved("acme", "dave@example.net", "spool-2", 0),
+                sent.find(m, List.of("dave@example.net")).orElseThrow());
+        assertEquals(new ReturnPaths.Resolved("acme", "carol@example.net", "spool-1", 0),
+                sent.find(m, List.of("carol@example.net")).orElseThrow());
+    }
 }
