@@ -118,6 +118,20 @@ class EngagementStoreTest {
     }
 
     @Test
+    void aLineWithBytesThatAreNoUtf8IsSkippedInsteadOfStoppingTheStart() throws Exception {
+        try (EngagementStore store = open()) {
+            store.delivered(delivery("m1", 0, "acme", "bob@example.com", T0));
+            store.hit("m1", 0, false, true, T0);
+        }
+        // a damaged sector or a foreign write: 0xC3 0x28 is no UTF-8 sequence
+        Files.write(spool.resolve(EngagementStore.FILE), new byte[] {'r', '\t', (byte) 0xC3, 0x28, '\n'},
+                java.nio.file.StandardOpenOption.APPEND);
+        try (EngagementStore store = open()) {
+            assertTrue(store.lookup("acme", "bob@example.com").isPresent());
+        }
+    }
+
+    @Test
     void whatIsOlderThanTheRetentionIsNeitherShownNorKept() throws Exception {
         EngagementSettings s = new EngagementSettings(Duration.ofDays(400), 1000, 1000);
         try (EngagementStore store = open(s)) {
