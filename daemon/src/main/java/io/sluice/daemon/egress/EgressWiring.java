@@ -52,10 +52,23 @@ final class EgressWiring {
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Wiring(router, new NettyTransport(client), outcomes,
                 new SendAssembly(spool::read, perDelivery, dkim, clock, tracking), events::publish, clock, files, config,
                 warmup, shared, settings.destinationDownFor(), egress,
-                Executors.newFixedThreadPool(2, daemonThreads("sluice-dispatch")),
+                Executors.newFixedThreadPool(dispatchThreads(Runtime.getRuntime().availableProcessors()),
+                        daemonThreads("sluice-dispatch")),
                 Executors.newSingleThreadScheduledExecutor(daemonThreads("sluice-pacing")), windows, tlsReporter));
         dispatcher.start();
         return dispatcher;
+    }
+
+    /*
+     * The dispatch workers run the session steps and, in them, the DKIM signatures: an RSA
+     * signature is about a millisecond of CPU and nothing else, so one worker per core lets
+     * signing use every core, and more would only take turns on them. At least two, so a step
+     * that waits on the spool never holds up every session. Signing in the session step itself,
+     * rather than handing it to a pool of its own, costs no extra thread wake-up per message; the
+     * work it is given is bounded (see Placement.readyRoom), so the pool's queue stays short.
+     */
+    static int dispatchThreads(int cores) {
+        return Math.max(2, cores);
     }
 
     static TlsMode tlsMode(DeliverySettings settings) {

@@ -139,7 +139,12 @@ final class Placement implements FairQueues.Mover<Delivery> {
         return QueueKey.DEFAULT.equals(s) ? null : s;
     }
 
-    private static int readyRoom(ProviderRule rule) {
+    /*
+     * How many deliveries a path holds for its sessions: what they sign and send next. Bounded, so
+     * when signing and sending fall behind, the scheduler stops placing and the rest waits in the
+     * fair queues (deliveries only; bodies stay in the spool), not in a queue in front of the workers.
+     */
+    static int readyRoom(ProviderRule rule) {
         return Math.max(4, rule.maxConnectionsPerPath() * 2);
     }
 

@@ -247,4 +247,26 @@ class DispatcherTest {
                 r.transport.transactions.get(0).recipients());
         assertTrue(ds.stream().allMatch(d -> r.last(d) instanceof Outcome.Delivered));
     }
+
+    @Test
+    void whileTheWorkersAreBusyAPathHoldsNoMoreThanItsReadyRoomAndTheRestWaits() throws Exception {
+        EngineRig r = rig(null, null);
+        r.route("example.test", mx());
+        List<Delivery> ds = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ds.addAll(r.submit("user" + i + "@example.test"));
+        }
+        for (int i = 0; i < 20; i++) {
+            r.engine.tick(); // the scheduler places; the workers (which sign and send) do not run
+        }
+
+        EgressPath path = r.engine.paths().iterator().next();
+        int room = Placement.readyRoom(path.throttle.rule());
+        assertTrue(room < 40);
+        assertEquals(room, path.readyCount.get(), "the ready queue fills to its room and no further");
+        assertEquals(40 - room, r.waiting(), "the rest waits in the fair queues");
+
+        r.settle(); // the workers catch up: what waited moves on
+        assertTrue(ds.stream().allMatch(d -> r.last(d) instanceof Outcome.Delivered));
+    }
 }
