@@ -57,7 +57,7 @@ echo "half rate ($half/s offered): median p99 inject->250 $(field half inject_to
 for who in daemon injector; do
   # every pause of the whole run (warm-up included) over its wall time: how often, how long
   cat "$OUT"/gc/$who-*.log 2>/dev/null | grep -o 'Pause[^)]*).* \([0-9.]*\)ms$' | grep -o '[0-9.]*ms$' | tr -d ms | sort -n \
-    | awk -v who="$who" '{a[NR]=$1; s+=$1} END{if (NR) printf "half rate, %s GC pauses (%d runs, warm-up included): %d, median %.1f ms, p90 %.1f ms, max %.1f ms, total %.0f ms\n", who, '"$REPEAT"', NR, a[int((NR+1)/2)], a[int(NR*0.9)>0?int(NR*0.9):1], a[NR], s}'
+    | awk -v who="$who" '{a[NR]=$1; s+=$1} END{p = int(NR * 0.9); if (p < 1) p = 1; if (NR) printf "half rate, %s GC pauses (%d runs, warm-up included): %d, median %.1f ms, p90 %.1f ms, max %.1f ms, total %.0f ms\n", who, '"$REPEAT"', NR, a[int((NR+1)/2)], a[p], a[NR], s}'
 done
 awk -v f="$full_cpu" -v r="$rsa_cpu" -v raw="$RAW_SIGN_US" -v d="$(field rsa delivered_per_s)" 'BEGIN{
   printf "rsa2048: median cpu ms/msg %s, added %.3f ms per message (medians); one raw RSA-2048 signature %.3f ms CPU (median): ratio %.2f (target <= 1.25)\n", r, r - f, raw / 1000, (r - f) / (raw / 1000);
