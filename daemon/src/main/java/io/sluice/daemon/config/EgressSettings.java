@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param routeTtl  the longest a domain's MX answer (its site and provider rule) is reused; the
  *                  DNS TTL shortens it
  * @param brokenTlsMemory after STARTTLS with an MX address fails, how long we go there in clear
+ * @param connectionIdleTime how long a connection whose path has no more work stays open for the
+ *                  next delivery to the same path (zero: QUIT at once)
  */
 @ConfigurationProperties("sluice.egress")
 public record EgressSettings(
@@ -24,5 +26,6 @@ public record EgressSettings(
         @Nullable String rulesFile,
         @Bindable(defaultValue = "20ms") Duration tick,
         @Bindable(defaultValue = "5m") Duration routeTtl,
-        @Bindable(defaultValue = "1d") Duration brokenTlsMemory) {
+        @Bindable(defaultValue = "1d") Duration brokenTlsMemory,
+        @Bindable(defaultValue = "2s") Duration connectionIdleTime) {
 }

@@ -79,7 +79,8 @@ public final class Dispatcher implements AutoCloseable {
         WindowWait windows = new WindowWait(w.windows(), wheel, w.outcomes(), w.clock());
         Placement placement = new Placement(queues, routes, paths, holds, w.warmup(), config, after, w.clock(), windows);
         this.sessions = new Sessions(w.transport(), w.assembly(), after, w.outcomes(), holds, w.warmup(), w.clock(),
-                w.egress().brokenTlsMemory(), w.work(), w.paced(), mailbox, new TlsSessionResults(w.tlsReporter()));
+                w.egress().brokenTlsMemory(), w.egress().connectionIdleTime(), w.work(), w.paced(), mailbox,
+                new TlsSessionResults(w.tlsReporter()), paths);
         this.control = new OperatorControl(holds, w.shared().holds(), after, paths, w.files(), config, w.warmup(),
                 routes, placement, mailbox);
         this.scheduler = new SchedulerLoop(mailbox, w.clock(), w.egress().tick(), queues, wheel, placement, sessions,
@@ -225,6 +226,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         mailbox.close();
         scheduler.join();
+        sessions.closeIdle(paths.all()); // before the timers and workers stop: each QUIT gives its slot back
         progress.close(); // the last warm-up progress
         wiring.paced().shutdownNow();
         if (wiring.work() instanceof ExecutorService work) {

@@ -25,6 +25,8 @@ final class EgressPath {
     final Queue<Delivery> ready = new ConcurrentLinkedQueue<>();
     final AtomicInteger readyCount = new AtomicInteger();
     final AtomicInteger connections = new AtomicInteger();
+    /** Open connections without work, most recently used first (they hold their connection slots). */
+    final java.util.Deque<IdleConnection> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
     volatile List<RouteDecision.Target> targets;
     private volatile Instant downUntil = Instant.MIN;
     private volatile SmtpReply downReply;

@@ -91,6 +91,9 @@ final class SchedulerLoop {
             queues.promote(placement, t -> config.plan().tenantWeight(t), MOVES_PER_TICK);
         }
         for (EgressPath p : paths.all()) {
+            if (!p.idle.isEmpty()) {
+                sessions.expireIdle(p, now);
+            }
             if (p.readyCount.get() > 0) {
                 try {
                     sessions.pump(p);

@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * STARTTLS failed (opportunistic TLS then goes there in clear for {@code broken-tls-memory}; a
  * policy never does: its TLS failures move to the next MX and finally defer), paces transactions to the message rate, and puts several recipients of one
  * message in one transaction. Each connection carries transactions one after another until the
- * path has no work or the rule's deliveries per connection are sent. A failure inside Sluice at
+ * path has no work or the rule's deliveries per connection are sent; a connection whose path ran
+ * out of work stays open for {@code connectionIdleTime} and the next delivery to the path takes it
+ * (see {@link IdleConnection}). A failure inside Sluice at
  * any step (an unreadable spooled message, a callback that throws) defers the deliveries it had
  * taken and gives the connection slot back (issue 18, item 9). Runs on worker threads.
  */
@@ -59,17 +61,22 @@ final class Sessions {
     private final WarmupBudgets warmup;
     private final Clock clock;
     private final Duration brokenTlsMemory;
+    private final long idleMillis;
     private final Executor work;
     /** Wakes connections that wait for their provider's message rate (one timer per waiting connection). */
     private final ScheduledExecutorService paced;
     private final Mailbox mailbox;
     private final TlsSessionResults tlsResults;
+    /** Every path: an idle connection of one may hold a cap another needs. */
+    private final EgressPaths paths;
     /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
     private final ConcurrentHashMap<InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
 
     Sessions(Transport transport, SendAssembly assembly, AttemptOutcomes after, DeliveryOutcomes outcomes,
-             Suspensions holds, WarmupBudgets warmup, Clock clock, Duration brokenTlsMemory, Executor work,
-             ScheduledExecutorService paced, Mailbox mailbox, TlsSessionResults tlsResults) {
+             Suspensions holds, WarmupBudgets warmup, Clock clock, Duration brokenTlsMemory, Duration connectionIdleTime,
+             Executor work,
+             ScheduledExecutorService paced, Mailbox mailbox, TlsSessionResults tlsResults, EgressPaths paths) {
+        this.paths = paths;
         this.tlsResults = tlsResults;
         this.transport = transport;
         this.assembly = assembly;
@@ -79,6 +86,7 @@ final class Sessions {
         this.warmup = warmup;
         this.clock = clock;
         this.brokenTlsMemory = brokenTlsMemory;
+        this.idleMillis = connectionIdleTime.toMillis();
         this.work = work;
         this.paced = paced;
         this.mailbox = mailbox;
@@ -95,6 +103,18 @@ final class Sessions {
             return;
         }
         ProviderRule rule = path.throttle.rule();
+        // open connections waiting for work first: one per ready delivery (a resumed session takes
+        // more if there are), the rest stay idle; those resumed still hold their slots, so the caps
+        // below count them
+        for (int resumed = 0; path.readyCount.get() > resumed; ) {
+            IdleConnection idle = path.idle.pollFirst();
+            if (idle == null) {
+                break;
+            }
+            if (idle.resume()) {
+                resumed++;
+            }
+        }
         while (path.readyCount.get() > 0) {
             // no more connections than ready deliveries: a connection takes several of one message
             int wanted = Math.min(rule.maxConnectionsPerPath(), path.readyCount.get());
@@ -103,6 +123,7 @@ final class Sessions {
             }
             if (!path.throttle.tryOpenConnection(now)) { // the source's cap and the provider's total
                 path.connections.decrementAndGet();
+                closeIdleSharingCaps(path);
                 return;
             }
             if (!path.throttle.tryConnect(System.nanoTime())) {
@@ -298,12 +319,86 @@ final class Sessions {
         }
         Delivery delivery = stop ? null : path.poll();
         if (delivery == null) {
+            if (!stop && idleMillis > 0 && connection.isOpen()) {
+                keepIdle(slot, connection, target, sent, tls);
+                return;
+            }
             // the slot is free once the session has ended, so the receiver never sees one too many
             connection.quit().whenCompleteAsync((v, e) -> slot.release(true), work);
             return;
         }
         mailbox.wake(); // room on the ready queue
         send(slot, connection, target, sent, delivery, tls);
+    }
+
+    /*
+     * Parks an open connection whose path has no work now: the next pump of the path resumes it, the
+     * scheduler's tick closes it once it has been idle for the idle time. A connection the receiver closed meanwhile is not used again: its slot
+     * goes back and the pump opens a fresh one, so no delivery is tried on a dead connection.
+     */
+    private void keepIdle(Slot slot, Transport.Connection connection, RouteDecision.Target target, int sent,
+                          TlsOutcome tls) {
+        EgressPath path = slot.path;
+        IdleConnection idle = new IdleConnection(
+                () -> work.execute(() -> guarded(slot, connection, List.of(), () -> {
+                    if (connection.isOpen()) {
+                        session(slot, connection, target, sent, tls);
+                    } else {
+                        slot.release(true);
+                    }
+                })),
+                () -> connection.quit().whenCompleteAsync((v, e) -> slot.release(true), work), clock.millis());
+        // no timer per connection (a wake-up per message at a few hundred a second): the scheduler's
+        // tick closes what has been idle too long (expireIdle)
+        path.idle.addFirst(idle);
+        // a delivery that became ready between the poll and the park found no idle connection and,
+        // with the slot still held, perhaps no room for a new one: look once more
+        if (path.readyCount.get() > 0 && path.idle.remove(idle)) {
+            idle.resume();
+        }
+    }
+
+    /** Closes the path's connections idle for the idle time or longer (QUIT; their slots go back); on the scheduler's tick. */
+    void expireIdle(EgressPath path, long nowMillis) {
+        // most recently parked first, so the oldest is last
+        for (IdleConnection oldest; (oldest = path.idle.peekLast()) != null && nowMillis - oldest.since >= idleMillis; ) {
+            if (path.idle.removeLastOccurrence(oldest)) {
+                oldest.close();
+            }
+        }
+    }
+
+    /*
+     * An idle connection holds its source's and its provider's connection caps, as it should: the
+     * receiver counts it. When another path needs one of those caps, the oldest idle connection of a
+     * path sharing the source or the provider rule is closed, and its slot serves the needy path at a
+     * later pump (the next tick at the latest), so idle connections never starve a path with work.
+     */
+    private void closeIdleSharingCaps(EgressPath needy) {
+        String source = needy.source.name();
+        String rule = needy.throttle.rule().name();
+        for (EgressPath p : paths.all()) {
+            if (p != needy && !p.idle.isEmpty()
+                    && (p.source.name().equals(source) || p.throttle.rule().name().equals(rule))) {
+                IdleConnection oldest = p.idle.pollLast();
+                if (oldest != null && oldest.close()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Closes every idle connection (QUIT; their slots go back); at shutdown, after the scheduler stopped. */
+    void closeIdle(Iterable<EgressPath> paths) {
+        for (EgressPath path : paths) {
+            for (IdleConnection idle; (idle = path.idle.pollFirst()) != null; ) {
+                try {
+                    idle.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing an idle connection at shutdown", e);
+                }
+            }
+        }
     }
 
     /* Sends {@code delivery} and whatever of its message may share the transaction, then goes on. */

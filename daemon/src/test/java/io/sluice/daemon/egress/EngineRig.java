@@ -121,6 +121,12 @@ final class EngineRig implements AutoCloseable {
     /** As above, with configured delivery windows (per tenant or campaign). */
     EngineRig(Path dir, String egress, String rules, io.sluice.daemon.egress.window.WindowPolicy windows)
             throws Exception {
+        this(dir, egress, rules, windows, Duration.ZERO);
+    }
+
+    /** As above, keeping connections without work open for {@code idleTime} (zero: QUIT at once). */
+    EngineRig(Path dir, String egress, String rules, io.sluice.daemon.egress.window.WindowPolicy windows,
+              Duration idleTime) throws Exception {
         ProviderRule base = new ProviderRule("default", List.of(), List.of(), 1, 1000, 1000, Rate.UNLIMITED,
                 Rate.UNLIMITED, TlsMode.OPPORTUNISTIC);
         EgressFiles files = new EgressFiles(write(dir, "egress.yml", egress), write(dir, "rules.yml", rules), base);
@@ -143,7 +149,7 @@ final class EngineRig implements AutoCloseable {
                 new MessageSigner(DkimSettings.none()), clock);
         this.engine = new Dispatcher(new Dispatcher.Wiring(new Table(), transport, outcomes, assembly, events::add,
                 clock, files, config, warmup, Shared.LOCAL, DOWN_FOR,
-                new EgressSettings(null, null, Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofDays(1)),
+                new EgressSettings(null, null, Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofDays(1), idleTime),
                 work, paced, windows, tlsResults::add));
     }
 

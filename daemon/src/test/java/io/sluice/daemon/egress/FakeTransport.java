@@ -38,6 +38,9 @@ final class FakeTransport implements Transport {
     private RuntimeException nextConnectThrows;
     private RuntimeException nextSendThrows;
     final List<Attempt> attempts = new ArrayList<>();
+    private final List<Session> sessions = new ArrayList<>();
+    /** QUITs sent. */
+    int quits;
     final List<Transaction> transactions = new ArrayList<>();
 
     /** Every connection to {@code target} fails this way (CONNECT: the host is down). */
@@ -63,6 +66,18 @@ final class FakeTransport implements Transport {
     /** The next call to send throws {@code e} at once (not a failed future). */
     synchronized void throwOnNextSend(RuntimeException e) {
         this.nextSendThrows = e;
+    }
+
+    /** The receivers close every open connection (an idle timeout of theirs, a restart). */
+    synchronized void receiversClose() {
+        for (Session s : sessions) {
+            s.open = false;
+        }
+    }
+
+    /** Connections open now. */
+    synchronized long open() {
+        return sessions.stream().filter(s -> s.open).count();
     }
 
     synchronized List<String> recipientsSent() {
@@ -92,7 +107,9 @@ final class FakeTransport implements Transport {
         if (kind != null) {
             return CompletableFuture.failedFuture(new SmtpClientException(kind, kind + " failed (scripted)"));
         }
-        return CompletableFuture.completedFuture(new Session());
+        Session session = new Session();
+        sessions.add(session);
+        return CompletableFuture.completedFuture(session);
     }
 
     private final class Session implements Connection {
@@ -118,6 +135,9 @@ final class FakeTransport implements Transport {
 
         @Override
         public CompletableFuture<Void> quit() {
+            synchronized (FakeTransport.this) {
+                quits++;
+            }
             open = false;
             return CompletableFuture.completedFuture(null);
         }
