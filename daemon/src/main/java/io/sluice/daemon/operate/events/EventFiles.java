@@ -72,7 +72,9 @@ final class EventFiles {
         this.clock = clock;
         Files.createDirectories(this.active.getParent());
         open();
-        endCutLine(); // a line a crash or a full disk cut short in an earlier run: the next starts on its own
+        // a line a crash or a full disk cut short in an earlier run: the next starts on its own (a
+        // disk still full does not stop the start: the writer's retries wait for it)
+        endCutLineQuietly();
     }
 
     Path active() {
@@ -119,10 +121,12 @@ final class EventFiles {
      * (it may have been replaced, or a rotation may have closed it). Failures are left for the
      * next write to report.
      *
-     * @return true when the file opened is the one written before, with exactly the bytes
-     * written to it, so a line the failure cut can be finished where it stopped; false when it
-     * is another file or has other bytes at its end, in which case a cut line found there has
-     * been ended and the cut event must be written again whole
+     * @return false when the file opened is another one, or has other bytes at its end, than
+     * the file written before: a cut line found there has been ended, and the cut event must be
+     * written again whole. True when it is the file written before, exactly as this writer left
+     * it, so a line the failure cut can be finished where it stopped; also true when nothing
+     * could be opened, since nothing is known to have changed (the next write fails, and the
+     * next reopen decides).
      */
     boolean reopenQuietly() {
         Object keyBefore = openedKey;
@@ -130,11 +134,16 @@ final class EventFiles {
         closeQuietly();
         try {
             open();
-            if (keyBefore != null && keyBefore.equals(openedKey) && size == sizeBefore) {
-                return true;
-            }
+        } catch (IOException e) {
+            return true;
+        }
+        if (keyBefore != null && keyBefore.equals(openedKey) && size == sizeBefore) {
+            return true;
+        }
+        try {
             endCutLine();
         } catch (IOException e) {
+            openedKey = null; // not ended: the next reopen tries again
             closeQuietly();
         }
         return false;
@@ -208,12 +217,21 @@ final class EventFiles {
         }
     }
 
+    /** Opens the active file; on failure nothing of what was known about the file before changes. */
     private void open() throws IOException {
-        out = opener.open(active);
-        size = out.size();
-        openedKey = Objects.requireNonNullElse(
-                Files.readAttributes(active, BasicFileAttributes.class).fileKey(), active);
-        openedAt = clock.instant();
+        FileChannel channel = opener.open(active);
+        try {
+            long length = channel.size();
+            Object key = Objects.requireNonNullElse(
+                    Files.readAttributes(active, BasicFileAttributes.class).fileKey(), active);
+            out = channel;
+            size = length;
+            openedKey = key;
+            openedAt = clock.instant();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     void close() throws IOException {

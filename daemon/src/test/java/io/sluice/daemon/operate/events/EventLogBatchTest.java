@@ -50,6 +50,8 @@ class EventLogBatchTest {
     private EventLog log;
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger writes = new AtomicInteger();
+    /** Opens of the file still to fail (too many open files, say). */
+    private final AtomicInteger failingOpens = new AtomicInteger();
     private final List<String> announced = new CopyOnWriteArrayList<>();
 
     /** What one write call of the channel does instead of writing everything it is given. */
@@ -67,8 +69,13 @@ class EventLogBatchTest {
 
     private EventLog open(Path file) throws IOException {
         EventFiles files = new EventFiles(file, 1 << 20, Duration.ofDays(1), 10, Clock.fixed(T0, ZoneOffset.UTC),
-                f -> new Faulty(FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                        StandardOpenOption.WRITE)));
+                f -> {
+                    if (failingOpens.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IOException("Too many open files");
+                    }
+                    return new Faulty(FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                            StandardOpenOption.WRITE));
+                });
         // lines of one length ("Reception m007"), so a test knows where a write of n bytes cuts
         log = new EventLog(files, (e, out) -> out.write((e.type() + " " + e.id()).getBytes(StandardCharsets.UTF_8)),
                 10_000, Duration.ofMillis(5), Duration.ofMillis(20), FreeSpace.measuredBy(() -> Long.MAX_VALUE, 0));
@@ -169,6 +176,26 @@ class EventLogBatchTest {
         assertEquals(expected(0, 100), announced, "each event announced once, in order");
         assertEquals(4, writes.get(), "the first event; the batch's short write and its failure; the rest in one");
         assertEquals(0, events.dropped());
+    }
+
+    @Test
+    void aCutLineIsFinishedInTheSameFileEvenWhenTheFirstReopensFail() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        CountDownLatch release = holdFirstWrite();
+        faults.add(shortWrite(100));
+        faults.add(diskFull(() -> failingOpens.set(2)));
+        EventLog events = open(file);
+        events.publish(event(0));
+        eventually("the writer is in its first write", () -> writes.get() == 1);
+        for (int i = 1; i <= 100; i++) {
+            events.publish(event(i));
+        }
+        release.countDown();
+        eventually("all written", () -> announced.size() == 101);
+
+        assertEquals(String.join("\n", expected(0, 100)) + "\n", text(file), "no line twice, none cut");
+        assertEquals(expected(0, 100), announced);
+        assertEquals(0, failingOpens.get());
     }
 
     @Test
