@@ -8,25 +8,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * Appends events as JSON lines to {@code sluice.events.file}. Producers never wait on disk:
- * they enqueue, and one writer thread serialises and writes in batches, flushing whenever
- * the queue runs dry, so a reader of the file sees each event within milliseconds.
+ * they enqueue, and one writer thread takes everything queued, serialises it into one reused
+ * buffer and hands it to the file with one write, so a reader of the file sees each event
+ * within milliseconds, and a busy daemon pays one write per batch, not one per event (issue 14).
  * <p>
- * The writer outlives a failing disk (issue 18, items 10 and 12): a write, flush or rotation that
+ * The writer outlives a failing disk (issue 18, items 10 and 12): a write or rotation that
  * fails, or a disk below {@code sluice.events.min-free}, is tried again with back-off (doubling
  * up to {@code sluice.events.retry-max}), reopening the file, and what the writer had taken is
  * written once it can be, in order. Meanwhile the queue is bounded ({@code queue-capacity}):
@@ -37,29 +40,33 @@ import java.util.function.Consumer;
 @Context
 public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+    /** Events written at most per drain of the queue (and so per write). */
     private static final int BATCH = 4096;
+    /** How long the idle writer sleeps before it looks again on its own (only close and a lost wake-up would need it). */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * After a write, how long the writer waits for more before it asks to be woken. While events
+     * keep coming, they wait at most this long and nobody wakes the writer: one timed sleep and
+     * one write per batch instead of a wake-up, a sleep and a write per event (issue 14). No
+     * consumer needs the file sooner (the webhook shipper looks every 200 ms).
+     */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     /** A failure is logged when it starts and then at most this often while it lasts. */
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    /** Turns an event into its JSON line (without the newline). */
+    /** Turns an event into JSON. */
     @FunctionalInterface
     interface Serializer {
-        byte[] toJson(Event event) throws IOException;
-
-        /** The JSON line with its newline. */
-        default byte[] toLine(Event event) throws IOException {
-            byte[] bytes = toJson(event);
-            byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
-            line[bytes.length] = '\n';
-            return line;
-        }
+        /** Appends the event's JSON, without a newline, to {@code out}; may leave part of it there when it throws. */
+        void write(Event event, OutputStream out) throws IOException;
     }
 
-    /** Offered at close to wake the writer at once (compared by identity, never written); with a full queue, its poll times out instead. */
-    private static final Event WAKE = Event.reception(null, "stop", "", List.of(), 0, null, null);
-
     private final BlockingQueue<Event> pending;
+    /** Events moved out of the queue in one drain; the writer's own, reused. */
+    private final List<Event> taken = new ArrayList<>(256);
+    /** True while the writer sleeps, or is about to, with nothing queued: the next publish wakes it. */
+    private final AtomicBoolean asleep = new AtomicBoolean();
     private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     private final Serializer json;
     private final EventFiles files;
@@ -105,9 +112,17 @@ public final class EventLog implements AutoCloseable {
         subscribers.add(subscriber);
     }
 
-    /** Queues the event for the writer; never waits. When the queue is full the event is dropped and counted. */
+    /**
+     * Queues the event for the writer; never waits. Wakes the writer only if it sleeps (the first
+     * event after a lull), so a burst costs one wake-up, not one per event. When the queue is
+     * full the event is dropped and counted.
+     */
     public void publish(Event event) {
-        if (!pending.offer(event)) {
+        if (pending.offer(event)) {
+            if (asleep.get() && asleep.compareAndSet(true, false)) {
+                LockSupport.unpark(writer);
+            }
+        } else {
             long n = dropped.incrementAndGet();
             long last = lastDropLog.get();
             long now = System.nanoTime();
@@ -128,32 +143,32 @@ public final class EventLog implements AutoCloseable {
         return pending.size();
     }
 
-    /** True while the writer cannot write (a failed write, flush or rotation, or too little free disk). */
+    /** True while the writer cannot write (a failed write or rotation, or too little free disk). */
     public boolean failing() {
         return failing;
     }
 
     private void writeLoop() {
-        List<byte[]> lines = new ArrayList<>(256);
-        List<Event> taken = new ArrayList<>(256);
+        EventBatch batch = new EventBatch();
         long delayNanos = firstRetry.toNanos();
         long lastFailureLog = 0;
-        boolean unflushed = false;
+        boolean wrote = false;
         while (true) {
             try {
-                if (lines.isEmpty() && !unflushed) {
+                if (batch.isEmpty()) {
                     if (closing && pending.isEmpty()) {
                         return;
                     }
-                    take(taken, lines);
-                    if (lines.isEmpty()) {
+                    take(batch, wrote);
+                    wrote = false;
+                    if (batch.isEmpty()) {
                         continue;
                     }
                 }
-                unflushed = true;
-                write(lines, taken);
-                files.flush();
-                unflushed = false;
+                write(batch);
+                files.rotateIfDue();
+                batch.clear();
+                wrote = true;
                 if (failing) {
                     LOG.info("event log writes again");
                     failing = false;
@@ -163,12 +178,12 @@ public final class EventLog implements AutoCloseable {
                 long now = System.nanoTime();
                 if (!failing || now - lastFailureLog >= LOG_EVERY_NANOS) {
                     LOG.error("cannot write the event log {} ({} events held, {} waiting): {}; trying again",
-                            files.active(), lines.size(), pending.size(), e.toString());
+                            files.active(), batch.unwrittenEvents(), pending.size(), e.toString());
                     lastFailureLog = now;
                 }
                 failing = true;
                 if (closing) {
-                    LOG.error("event log closed with {} events unwritten", lines.size() + pending.size());
+                    LOG.error("event log closed with {} events unwritten", batch.unwrittenEvents() + pending.size());
                     return;
                 }
                 try {
@@ -178,66 +193,79 @@ public final class EventLog implements AutoCloseable {
                     return;
                 }
                 delayNanos = Math.min(delayNanos * 2, retryMax.toNanos());
-                files.reopenQuietly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                if (!files.reopenQuietly()) {
+                    batch.rewriteCutLine();
+                }
             } catch (RuntimeException e) {
                 // a bug must not end the log for good: what was held is lost, the writer goes on
-                LOG.error("event log writer: {} events lost", lines.size(), e);
-                dropped.addAndGet(lines.size());
-                lines.clear();
-                taken.clear();
-                unflushed = false;
+                LOG.error("event log writer: {} events lost", batch.unwrittenEvents(), e);
+                dropped.addAndGet(batch.unwrittenEvents());
+                if (batch.cutLine()) {
+                    files.endCutLineQuietly();
+                }
+                batch.clear();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
             }
         }
     }
 
-    /* Takes a batch from the queue and serialises it; an event that cannot be serialised is dropped. */
-    private void take(List<Event> taken, List<byte[]> lines) throws InterruptedException {
-        Event first = pending.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
+    /*
+     * Moves what the queue holds into the batch, serialised (an event that cannot be is dropped
+     * and counted). With nothing queued: right after a write, waits a moment for more without
+     * asking to be woken; otherwise sleeps until a producer wakes it. Producers wake the writer
+     * only while it sleeps so, while events keep coming, they cost the producers no system call.
+     */
+    private void take(EventBatch batch, boolean afterWrite) {
+        if (pending.drainTo(taken, BATCH) == 0) {
+            if (afterWrite && !closing) {
+                LockSupport.parkNanos(this, LINGER_NANOS);
+                return;
+            }
+            asleep.set(true);
+            if (pending.isEmpty() && !closing) { // checked after the flag is up: a publish in between wakes the park
+                LockSupport.parkNanos(this, IDLE_NANOS);
+            }
+            asleep.set(false);
             return;
         }
-        taken.add(first);
-        pending.drainTo(taken, BATCH - 1);
-        taken.removeIf(e -> e == WAKE);
         for (Event e : taken) {
             try {
-                lines.add(json.toLine(e));
+                batch.add(e, json);
             } catch (IOException | RuntimeException ex) {
                 dropped.incrementAndGet();
                 LOG.error("cannot serialise event {} for {}: {}", e.type(), e.id(), ex.toString());
-                lines.add(null);
             }
+        }
+        taken.clear();
+    }
+
+    /*
+     * Writes what the file does not have of the batch, in one write, and announces each event
+     * whose line is whole in the file, even when the write failed after it: a retry writes none
+     * twice and announces none twice.
+     */
+    private void write(EventBatch batch) throws IOException {
+        try {
+            if (!batch.allWritten()) {
+                if (!space.allows(batch.unwrittenBytes())) {
+                    throw new IOException(space.describe(files.active()));
+                }
+                batch.writeTo(files);
+            }
+        } finally {
+            batch.announce(this::announce);
         }
     }
 
-    /* Writes the held lines in order, removing each once written, so a retry writes none twice. */
-    private void write(List<byte[]> lines, List<Event> taken) throws IOException {
-        int done = 0;
-        try {
-            for (; done < lines.size(); done++) {
-                byte[] line = lines.get(done);
-                if (line == null) {
-                    continue;
-                }
-                if (!space.allows(line.length)) {
-                    throw new IOException(space.describe(files.active()));
-                }
-                files.write(line);
-                Event e = taken.get(done);
-                for (Consumer<Event> s : subscribers) {
-                    try {
-                        s.accept(e);
-                    } catch (RuntimeException ex) {
-                        LOG.warn("an event subscriber failed on {}: {}", e.type(), ex.toString());
-                    }
-                }
+    private void announce(Event e) {
+        for (Consumer<Event> s : subscribers) {
+            try {
+                s.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("an event subscriber failed on {}: {}", e.type(), ex.toString());
             }
-        } finally {
-            lines.subList(0, done).clear();
-            taken.subList(0, done).clear();
         }
     }
 
@@ -245,7 +273,7 @@ public final class EventLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        pending.offer(WAKE);
+        LockSupport.unpark(writer);
         try {
             writer.join(5000);
             if (writer.isAlive()) {

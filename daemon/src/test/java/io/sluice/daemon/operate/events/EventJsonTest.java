@@ -3,6 +3,9 @@ package io.sluice.daemon.operate.events;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +16,20 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The streaming writer must produce exactly the bytes the object mapper produced for the same event. */
+/**
+ * The streaming writer must produce exactly the bytes the object mapper produced for the same
+ * event (the log's format before issue 14), alone and one after another into the event writer's
+ * kind of buffer, where one generator serves every event.
+ */
 class EventJsonTest {
     private final JsonMapper mapper = JsonMapper.createDefault();
     private final EventJson writer = new EventJson();
+    /** Every event checked is also appended here as a line by one writer, as the event writer does. */
+    private final EventJson streaming = new EventJson();
+    private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    private final StringBuilder expectedStream = new StringBuilder();
 
     private static final String[] HOSTILE = {
         "plain", "", "quote \" backslash \\ slash / </script>", "tab\tnewline\ncr\r nul\u0000 bell\u0007 del\u007f",
@@ -32,7 +44,10 @@ class EventJsonTest {
     private void same(Event e) throws Exception {
         String expected = new String(mapper.writeValueAsBytes(e), StandardCharsets.UTF_8);
         assertEquals(expected, new String(writer.toJson(e), StandardCharsets.UTF_8));
-        assertEquals(expected + "\n", new String(writer.toLine(e), StandardCharsets.UTF_8));
+        streaming.write(e, stream);
+        stream.write('\n');
+        expectedStream.append(expected).append('\n');
+        assertEquals(expectedStream.toString(), stream.toString(StandardCharsets.UTF_8));
     }
 
     /** Every component of the record set (a component added later without a line in EventJson fails here). */
@@ -99,6 +114,85 @@ class EventJsonTest {
                 new Response(451, null, "try later"), 2, at, at.plusSeconds(300)));
         for (Event e : events) {
             same(e);
+        }
+    }
+
+    @Test
+    void everyKindOfEventTheFactoriesMakeMatches() throws Exception {
+        Instant at = Instant.parse("2026-12-07T05:30:45.487Z");
+        Response reply = new Response(421, "4.7.0", "[TSS04] deferred due to \"volume\"");
+        Event delivery = Event.delivery("Delivery", at, "01M97FQA6NZ9M96YA3XWGHG4CG", 2, "a@b.test", "c@d.test",
+                "d.test", "mx.d.test[192.0.2.1]:25", new Response(250, "2.0.0", "Ok"), 1, at.minusSeconds(2), null);
+        List<Event> events = List.of(
+                Event.reception(at, "id", "a@b.test", List.of("c@d.test", "e@f.test"), 2155, "127.0.0.1", at,
+                        Map.of("tenant", "t1", "campaign", "spring", "pool", "warm")),
+                Event.complianceGate(at, "a@b.test", List.of("c@d.test"), "127.0.0.1", "t1", "spring", "refused",
+                        "list-unsubscribe,date", "no List-Unsubscribe; no Date"),
+                delivery,
+                delivery.withLabels("t1", "spring").withEgress("ip2[192.0.2.11]", "yahoo").withTls("dane", "verified"),
+                Event.delivery("TransientFailure", at, "id", 0, "", "c@d.test", "d.test", null,
+                        new Response(451, "4.4.1", "connection refused"), 3, at, at.plusSeconds(600))
+                        .withBounce("transient", "connection"),
+                Event.delivery("Bounce", at, "id", 0, "a@b.test", "c@d.test", "d.test", "mx.d.test",
+                        new Response(550, "5.1.1", "User unknown"), 1, at, null).withBounce("bad-mailbox", "userunknown"),
+                Event.delivery("Expiration", at, "id", 0, "a@b.test", "c@d.test", "d.test", null,
+                        new Response(451, "4.4.7", "delivery window did not open"), 0, at, null),
+                Event.feedback("OOB", at, "id", 3, "dsn@d.test", "default", "suppressed", "hard-bounce",
+                        "b-01kb@bounces.test", "smtp; 550 5.1.1", "bad-mailbox", "userunknown"),
+                Event.feedback("Feedback", at, "id", 4, "arf@d.test", "default", "suppressed", "complaint",
+                        "fbl@bounces.test", "feedback-type abuse", null, null),
+                Event.feedback("Suppression", at, null, null, "@d.test", "*", "add", "manual", "admin", "ünïcödé ✓",
+                        null, null),
+                Event.feedback("Unsubscribe", at, "id", 0, "c@d.test", "t1", "suppressed", "unsubscribe", "one-click",
+                        null, null, null),
+                Event.breakerWarning(at, "tenant:t1>gmail", "gmail", "breaker:complaints", "0.42% of 1200"),
+                Event.sourceSuspension(at, "source:ip2>*", "source-health:dnsbl", "suspended", "listed"),
+                Event.shaping("Suspension", at, "path:ip2>mta5.test", "yahoo", "yahoo-tss04", reply, at.plusSeconds(3600)),
+                Event.shaping("Throttle", at, "source:ip2>yahoo", "yahoo", "yahoo-rate", reply, at.plusSeconds(60)),
+                Event.shaping("Resumption", at, "domain:d.test", null, "admin", null, null).withNote("operator"),
+                Event.shaping("WarmupSpent", at, "source:ip2>gmail", "gmail", null, null, at.plusSeconds(86_400)),
+                Event.sourceHealth(at, "ip2", "192.0.2.11", "dnsbl:bl.test", "fail", "listed (127.0.0.2)"),
+                Event.daneValidationBroken(at, "d.test", "mx.d.test", "bogus: no signature"),
+                Event.feedback("Open", at, "id", 0, null, "t1", "human", null, "browser", null, null, null)
+                        .withEngagement("c@d.test", "spring", at, at.minusSeconds(3600)),
+                Event.feedback("Click", at, "id", 0, null, "t1", "machine", "link-scanner", "bot", "link 2", null, null)
+                        .withEngagement(null, null, null, null));
+        for (Event e : events) {
+            same(e);
+        }
+    }
+
+    @Test
+    void anEventWhoseOutputFailsHalfwayLeavesNothingBehindForTheNext() throws Exception {
+        Instant at = Instant.parse("2026-12-07T05:30:45Z");
+        // bigger than the generator's own buffer: it reaches the output mid-object, and fails there
+        Event big = Event.feedback("Suppression", at, null, null, "a@d.test", "*", "add", "manual", "admin",
+                "x".repeat(20_000), null, null);
+        Event next = Event.reception(at, "next", "a@b.test", List.of("c@d.test"), 20, "127.0.0.1", at);
+        FailingOnce out = new FailingOnce();
+        assertThrows(IOException.class, () -> writer.write(big, out));
+        writer.write(next, out);
+        assertEquals(new String(mapper.writeValueAsBytes(next), StandardCharsets.UTF_8),
+                out.taken.toString(StandardCharsets.UTF_8));
+    }
+
+    /** An output whose first write fails, as a full disk would; after that it takes everything. */
+    private static final class FailingOnce extends OutputStream {
+        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
+        private boolean failed;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (!failed) {
+                failed = true;
+                throw new IOException("no room");
+            }
+            taken.write(b, off, len);
         }
     }
 }

@@ -43,7 +43,7 @@ class EventLogFaultsTest {
 
     private EventLog open(Path file, long rotateSize, int capacity, FreeSpace space) throws Exception {
         EventFiles files = new EventFiles(file, rotateSize, Duration.ofDays(1), 10, Clock.fixed(T0, ZoneOffset.UTC));
-        log = new EventLog(files, e -> (e.type() + " " + e.id()).getBytes(StandardCharsets.UTF_8), capacity,
+        log = new EventLog(files, (e, out) -> out.write((e.type() + " " + e.id()).getBytes(StandardCharsets.UTF_8)), capacity,
                 Duration.ofMillis(5), Duration.ofMillis(20), space);
         return log;
     }

@@ -43,7 +43,7 @@ class WebhookRedactionTest {
         logger.addAppender(captured);
         EventFiles files = new EventFiles(dir.resolve("events.jsonl"), 1 << 20, Duration.ofDays(1), 10,
                 Clock.fixed(T0, ZoneOffset.UTC));
-        EventLog log = new EventLog(files, e -> (e.type() + " " + e.id()).getBytes(StandardCharsets.UTF_8), 100,
+        EventLog log = new EventLog(files, (e, out) -> out.write((e.type() + " " + e.id()).getBytes(StandardCharsets.UTF_8)), 100,
                 Duration.ofMillis(5), Duration.ofMillis(20), FreeSpace.measuredBy(() -> Long.MAX_VALUE, 0));
         WebhookShipper shipper = new WebhookShipper(new WebhookSettings(url, "", 10, Duration.ofSeconds(2),
                 Duration.ofSeconds(1)), log);
@@ -70,7 +70,7 @@ class WebhookRedactionTest {
     void aBadWebhookUrlIsNamedWithoutItsCredentials() throws Exception {
         EventFiles files = new EventFiles(dir.resolve("events.jsonl"), 1 << 20, Duration.ofDays(1), 10,
                 Clock.fixed(T0, ZoneOffset.UTC));
-        EventLog log = new EventLog(files, e -> new byte[0], 10, Duration.ofMillis(5), Duration.ofMillis(20),
+        EventLog log = new EventLog(files, (e, out) -> { }, 10, Duration.ofMillis(5), Duration.ofMillis(20),
                 FreeSpace.measuredBy(() -> Long.MAX_VALUE, 0));
         try {
             ConfigException e = assertThrows(ConfigException.class, () -> new WebhookShipper(new WebhookSettings(
