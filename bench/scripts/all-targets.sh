@@ -2,9 +2,9 @@
 # all-targets.sh [DAEMON_JAR] -- every issue-14 target figure in one run, one line per target at
 # the end. It runs the other scripts in turn, each into its own file under OUT, then reads them:
 #
-#   peer      ../shared/tools/peers/peer-baseline.sh (PEER_SCRIPT), Sluice included: the 2 KB wire
-#             limit, Postfix's CPU per message and Sluice's, fsync; skipped with a message when
-#             the script is not there (it lives beside the project, not in it)
+#   peer      the workplace's peer-baseline.sh, given as PEER_SCRIPT (it is not part of the
+#             project), Sluice included: the 2 KB wire limit, Postfix's CPU per message and
+#             Sluice's, fsync; skipped with a message when PEER_SCRIPT is not set
 #   wire100k  bench/scripts/wire-100k.sh: the 100 KB wire limit and the relay's share and CPU
 #   alloc     bench/scripts/alloc-per-message.sh: the JIT's share of the CPU after warm-up,
 #             allocation and futex calls per message
@@ -20,18 +20,18 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 jar=$(cd "$(dirname "${1:-$here/daemon/target/sluice.jar}")" && pwd)/$(basename "${1:-$here/daemon/target/sluice.jar}")
 OUT=${OUT:-/tmp/sluice-all-targets}; PARTS=${PARTS:-peer wire100k alloc targets scale}
-PEER_SCRIPT=${PEER_SCRIPT:-$here/../shared/tools/peers/peer-baseline.sh}
+PEER_SCRIPT=${PEER_SCRIPT:-}
 mkdir -p "$OUT"
 [ -f "$jar" ] || { echo "all-targets: no daemon jar: $jar" >&2; exit 2; }
 
 part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 if [ "${REUSE:-0}" != 1 ]; then
   if part peer; then
-    if [ -f "$PEER_SCRIPT" ]; then
+    if [ -n "$PEER_SCRIPT" ] && [ -f "$PEER_SCRIPT" ]; then
       echo "# peer script" >&2
       (cd /tmp && RUN_SLUICE=1 SLUICE_JAR="$jar" W="$OUT/peers" bash "$PEER_SCRIPT") > "$OUT/peer.txt" 2>&1
     else
-      echo "all-targets: $PEER_SCRIPT not found: the 2 KB wire-limit and Postfix targets are not measured" >&2
+      echo "all-targets: PEER_SCRIPT (the peer-baseline.sh) not given or not found: the 2 KB wire-limit and Postfix targets are not measured" >&2
     fi
   fi
   part wire100k && { echo "# wire-100k" >&2; OUT="$OUT/wire100k" bash "$here/bench/scripts/wire-100k.sh" "$jar" > "$OUT/wire100k.txt" 2>&1; }
