@@ -80,7 +80,7 @@ public final class Dispatcher implements AutoCloseable {
         Placement placement = new Placement(queues, routes, paths, holds, w.warmup(), config, after, w.clock(), windows);
         this.sessions = new Sessions(w.transport(), w.assembly(), after, w.outcomes(), holds, w.warmup(), w.clock(),
                 w.egress().brokenTlsMemory(), w.egress().connectionIdleTime(), w.work(), w.paced(), mailbox,
-                new TlsSessionResults(w.tlsReporter()), paths);
+                new TlsSessionResults(w.tlsReporter()));
         this.control = new OperatorControl(holds, w.shared().holds(), after, paths, w.files(), config, w.warmup(),
                 routes, placement, mailbox);
         this.scheduler = new SchedulerLoop(mailbox, w.clock(), w.egress().tick(), queues, wheel, placement, sessions,

@@ -67,16 +67,19 @@ final class Sessions {
     private final ScheduledExecutorService paced;
     private final Mailbox mailbox;
     private final TlsSessionResults tlsResults;
-    /** Every path: an idle connection of one may hold a cap another needs. */
-    private final EgressPaths paths;
+    /**
+     * The paths that parked a connection, so that a pump refused a cap (the usual state at full
+     * speed) looks at these, not at every path. A path may linger here with none left; one dropped
+     * while it parks again is still closed by the tick's expiry, just not given up early.
+     */
+    private final java.util.Set<EgressPath> withIdle = ConcurrentHashMap.newKeySet();
     /** MX addresses whose STARTTLS failed, until when we go to them in clear (opportunistic TLS only). */
     private final ConcurrentHashMap<InetSocketAddress, Instant> brokenTls = new ConcurrentHashMap<>();
 
     Sessions(Transport transport, SendAssembly assembly, AttemptOutcomes after, DeliveryOutcomes outcomes,
              Suspensions holds, WarmupBudgets warmup, Clock clock, Duration brokenTlsMemory, Duration connectionIdleTime,
              Executor work,
-             ScheduledExecutorService paced, Mailbox mailbox, TlsSessionResults tlsResults, EgressPaths paths) {
-        this.paths = paths;
+             ScheduledExecutorService paced, Mailbox mailbox, TlsSessionResults tlsResults) {
         this.tlsResults = tlsResults;
         this.transport = transport;
         this.assembly = assembly;
@@ -351,6 +354,7 @@ final class Sessions {
         // no timer per connection (a wake-up per message at a few hundred a second): the scheduler's
         // tick closes what has been idle too long (expireIdle)
         path.idle.addFirst(idle);
+        withIdle.add(path);
         // a delivery that became ready between the poll and the park found no idle connection and,
         // with the slot still held, perhaps no room for a new one: look once more
         if (path.readyCount.get() > 0 && path.idle.remove(idle)) {
@@ -377,9 +381,10 @@ final class Sessions {
     private void closeIdleSharingCaps(EgressPath needy) {
         String source = needy.source.name();
         String rule = needy.throttle.rule().name();
-        for (EgressPath p : paths.all()) {
-            if (p != needy && !p.idle.isEmpty()
-                    && (p.source.name().equals(source) || p.throttle.rule().name().equals(rule))) {
+        for (EgressPath p : withIdle) {
+            if (p.idle.isEmpty()) {
+                withIdle.remove(p);
+            } else if (p != needy && (p.source.name().equals(source) || p.throttle.rule().name().equals(rule))) {
                 IdleConnection oldest = p.idle.pollLast();
                 if (oldest != null && oldest.close()) {
                     return;
