@@ -23,6 +23,8 @@
 # last line: `CPU cpu_ms_per_msg=… jit_share=…`.
 #
 # STRACE_TRACE (futex) is strace's -e trace= list: `all` counts every system call per message.
+# BY_THREAD=1 has strace log every call instead of counting them (slower under ptrace, same counts)
+# and prints the calls per message by thread group and, for futex, by operation (who wakes whom).
 #   N (10000), WARMUP (5000), SIZE (2KB), CONC (10), DURABILITY (fsync), CPU (1), ALLOC (1; 0: the CPU window only), STRACE (1 if strace is
 #   installed), PROFILE (0; 1 also records jdk.ObjectAllocationSample and prints the top allocating
 #   frames by sampled weight: where to look, not the figure), OUT (/tmp/sluice-alloc), DAEMON_OPTS (extra -D or JVM options for the daemon)
@@ -157,14 +159,48 @@ cat > "$OUT/alloc.jfc" <<EOF
 EOF
 jcmd "$daemon_pid" JFR.start name=alloc settings="$OUT/alloc.jfc" > "$OUT/jcmd.log" 2>&1 || die "JFR.start failed (see $OUT/jcmd.log)"
 if [ "$STRACE" = 1 ]; then
-  strace -f -c -e trace="${STRACE_TRACE:-futex}" -o "$OUT/futex.txt" -p "$daemon_pid" 2> "$OUT/strace.log" &
+  rm -f "$OUT/futex.txt" "$OUT/calls.txt"
+  if [ "${BY_THREAD:-0}" = 1 ]; then
+    strace -f -e trace="${STRACE_TRACE:-futex}" -o "$OUT/calls.txt" -p "$daemon_pid" 2> "$OUT/strace.log" &
+  else
+    strace -f -c -e trace="${STRACE_TRACE:-futex}" -o "$OUT/futex.txt" -p "$daemon_pid" 2> "$OUT/strace.log" &
+  fi
   strace_pid=$!; sleep 1
   rm -f "$OUT/samples.json"
 fi
 echo "# measured: $N x $SIZE" >&2
 before=$(sink_count)
 inject "$N"; wait_sink $(( before + N ))
+for t in /proc/"$daemon_pid"/task/*; do printf '%s\t%s\n' "${t##*/}" "$(cat "$t/comm" 2>/dev/null)"; done > "$OUT/threads.tsv"
 if [ -n "$strace_pid" ]; then kill -INT "$strace_pid"; wait "$strace_pid" 2>/dev/null; strace_pid=; fi
+if [ -f "$OUT/calls.txt" ]; then
+  # then the same summary -c would have written, so the figures below read it as usual
+  python3 - "$OUT/calls.txt" "$OUT/threads.tsv" "$N" "$OUT/futex.txt" <<'EOF'
+import collections, re, sys
+names = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[2]) if "\t" in l)
+n = int(sys.argv[3])
+by, calls = collections.Counter(), collections.Counter()
+for line in open(sys.argv[1]):
+    m = re.match(r"(\d+)\s+(\w+)\((.*)", line)
+    if not m:
+        continue  # "<... resumed>" halves and signals
+    tid, call, args = m.groups()
+    group = re.sub(r"[-#_ ]?\d+$", "", names.get(tid, "(ended thread)")).strip()
+    op = ""
+    if call == "futex":
+        o = re.search(r"FUTEX_\w+", args)
+        op = " " + (o.group(0)[6:] if o else "?")
+    by[(group, call + op)] += 1
+    calls[call] += 1
+print(f"{'thread group':24} {'call':28} {'per message':>11}")
+for (g, c), k in by.most_common():
+    if k / n >= 0.01:
+        print(f"{g[:24]:24} {c[:28]:28} {k / n:11.2f}")
+with open(sys.argv[4], "w") as out:  # strace -c's layout: calls in the fourth column
+    for c, k in calls.most_common():
+        print(f"0.00 0.000000 0 {k} 0 {c}", file=out)
+EOF
+fi
 jcmd "$daemon_pid" JFR.stop name=alloc filename="$OUT/alloc.jfr" >> "$OUT/jcmd.log" 2>&1 || die "JFR.stop failed (see $OUT/jcmd.log)"
 jfr print --json --events jdk.ThreadAllocationStatistics "$OUT/alloc.jfr" > "$OUT/alloc.json"
 

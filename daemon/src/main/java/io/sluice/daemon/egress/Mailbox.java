@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -12,6 +13,13 @@ import java.util.function.Supplier;
  * on the thread that owns the queues (route answers, operator queries, reload). Any thread may
  * post; only the scheduler takes. Closing it stops the engine taking work: what is still live in
  * the spool is picked up by recovery at the next start. Thread-safe.
+ *
+ * <p>Posting wakes the scheduler only while it {@linkplain #sleep sleeps}: between a tick and the
+ * next one it {@linkplain #pause pauses} unwakeably for a moment when the last tick had work. At
+ * full load the scheduler then takes a few messages per tick instead of being woken by every
+ * delivery that arrives or leaves, each wake a system call on both sides and a context switch on
+ * two busy cores. A wake (or post) that lands while it runs makes the next sleep return at once, so
+ * nothing waits longer than one pause.
  */
 final class Mailbox {
     /** A delivery due at {@code dueMillis} ({@link Long#MIN_VALUE}: now). */
@@ -19,8 +27,11 @@ final class Mailbox {
     }
 
     private final ConcurrentLinkedQueue<Object> items = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean asleep = new AtomicBoolean();
     private volatile Thread owner;
     private volatile boolean closed;
+    /* Set by every wake, cleared when the scheduler starts a tick: a wake it may not have seen. */
+    private volatile boolean pending;
 
     /** The thread to wake when something arrives (the scheduler's, once started). */
     void ownedBy(Thread thread) {
@@ -64,11 +75,39 @@ final class Mailbox {
         return items.poll();
     }
 
+    /** Asks the scheduler for a tick soon: at once when it sleeps, else after its current one. */
     void wake() {
-        Thread t = owner;
-        if (t != null) {
-            LockSupport.unpark(t);
+        pending = true;
+        // the scheduler writes asleep before it reads pending and the items; a waker writes those
+        // before it reads asleep: one of the two sees the other's write, so no wake is lost
+        if (asleep.get() && asleep.compareAndSet(true, false)) {
+            Thread t = owner;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
+    }
+
+    /** Scheduler thread, before a tick: wakes from here on ask for another tick after it. */
+    void beginTick() {
+        pending = false;
+    }
+
+    /**
+     * Scheduler thread, after a tick that found nothing to take: parks until a wake or post, or
+     * until {@code nanos} pass; returns at once when one came since {@link #beginTick()}.
+     */
+    void sleep(long nanos) {
+        asleep.set(true);
+        if (!pending && items.isEmpty() && !closed) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        asleep.set(false);
+    }
+
+    /** Scheduler thread, after a tick that took work: a short park that wakes do not cut short. */
+    void pause(long nanos) {
+        LockSupport.parkNanos(this, nanos);
     }
 
     boolean closed() {
@@ -78,5 +117,9 @@ final class Mailbox {
     void close() {
         closed = true;
         wake();
+        Thread t = owner;
+        if (t != null) {
+            LockSupport.unpark(t); // also out of a pause
+        }
     }
 }
