@@ -29,7 +29,7 @@ final class GroupCommit implements CommitStrategy {
         this.files = files;
     }
 
-    /** The writer thread's appender; set once, before the first batch. */
+    /** The message log's appender; set once, before the first batch. */
     void bind(ExcerptAppender appender) {
         this.appender = appender;
     }

@@ -17,14 +17,26 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * The {@code messages} queue: one document per accepted message (see {@link MessageRecord}).
- * Chronicle's appender is thread-confined, so every append goes through one writer thread that
- * drains whatever has queued up, appends it, and hands the batch to the {@link CommitStrategy}.
- * Reads use a small pool of tailers, so any thread may read.
+ * One appender, used by one thread at a time under the write lock: whoever holds it drains
+ * whatever has queued up, appends it, hands the batch to the {@link CommitStrategy}, and goes on
+ * until nothing is queued. Reads use a small pool of tailers, so any thread may read.
+ *
+ * <p>A caller that waits for its own append anyway ({@link #submitAndLead}: an SMTP session
+ * before its 250) takes the lock itself when it is free and writes and syncs its batch on its own
+ * thread; when the lock is taken it only queues, and the holder, which looks at the queue again
+ * after each unlock, takes its append with the next batch. So at a moderate rate a message is
+ * made durable without handing it to another thread and being woken back (two system calls and
+ * two context switches on the path to the 250), and at full load group commit works as before.
+ * Callers that must not block (the HTTP API's futures, reclaim's copies) hand their appends to
+ * the writer thread, which also picks up anything queued if a holder ever left some behind.
  */
 final class MessageLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageLog.class);
@@ -38,13 +50,20 @@ final class MessageLog implements AutoCloseable {
     private final SpoolProbe probe;
     private final Consumer<PendingAppend> onAppended;
     private final BlockingQueue<PendingAppend> inbox = new ArrayBlockingQueue<>(INBOX);
+    /* Appends of callers that lead: bounded by the number of threads, each waits for its own. */
+    private final ConcurrentLinkedQueue<PendingAppend> leaderInbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<ExcerptTailer> tailers = new ConcurrentLinkedDeque<>();
+    /* Held while appending and committing a batch; guards the appender, the commit and the batch. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<PendingAppend> batch = new ArrayList<>(MAX_BATCH);
+    private final ExcerptAppender appender;
+    private boolean appenderClosed;
     private final Thread writer;
     private volatile boolean running = true;
     private volatile long lastAppendedIndex;
 
     /**
-     * @param onAppended called on the writer thread after each successful append, before the
+     * @param onAppended called by the writing thread after each successful append, before the
      *                   commit releases the waiter (the spool puts the message in its live table)
      */
     MessageLog(Path dir, Durability durability, int maxMessageBytes, RollCycle rollCycle, Clock clock,
@@ -53,6 +72,8 @@ final class MessageLog implements AutoCloseable {
                 .rollCycle(rollCycle)
                 .blockSize(blockSizeFor(maxMessageBytes))
                 .timeProvider(clock::millis)
+                // an interrupted caller holding the write lock must still finish the batch it began
+                .checkInterrupts(false)
                 .build();
         this.files = new CycleFiles(dir, rollCycle);
         this.probe = probe;
@@ -60,6 +81,12 @@ final class MessageLog implements AutoCloseable {
         this.onAppended = onAppended;
         this.commit = durability == Durability.FSYNC ? new GroupCommit(probe, files) : new MmapCommit(probe);
         this.lastAppendedIndex = lastIndexOnDisk();
+        this.appender = queue.createAppender();
+        // used by one thread at a time, under writeLock, whose hand-over orders its state
+        this.appender.singleThreadedCheckDisabled(true);
+        if (commit instanceof GroupCommit g) {
+            g.bind(appender);
+        }
         this.writer = new Thread(this::writeLoop, "sluice-spool-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -89,7 +116,7 @@ final class MessageLog implements AutoCloseable {
         return lastAppendedIndex;
     }
 
-    /** Hands a request to the writer; blocks only while the writer's inbox is full (backpressure). */
+    /** Hands a request to the writer thread; blocks only while its inbox is full (backpressure). */
     void submit(PendingAppend p) throws SpoolException {
         if (!running) {
             disk.release(p.reservedBytes);
@@ -102,40 +129,110 @@ final class MessageLog implements AutoCloseable {
             disk.release(p.reservedBytes);
             throw new SpoolException("interrupted while queuing the append", e);
         }
+        LockSupport.unpark(writer);
+    }
+
+    /**
+     * Queues a request whose caller then waits for it, and writes it (with whatever else is
+     * queued) on this thread when no one else is writing; otherwise the holder of the write lock
+     * sees to it. Returns with {@code p.done} complete when this thread wrote it, else pending.
+     */
+    void submitAndLead(PendingAppend p) throws SpoolException {
+        if (!running) {
+            disk.release(p.reservedBytes);
+            throw new SpoolException("spool is closed");
+        }
+        leaderInbox.add(p);
+        // An interrupt must not cut short a batch that other callers wait for; it is kept for the
+        // caller, which meets it when it waits for its append (complete by then, or not).
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!p.done.isDone() && writeLock.tryLock()) {
+                try {
+                    writeBatch();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // What queued up meanwhile is the writer thread's: this caller goes back to its client.
+        // Every holder looks at the queues after its unlock, and a caller queues before it tries
+        // the lock: one of the two sees the other, so nothing waits with nobody to write it.
+        if (queued()) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private boolean queued() {
+        return !leaderInbox.isEmpty() || !inbox.isEmpty();
+    }
+
+    /* Under writeLock: drains what is queued (up to MAX_BATCH), appends and commits it. */
+    private void writeBatch() {
+        for (PendingAppend p; batch.size() < MAX_BATCH && (p = leaderInbox.poll()) != null; ) {
+            batch.add(p);
+        }
+        inbox.drainTo(batch, MAX_BATCH - batch.size());
+        if (batch.isEmpty()) {
+            return;
+        }
+        int reached = 0;
+        try {
+            if (appenderClosed) {
+                throw new SpoolException("spool is closed");
+            }
+            for (PendingAppend p : batch) {
+                reached++;
+                append(appender, p);
+                commit.appended(p);
+            }
+            commit.endOfBatch();
+        } catch (Throwable t) {
+            LOG.error("spool writer failed a batch", t);
+            for (int i = 0; i < batch.size(); i++) {
+                PendingAppend p = batch.get(i);
+                if (i >= reached) {
+                    disk.release(p.reservedBytes); // append() releases what it was given
+                }
+                p.done.completeExceptionally(new SpoolException("spool writer failed", t));
+            }
+        } finally {
+            batch.clear();
+        }
     }
 
     private void writeLoop() {
-        ExcerptAppender appender = queue.createAppender();
-        if (commit instanceof GroupCommit g) {
-            g.bind(appender);
-        }
-        List<PendingAppend> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !inbox.isEmpty()) {
+        while (running || queued()) {
             try {
-                PendingAppend first = inbox.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                while (queued() && writeLock.tryLock()) {
+                    try {
+                        writeBatch();
+                    } finally {
+                        writeLock.unlock();
+                    }
                 }
-                batch.add(first);
-                inbox.drainTo(batch, MAX_BATCH - 1);
-                for (PendingAppend p : batch) {
-                    append(appender, p);
-                    commit.appended(p);
+                // when the lock is taken, its holder wakes this thread if it leaves work behind
+                if (!queued() || writeLock.isLocked()) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
                 }
-                commit.endOfBatch();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                if (Thread.interrupted()) {
+                    break;
+                }
             } catch (Throwable t) {
-                LOG.error("spool writer failed a batch", t);
-                for (PendingAppend p : batch) {
-                    p.done.completeExceptionally(new SpoolException("spool writer failed", t));
-                }
-            } finally {
-                batch.clear();
+                LOG.error("spool writer failed", t);
             }
         }
-        appender.close();
+        writeLock.lock();
+        try {
+            appenderClosed = true;
+            appender.close();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private void append(ExcerptAppender appender, PendingAppend p) {
@@ -304,7 +401,8 @@ final class MessageLog implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false; // the writer drains its inbox and stops within one poll (50 ms)
+        running = false; // the writer drains the queues and stops
+        LockSupport.unpark(writer);
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {

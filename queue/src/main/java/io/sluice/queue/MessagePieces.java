@@ -13,7 +13,8 @@ import java.util.Objects;
  * (issue 14: that copy was the largest allocation left per message on the session thread).
  *
  * <p>The arrays stay the caller's: {@link Spool#accept(Envelope, MessagePieces)} reads them on
- * the spool's writer thread and returns only once it no longer does, so they may be reused after.
+ * the thread writing the record (the caller itself, or the one holding the write lock) and returns
+ * only once it no longer does, so they may be reused after.
  * Not thread-safe: built by one thread, then handed over.
  */
 public final class MessagePieces {

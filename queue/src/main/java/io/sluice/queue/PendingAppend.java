@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One request waiting for the writer thread: either a new message (envelope + body) or a raw
+ * One request waiting to be written: either a new message (envelope + body) or a raw
  * record copied forward by reclaim ({@code raw != null}). Completed with the Chronicle index.
  */
 final class PendingAppend {
@@ -48,12 +48,12 @@ final class PendingAppend {
         return raw != null;
     }
 
-    /** Writer thread: true when the append may go ahead, false when its waiter gave up first. */
+    /** The writing thread: true when the append may go ahead, false when its waiter gave up first. */
     boolean startWrite() {
         return STATE.compareAndSet(this, QUEUED, WRITING);
     }
 
-    /** Writer thread: the record is written (or failed); the body is not read again. */
+    /** The writing thread: the record is written (or failed); the body is not read again. */
     void written() {
         state = WRITTEN;
     }

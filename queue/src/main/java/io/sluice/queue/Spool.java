@@ -121,7 +121,7 @@ public final class Spool implements AutoCloseable {
      * once the writer no longer reads the pieces' arrays: the caller may reuse them then.
      */
     public MessageId accept(Envelope e, MessagePieces body) throws SpoolException {
-        PendingAppend p = enqueue(e, body);
+        PendingAppend p = enqueue(e, body, true);
         try {
             p.done.get();
             return p.id;
@@ -140,7 +140,7 @@ public final class Spool implements AutoCloseable {
     public CompletableFuture<MessageId> acceptAsync(Envelope e, byte[] body) {
         PendingAppend p;
         try {
-            p = enqueue(e, MessagePieces.of(body));
+            p = enqueue(e, MessagePieces.of(body), false);
         } catch (SpoolException ex) {
             return CompletableFuture.failedFuture(ex);
         }
@@ -153,7 +153,8 @@ public final class Spool implements AutoCloseable {
         });
     }
 
-    private PendingAppend enqueue(Envelope e, MessagePieces body) throws SpoolException {
+    /* lead: the caller waits for the append anyway, so it may write it itself (see MessageLog) */
+    private PendingAppend enqueue(Envelope e, MessagePieces body, boolean lead) throws SpoolException {
         if (closed) {
             throw new SpoolException("spool is closed");
         }
@@ -169,11 +170,15 @@ public final class Spool implements AutoCloseable {
         long need = body.length() + envelopeBytes + 4096L;
         disk.reserve(need);
         PendingAppend p = PendingAppend.message(MessageId.next(), e, body, need);
-        messages.submit(p);
+        if (lead) {
+            messages.submitAndLead(p);
+        } else {
+            messages.submit(p);
+        }
         return p;
     }
 
-    /** Writer-thread hook: the message is in the mapped file, so it is live from now on. */
+    /** Hook of the thread that wrote the record: the message is in the mapped file, so it is live from now on. */
     private void appended(PendingAppend p) {
         if (!p.isCopy()) {
             live.put(p.id, new LiveMessage(p.id, p.envelope, p.index));

@@ -24,7 +24,7 @@ class GroupCommitTest {
     Path dir;
 
     /** Records the order of probe events and flags any ack that overtook its sync. */
-    static final class OrderingProbe implements SpoolProbe {
+    static class OrderingProbe implements SpoolProbe {
         final AtomicLong syncedUpTo = new AtomicLong(-1);
         final AtomicInteger syncs = new AtomicInteger();
         final AtomicInteger acks = new AtomicInteger();
