@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param reclaimInterval        how often the spool checkpoints and reclaims on its own; zero = never
  * @param copyForwardMaxMessages an old cycle with at most this many live messages is copied forward
  *                               and deleted; one with more waits until more of them are final
+ * @param maxLiveDeliveries      accepts are refused while this many deliveries are live (each is
+ *                               held in memory until its final outcome); zero = no limit
  */
 public record SpoolSettings(Path directory, Durability durability, int maxMessageBytes, long minFreeBytes,
                             String rollCycle, SpoolProbe probe, Clock clock, Duration reclaimInterval,
-                            int copyForwardMaxMessages) {
+                            int copyForwardMaxMessages, long maxLiveDeliveries) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
     public static final long DEFAULT_MIN_FREE_BYTES = 512L * 1024 * 1024;
@@ -49,12 +51,15 @@ public record SpoolSettings(Path directory, Durability durability, int maxMessag
         if (copyForwardMaxMessages < 0) {
             throw new IllegalArgumentException("copyForwardMaxMessages < 0");
         }
+        if (maxLiveDeliveries < 0) {
+            throw new IllegalArgumentException("maxLiveDeliveries < 0");
+        }
     }
 
     /** The shape the daemon configures; clock, reclaim interval and copy-forward limit take defaults. */
     public SpoolSettings(Path directory, Durability durability, int maxMessageBytes, long minFreeBytes,
                          String rollCycle, SpoolProbe probe) {
-        this(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, null, null, 1000);
+        this(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, null, null, 1000, 0);
     }
 
     public static SpoolSettings defaults(Path dir) {
@@ -64,41 +69,46 @@ public record SpoolSettings(Path directory, Durability durability, int maxMessag
 
     public SpoolSettings withDurability(Durability d) {
         return new SpoolSettings(directory, d, maxMessageBytes, minFreeBytes, rollCycle, probe, clock,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withMaxMessageBytes(int max) {
         return new SpoolSettings(directory, durability, max, minFreeBytes, rollCycle, probe, clock,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withMinFreeBytes(long min) {
         return new SpoolSettings(directory, durability, maxMessageBytes, min, rollCycle, probe, clock,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withRollCycle(String name) {
         return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, name, probe, clock,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withProbe(SpoolProbe p) {
         return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, p, clock,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withClock(Clock c) {
         return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, c,
-                reclaimInterval, copyForwardMaxMessages);
+                reclaimInterval, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withReclaimInterval(Duration d) {
         return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, clock,
-                d, copyForwardMaxMessages);
+                d, copyForwardMaxMessages, maxLiveDeliveries);
     }
 
     public SpoolSettings withCopyForwardMaxMessages(int n) {
         return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, clock,
-                reclaimInterval, n);
+                reclaimInterval, n, maxLiveDeliveries);
+    }
+
+    public SpoolSettings withMaxLiveDeliveries(long n) {
+        return new SpoolSettings(directory, durability, maxMessageBytes, minFreeBytes, rollCycle, probe, clock,
+                reclaimInterval, copyForwardMaxMessages, n);
     }
 }

@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param rollCycle  Chronicle roll cycle name; at most an hour so disk can be reclaimed
  * @param reclaimInterval how often finished roll cycles are deleted (after copying forward the
  *                   few live messages left in them) and the journal is checkpointed
+ * @param maxLiveDeliveries past this many live deliveries new mail gets 452 4.3.1 (HTTP 503) and
+ *                   /health is degraded: each is held in memory until its final outcome; 0 = half
+ *                   the JVM's maximum heap at 1 KB per delivery
  */
 @ConfigurationProperties("sluice.spool")
 public record SpoolSettingsConfig(
@@ -26,5 +29,11 @@ public record SpoolSettingsConfig(
         @Bindable(defaultValue = "fsync") @Pattern(regexp = "(?i)mmap|fsync", message = "must be mmap or fsync") String durability,
         @Bindable(defaultValue = "256MB") @ReadableBytes @Min(0) long minFree,
         @Bindable(defaultValue = "HOURLY") @NotBlank String rollCycle,
-        @Bindable(defaultValue = "30s") Duration reclaimInterval) {
+        @Bindable(defaultValue = "30s") Duration reclaimInterval,
+        @Bindable(defaultValue = "0") @Min(0) long maxLiveDeliveries) {
+
+    /** The limit in force: the configured one, or the one derived from {@code maxHeapBytes}. */
+    public long liveDeliveriesLimit(long maxHeapBytes) {
+        return maxLiveDeliveries > 0 ? maxLiveDeliveries : Math.max(10_000, maxHeapBytes / 2 / 1024);
+    }
 }

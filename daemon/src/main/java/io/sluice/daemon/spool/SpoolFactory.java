@@ -32,7 +32,8 @@ final class SpoolFactory {
         try {
             settings = new SpoolSettings(Path.of(config.dir()).toAbsolutePath(), durability,
                     (int) smtp.maxMessageBytes() + 64 * 1024, config.minFree(), config.rollCycle(), SpoolProbe.NONE)
-                    .withReclaimInterval(config.reclaimInterval());
+                    .withReclaimInterval(config.reclaimInterval())
+                    .withMaxLiveDeliveries(config.liveDeliveriesLimit(Runtime.getRuntime().maxMemory()));
         } catch (IllegalArgumentException e) {
             boolean cycle = e.getMessage() != null && e.getMessage().contains("roll");
             throw new ConfigException(cycle ? "sluice.spool.roll-cycle" : "sluice.spool",

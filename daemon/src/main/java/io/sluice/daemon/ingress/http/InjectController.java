@@ -182,8 +182,10 @@ public final class InjectController {
                     .response();
         }
         if (e instanceof SpoolFullException) {
+            // the disk floor (sluice.spool.min-free) or the live-delivery limit (sluice.spool.max-live-deliveries)
             return new Problem("/problems/insufficient-storage", "Insufficient storage", 507,
-                    "free disk is below sluice.spool.min-free; nothing was queued, try again later", null).response();
+                    e.getMessage() + "; nothing was queued, try again later", null).response()
+                    .header(HttpHeaders.RETRY_AFTER, "60");
         }
         if (e instanceof IdempotencyStore.DiskFull full) {
             return new Problem("/problems/insufficient-storage", "Insufficient storage", 503, full.getMessage(), null)

@@ -12,8 +12,9 @@ import io.sluice.queue.SpoolStatus;
 
 /**
  * {@code GET /health}: 200 once SMTP is listening and the spool is open; 503 with the reason
- * when either is not so, or when free disk is below {@code sluice.spool.min-free} (the
- * listener is then answering 452 to new mail, so a balancer should send it elsewhere).
+ * when either is not so, or when free disk is below {@code sluice.spool.min-free} or the spool
+ * holds {@code sluice.spool.max-live-deliveries} (the listener is then answering 452 to new mail,
+ * so a balancer should send it elsewhere).
  */
 @Controller("/health")
 public final class HealthController {
