@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
 
-/** What a postfix smtp-sink received: one message among others, counts of recipients, by source. */
+/**
+ * What a postfix smtp-sink received: one message among others, counts of recipients, by source;
+ * and what a daemon that takes no more mail for now answers meanwhile.
+ */
 final class SinkWaits {
     private SinkWaits() {
     }
@@ -23,6 +26,27 @@ final class SinkWaits {
             Thread.sleep(100);
         }
         throw new AssertionError("no message " + description + " at the sink within " + timeout);
+    }
+
+    /** Waits for each of {@code messageIds} (as in their Message-ID fields), each within {@code timeout}. */
+    static void awaitMessageIds(SmtpSink sink, Iterable<String> messageIds, Duration timeout) throws InterruptedException {
+        for (String id : messageIds) {
+            await(sink, id, timeout, containing("Message-ID: " + id));
+        }
+    }
+
+    /**
+     * A session answered {@code refused} because the spool takes no more mail for now: 452 4.3.1,
+     * the daemon reports itself degraded, and the session goes on.
+     */
+    static void assertRefusedForStorage(DaemonProcess daemon, SmtpDialogue smtp, SmtpDialogue.Reply refused)
+            throws Exception {
+        org.junit.jupiter.api.Assertions.assertTrue(refused != null, "mail was refused");
+        org.junit.jupiter.api.Assertions.assertEquals(452, refused.code(), refused.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(refused.text().startsWith("4.3.1 "), refused.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(503, daemon.healthStatus(), "health reports that new mail is refused");
+        org.junit.jupiter.api.Assertions.assertTrue(daemon.healthBody().contains("DEGRADED"), daemon.healthBody());
+        org.junit.jupiter.api.Assertions.assertEquals(250, smtp.command("NOOP").code(), "the daemon is alive and serving");
     }
 
     /** Recipients received so far (a transaction may carry several). */
