@@ -3,7 +3,8 @@ package io.sluice.queue;
 /**
  * When appended records count as durable and their waiters are released. Two real
  * implementations: {@link MmapCommit} (written to the mapped file is enough) and
- * {@link GroupCommit} (fsync once per batch). Called only under the message log's write lock, by whichever thread holds it.
+ * {@link GroupCommit} (fsync once per batch). Called only under the message log's write lock,
+ * by whichever thread holds it.
  */
 interface CommitStrategy {
     /** {@code p} was written at {@code p.index} (or failed, {@code p.failure != null}). */

@@ -162,12 +162,11 @@ public final class Spool implements AutoCloseable {
             throw new SpoolException("message of " + body.length() + " bytes exceeds maxMessageBytes "
                     + settings.maxMessageBytes());
         }
-        long cap = settings.maxLiveDeliveries();
-        if (cap > 0 && liveDeliveries.get() + e.recipients().size() > cap) {
-            // every live delivery is held in memory until its final outcome: past the cap the sender
-            // waits (452 / 503) rather than the heap filling up while delivery falls behind
+        if (overLiveLimit(e.recipients().size())) {
+            // every live delivery is held in memory until its final outcome: past the limit the sender
+            // waits (452 / 507) rather than the heap filling up while delivery falls behind
             throw new SpoolFullException("the spool holds " + liveDeliveries.get() + " live deliveries, the most allowed is "
-                    + cap + " (delivery is behind intake)");
+                    + settings.maxLiveDeliveries() + " (delivery is behind intake)");
         }
         int envelopeBytes = MessageRecord.envelopeSizeEstimate(e);
         if (envelopeBytes > MessageRecord.MAX_ENVELOPE_BYTES) {
@@ -272,11 +271,15 @@ public final class Spool implements AutoCloseable {
 
     public SpoolStatus status() {
         long free = disk.usableBytes();
-        long deliveries = liveDeliveries.get();
-        boolean full = settings.maxLiveDeliveries() > 0 && deliveries >= settings.maxLiveDeliveries();
-        return new SpoolStatus(free, disk.minFreeBytes(), disk.degraded(free) || full, live.size(),
-                deliveries, messages.files().bytesOnDisk() + journal.files().bytesOnDisk(),
+        return new SpoolStatus(free, disk.minFreeBytes(), disk.degraded(free) || overLiveLimit(1), live.size(),
+                liveDeliveries.get(), messages.files().bytesOnDisk() + journal.files().bytesOnDisk(),
                 quarantined.size());
+    }
+
+    /* Whether {@code adding} more live deliveries would pass the configured limit (none when zero). */
+    private boolean overLiveLimit(int adding) {
+        long limit = settings.maxLiveDeliveries();
+        return limit > 0 && liveDeliveries.get() + adding > limit;
     }
 
     @Override

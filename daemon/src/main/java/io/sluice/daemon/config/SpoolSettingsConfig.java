@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param rollCycle  Chronicle roll cycle name; at most an hour so disk can be reclaimed
  * @param reclaimInterval how often finished roll cycles are deleted (after copying forward the
  *                   few live messages left in them) and the journal is checkpointed
- * @param maxLiveDeliveries past this many live deliveries new mail gets 452 4.3.1 (HTTP 503) and
+ * @param maxLiveDeliveries past this many live deliveries new mail gets 452 4.3.1 (HTTP 507) and
  *                   /health is degraded: each is held in memory until its final outcome; 0 = half
  *                   the JVM's maximum heap at 1 KB per delivery
  */

@@ -116,10 +116,9 @@ final class Mailbox {
 
     void close() {
         closed = true;
-        wake();
         Thread t = owner;
         if (t != null) {
-            LockSupport.unpark(t); // also out of a pause
+            LockSupport.unpark(t); // out of a sleep or a pause alike
         }
     }
 }
